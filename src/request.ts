@@ -1,0 +1,178 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { InvalidRequest } from './errors';
+
+export const MAX_BATCH = 100;
+/** The launcher's own run argument: a request may not forge it. */
+export const IDEMPOTENCY_ARGUMENT = '--launch-idempotency-key';
+
+const JobName = z.string().regex(/^[^\p{Cc}]{1,255}$/u, {
+  error: 'must be a Glue job name of 1 to 255 characters without control characters',
+});
+
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,256}$/, {
+  error: 'must be 1 to 256 printable ASCII characters without spaces',
+});
+
+const ArgumentKey = z
+  .string()
+  .regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' })
+  .refine((key) => key !== IDEMPOTENCY_ARGUMENT, {
+    error: `${IDEMPOTENCY_ARGUMENT} is set by the launcher; use "idempotencyKey" instead`,
+  });
+
+const Minutes = z.int({ error: 'must be a whole number of minutes' }).min(1).max(1_000_000);
+
+/** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */
+export const LaunchRequestSchema = z.strictObject({
+  jobName: JobName.optional(),
+  arguments: z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })).optional(),
+  timeout: Minutes.optional(),
+  workerType: z.string().min(1).max(64).optional(),
+  numberOfWorkers: z.int({ error: 'must be a whole number' }).min(1).optional(),
+  executionClass: z.enum(['STANDARD', 'FLEX']).optional(),
+  securityConfiguration: z.string().min(1).max(255).optional(),
+  jobRunQueuingEnabled: z.boolean().optional(),
+  idempotencyKey: IdempotencyKey.optional(),
+});
+
+export const BatchSchema = z.strictObject({
+  jobs: z
+    .array(LaunchRequestSchema)
+    .min(1, { error: 'a batch needs at least one job' })
+    .max(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} jobs` }),
+  idempotencyKey: IdempotencyKey.optional(),
+});
+
+/** A request or a batch; `jobs` tells them apart (see `branchOf`). */
+const BodySchema = z.union([BatchSchema, LaunchRequestSchema]);
+
+// EventBridge Scheduler sends `detail` as a JSON string; rules and PutEvents send an object.
+const DetailSchema = z.preprocess((detail) => {
+  if (typeof detail !== 'string') return detail;
+  try {
+    return JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+}, BodySchema);
+
+const EventBridgeEventSchema = EventBridgeSchema.extend({ detail: DetailSchema });
+
+export type RunSettings = Omit<z.output<typeof LaunchRequestSchema>, 'jobName' | 'idempotencyKey'>;
+
+/** One job to start: the job name is resolved, the idempotency key is per job. */
+export interface LaunchRequest extends RunSettings {
+  readonly jobName: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface LaunchPlan {
+  /** A batch answers with `runs`, a single request with one run, whatever the number of jobs. */
+  readonly batch: boolean;
+  readonly requests: readonly LaunchRequest[];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const looksLikeEventBridge = (event: Record<string, unknown>) =>
+  Object.hasOwn(event, 'detail-type') && Object.hasOwn(event, 'source');
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    const plain = /^[A-Za-z_$][\w$-]*$/.test(name);
+    if (!plain) return `${text}[${JSON.stringify(name)}]`;
+    return text === '' ? name : `${text}.${name}`;
+  }, '');
+
+/** The branch of `BodySchema` the caller meant: a union error otherwise lists both, which helps nobody. */
+const branchOf = (input: unknown, path: readonly PropertyKey[]): 0 | 1 => {
+  let node = input;
+  for (const key of path) node = isObject(node) || Array.isArray(node) ? (node as never)[key] : undefined;
+  if (typeof node === 'string') {
+    try {
+      node = JSON.parse(node);
+    } catch {
+      return 1;
+    }
+  }
+  return isObject(node) && Object.hasOwn(node, 'jobs') ? 0 : 1;
+};
+
+const describeIssue = (issue: z.core.$ZodIssue, input: unknown): string => {
+  if (issue.code === 'invalid_union' && issue.errors.length === 2) {
+    const branch = issue.errors[branchOf(input, issue.path)] ?? [];
+    const first = branch[0];
+    if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path] }, input);
+  }
+  const where = formatPath(issue.path);
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+      : issue.code === 'invalid_key' && issue.issues[0]
+        ? issue.issues[0].message
+        : issue.message;
+  return where === '' ? what : `${where}: ${what}`;
+};
+
+const invalid = (error: z.ZodError, input: unknown) =>
+  new InvalidRequest(`Invalid launch request: ${describeIssue(error.issues[0] as z.core.$ZodIssue, input)}.`);
+
+type Body = z.output<typeof BodySchema>;
+
+const parseBody = (event: unknown): { body: Body; eventId?: string } => {
+  if (!isObject(event)) {
+    const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
+    throw new InvalidRequest(`Invalid launch request: the event must be a JSON object, not ${kind}.`);
+  }
+  if (looksLikeEventBridge(event)) {
+    const parsed = EventBridgeEventSchema.safeParse(event);
+    if (!parsed.success) throw invalid(parsed.error, event);
+    return { body: parsed.data.detail, eventId: parsed.data.id };
+  }
+  const parsed = BodySchema.safeParse(event);
+  if (!parsed.success) throw invalid(parsed.error, event);
+  return { body: parsed.data };
+};
+
+const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where: string) => {
+  const name = jobName ?? defaultJobName;
+  if (name === undefined) {
+    throw new InvalidRequest(
+      `Invalid launch request: ${where}jobName is missing and GLUE_JOB_NAME is not set, so there is no job to start.`,
+    );
+  }
+  return name;
+};
+
+const toRequest = (
+  { jobName, idempotencyKey, ...settings }: z.output<typeof LaunchRequestSchema>,
+  defaultJobName: string | undefined,
+  key: string | undefined,
+  where = '',
+): LaunchRequest => {
+  const request: LaunchRequest = { ...settings, jobName: resolveJobName(jobName, defaultJobName, where) };
+  const runKey = idempotencyKey ?? key;
+  return runKey === undefined ? request : { ...request, idempotencyKey: runKey };
+};
+
+/**
+ * Any supported event -> the jobs to start. The idempotency key is the request's own, else the
+ * EventBridge event's `id`; in a batch each job gets `<key>:<index>` so that a redelivery can tell them apart.
+ */
+export const parseEvent = (event: unknown, defaultJobName: string | undefined): LaunchPlan => {
+  const { body, eventId } = parseBody(event);
+  const key = body.idempotencyKey ?? eventId;
+  if ('jobs' in body) {
+    return {
+      batch: true,
+      requests: body.jobs.map((job, index) =>
+        toRequest(job, defaultJobName, key === undefined ? undefined : `${key}:${index}`, `jobs[${index}].`),
+      ),
+    };
+  }
+  return { batch: false, requests: [toRequest(body, defaultJobName, key)] };
+};

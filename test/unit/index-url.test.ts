@@ -1,0 +1,65 @@
+import { indexHost, indexUrl, maskIndexUrl, redact } from '../../src/index-url';
+
+const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
+const HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
+
+/** awscli's PipLogin: '{scheme}://aws:{auth_token}@{netloc}{path}simple/' over urlsplit(endpoint). */
+const awsCliPipUrl = (endpoint: string, token: string) => {
+  const url = new URL(endpoint);
+  return `${url.protocol}//aws:${token}@${url.host}${url.pathname}simple/`;
+};
+
+describe('indexUrl', () => {
+  it('matches `aws codeartifact login --tool pip` for a plain token', () => {
+    const token = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.c2VjcmV0LXBhcnQ.bGFzdA';
+    expect(indexUrl(ENDPOINT, token)).toBe(awsCliPipUrl(ENDPOINT, token));
+    expect(indexUrl(ENDPOINT, token)).toBe(`https://aws:${token}@${HOST}/pypi/private-pypi/simple/`);
+  });
+
+  it('puts exactly one slash before simple/ whether or not the endpoint ends with one', () => {
+    const withSlash = indexUrl(ENDPOINT, 't');
+    const withoutSlash = indexUrl(ENDPOINT.replace(/\/$/, ''), 't');
+    expect(withoutSlash).toBe(withSlash);
+    expect(withSlash).toMatch(/\/private-pypi\/simple\/$/);
+    expect(withSlash).not.toMatch(/\/\/simple/);
+  });
+
+  it('percent-encodes the token in the userinfo, and decoding gives the token back', () => {
+    const token = 'a+b/c=d:e@f%g h';
+    const url = indexUrl(ENDPOINT, token);
+    expect(url).toBe(`https://aws:a%2Bb%2Fc%3Dd%3Ae%40f%25g%20h@${HOST}/pypi/private-pypi/simple/`);
+    const parsed = new URL(url);
+    expect(parsed.username).toBe('aws');
+    expect(decodeURIComponent(parsed.password)).toBe(token);
+    expect(parsed.host).toBe(HOST);
+  });
+
+  it('keeps a local endpoint with a port and plain http', () => {
+    expect(indexUrl('http://127.0.0.1:4567/pypi/demo', 'tok')).toBe('http://aws:tok@127.0.0.1:4567/pypi/demo/simple/');
+  });
+});
+
+describe('redaction', () => {
+  it('logs the host only', () => {
+    expect(indexHost(ENDPOINT)).toBe(HOST);
+  });
+
+  it('removes raw and percent-encoded spellings of a secret', () => {
+    const token = 'ab+/cd';
+    const text = `failed: --index-url=https://aws:${encodeURIComponent(token)}@h/ and raw ${token}`;
+    const clean = redact(text, [token]);
+    expect(clean).not.toContain(token);
+    expect(clean).not.toContain(encodeURIComponent(token));
+    expect(clean).toBe('failed: --index-url=https://aws:****@h/ and raw ****');
+  });
+
+  it('leaves text alone when there is no secret', () => {
+    expect(redact('nothing here', [''])).toBe('nothing here');
+  });
+
+  it('masks the password of index URLs shown to people', () => {
+    expect(maskIndexUrl('--index-url=https://aws:s3cr3t%2B@h.example/pypi/r/simple/ --upgrade')).toBe(
+      '--index-url=https://aws:****@h.example/pypi/r/simple/ --upgrade',
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import { durationKnownUpfront, GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration } from '../../src/token';
+
+describe('token lifetime', () => {
+  it('auto: run timeout plus 15 minutes, from the request first', () => {
+    expect(secondsNeeded({ requestTimeout: 60, jobTimeout: 600 })).toBe(60 * 60 + 900);
+  });
+
+  it('auto: then the job’s Timeout, then Glue’s default of 2880 minutes', () => {
+    expect(secondsNeeded({ jobTimeout: 120 })).toBe(120 * 60 + 900);
+    expect(GLUE_DEFAULT_TIMEOUT_MINUTES).toBe(2880);
+    expect(secondsNeeded({})).toBe(43_200); // 2880 min + 900 s is past the 12-hour cap
+  });
+
+  it('auto: clamped to 900..43200 seconds', () => {
+    expect(secondsNeeded({ requestTimeout: 1 })).toBe(60 + 900);
+    expect(secondsNeeded({ requestTimeout: 704 })).toBe(704 * 60 + 900);
+    expect(secondsNeeded({ requestTimeout: 706 })).toBe(43_200);
+    expect(secondsNeeded({ requestTimeout: 100_000 })).toBe(43_200);
+    expect(tokenDuration('auto', [])).toBe(900);
+  });
+
+  it('a fixed setting wins over any need', () => {
+    expect(tokenDuration(1800, [{ requestTimeout: 600 }])).toBe(1800);
+  });
+
+  it('a batch gets one token sized for its longest need', () => {
+    expect(tokenDuration('auto', [{ requestTimeout: 10 }, { jobTimeout: 300 }, { requestTimeout: 30 }])).toBe(
+      300 * 60 + 900,
+    );
+  });
+
+  it('knows the duration before GetJob only when it is fixed or every request has a timeout', () => {
+    expect(durationKnownUpfront(3600, [undefined])).toBe(true);
+    expect(durationKnownUpfront('auto', [30, 60])).toBe(true);
+    expect(durationKnownUpfront('auto', [30, undefined])).toBe(false);
+  });
+});
