@@ -167,16 +167,9 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
     const [gotEndpoint, gotToken] = await Promise.all([endpoint, token]);
     if (!gotEndpoint.ok || !gotToken.ok) {
       const cause = gotEndpoint.ok ? (gotToken as { error: unknown }).error : gotEndpoint.error;
+      const reason = isLauncherError(cause) ? cause.message : describeCause(cause);
       for (const p of ready) {
-        errors.set(
-          p,
-          fail(
-            p,
-            isLauncherError(cause)
-              ? cause
-              : new TokenUnavailable(`No CodeArtifact token for job ${p.request.jobName}: ${describeCause(cause)}.`),
-          ),
-        );
+        errors.set(p, fail(p, new TokenUnavailable(`Job ${p.request.jobName} was not started: ${reason}.`)));
       }
     } else {
       const { token: secret } = gotToken.value;

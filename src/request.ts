@@ -21,12 +21,24 @@ const ArgumentKey = z
     error: `${IDEMPOTENCY_ARGUMENT} is set by the launcher; use "idempotencyKey" instead`,
   });
 
+/** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */
+const ArgumentsSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const key of Object.keys(value)) {
+      const checked = ArgumentKey.safeParse(key);
+      if (!checked.success) ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]?.message });
+    }
+  })
+  .pipe(z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })));
+
 const Minutes = z.int({ error: 'must be a whole number of minutes' }).min(1).max(1_000_000);
 
 /** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */
 export const LaunchRequestSchema = z.strictObject({
   jobName: JobName.optional(),
-  arguments: z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })).optional(),
+  arguments: ArgumentsSchema.optional(),
   timeout: Minutes.optional(),
   workerType: z.string().min(1).max(64).optional(),
   numberOfWorkers: z.int({ error: 'must be a whole number' }).min(1).optional(),
@@ -44,20 +56,17 @@ export const BatchSchema = z.strictObject({
   idempotencyKey: IdempotencyKey.optional(),
 });
 
-/** A request or a batch; `jobs` tells them apart (see `branchOf`). */
-const BodySchema = z.union([BatchSchema, LaunchRequestSchema]);
-
 // EventBridge Scheduler sends `detail` as a JSON string; rules and PutEvents send an object.
-const DetailSchema = z.preprocess((detail) => {
+const decodeDetail = (detail: unknown): unknown => {
   if (typeof detail !== 'string') return detail;
   try {
     return JSON.parse(detail);
   } catch {
     return detail;
   }
-}, BodySchema);
+};
 
-const EventBridgeEventSchema = EventBridgeSchema.extend({ detail: DetailSchema });
+const EventBridgeEventSchema = EventBridgeSchema.extend({ detail: z.preprocess(decodeDetail, z.unknown()) });
 
 export type RunSettings = Omit<z.output<typeof LaunchRequestSchema>, 'jobName' | 'idempotencyKey'>;
 
@@ -88,27 +97,8 @@ const formatPath = (path: readonly PropertyKey[]): string =>
     return text === '' ? name : `${text}.${name}`;
   }, '');
 
-/** The branch of `BodySchema` the caller meant: a union error otherwise lists both, which helps nobody. */
-const branchOf = (input: unknown, path: readonly PropertyKey[]): 0 | 1 => {
-  let node = input;
-  for (const key of path) node = isObject(node) || Array.isArray(node) ? (node as never)[key] : undefined;
-  if (typeof node === 'string') {
-    try {
-      node = JSON.parse(node);
-    } catch {
-      return 1;
-    }
-  }
-  return isObject(node) && Object.hasOwn(node, 'jobs') ? 0 : 1;
-};
-
-const describeIssue = (issue: z.core.$ZodIssue, input: unknown): string => {
-  if (issue.code === 'invalid_union' && issue.errors.length === 2) {
-    const branch = issue.errors[branchOf(input, issue.path)] ?? [];
-    const first = branch[0];
-    if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path] }, input);
-  }
-  const where = formatPath(issue.path);
+const describeIssue = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string => {
+  const where = formatPath([...prefix, ...issue.path]);
   const what =
     issue.code === 'unrecognized_keys'
       ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
@@ -118,24 +108,32 @@ const describeIssue = (issue: z.core.$ZodIssue, input: unknown): string => {
   return where === '' ? what : `${where}: ${what}`;
 };
 
-const invalid = (error: z.ZodError, input: unknown) =>
-  new InvalidRequest(`Invalid launch request: ${describeIssue(error.issues[0] as z.core.$ZodIssue, input)}.`);
+const parseWith = <T extends z.ZodType>(schema: T, input: unknown, prefix: readonly PropertyKey[]): z.output<T> => {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRequest(
+    `Invalid launch request: ${describeIssue(parsed.error.issues[0] as z.core.$ZodIssue, prefix)}.`,
+  );
+};
 
-type Body = z.output<typeof BodySchema>;
+type Body = z.output<typeof BatchSchema> | z.output<typeof LaunchRequestSchema>;
 
-const parseBody = (event: unknown): { body: Body; eventId?: string } => {
+/** `jobs` tells a batch from a request; trying both schemas would report both sets of errors, which helps nobody. */
+const parseBody = (body: unknown, prefix: readonly PropertyKey[]): Body =>
+  isObject(body) && Object.hasOwn(body, 'jobs')
+    ? parseWith(BatchSchema, body, prefix)
+    : parseWith(LaunchRequestSchema, body, prefix);
+
+const parseEnvelope = (event: unknown): { body: Body; eventId?: string } => {
   if (!isObject(event)) {
     const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
     throw new InvalidRequest(`Invalid launch request: the event must be a JSON object, not ${kind}.`);
   }
   if (looksLikeEventBridge(event)) {
-    const parsed = EventBridgeEventSchema.safeParse(event);
-    if (!parsed.success) throw invalid(parsed.error, event);
-    return { body: parsed.data.detail, eventId: parsed.data.id };
+    const envelope = parseWith(EventBridgeEventSchema, event, []);
+    return { body: parseBody(envelope.detail, ['detail']), eventId: envelope.id };
   }
-  const parsed = BodySchema.safeParse(event);
-  if (!parsed.success) throw invalid(parsed.error, event);
-  return { body: parsed.data };
+  return { body: parseBody(event, []) };
 };
 
 const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where: string) => {
@@ -164,7 +162,7 @@ const toRequest = (
  * EventBridge event's `id`; in a batch each job gets `<key>:<index>` so that a redelivery can tell them apart.
  */
 export const parseEvent = (event: unknown, defaultJobName: string | undefined): LaunchPlan => {
-  const { body, eventId } = parseBody(event);
+  const { body, eventId } = parseEnvelope(event);
   const key = body.idempotencyKey ?? eventId;
   if ('jobs' in body) {
     return {

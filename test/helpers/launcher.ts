@@ -2,6 +2,8 @@ import type { CodeartifactClient } from '@aws-sdk/client-codeartifact';
 import type { GetJobCommandOutput, GlueClient, Job } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { codeartifactClient, glueClient } from '../../src/aws/clients';
+import { createLauncher } from '../../src/launcher';
 
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
 export const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.Zm9v+YmFy/YmF6=.c2VjcmV0';
@@ -48,35 +50,24 @@ export const lambdaContext = (remainingMs = 60_000): Context => ({
   succeed: () => undefined,
 });
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
 export interface Launcher {
   readonly invoke: (event: unknown) => Promise<unknown>;
   readonly glue: AwsClientStub<GlueClient>;
   readonly codeartifact: AwsClientStub<CodeartifactClient>;
 }
 
+const glue = mockClient(glueClient);
+const codeartifact = mockClient(codeartifactClient);
+
 /**
- * A fresh container: the handler module loaded anew with this environment (config is read at init),
- * its module-scope clients mocked. No call can reach AWS.
+ * A fresh container (configuration read from this environment, an empty endpoint cache) over the
+ * module-scope clients, mocked and reset: no call can reach AWS.
  */
 export const loadLauncher = (env: Record<string, string | undefined> = BASE_ENV): Launcher => {
-  const saved = process.env;
-  let handler: Handler | undefined;
-  let clients: { glueClient: GlueClient; codeartifactClient: CodeartifactClient } | undefined;
-  process.env = { ...saved, ...env };
-  try {
-    jest.isolateModules(() => {
-      handler = require('../../src/handler').handler;
-      clients = require('../../src/aws/clients');
-    });
-  } finally {
-    process.env = saved;
-  }
-  const { glueClient, codeartifactClient } = clients as NonNullable<typeof clients>;
-  const glue = mockClient(glueClient);
-  const codeartifact = mockClient(codeartifactClient);
-  return { invoke: (event) => (handler as Handler)(event, lambdaContext()), glue, codeartifact };
+  glue.reset();
+  codeartifact.reset();
+  const handler = createLauncher(env);
+  return { invoke: (event) => handler(event, lambdaContext()), glue, codeartifact };
 };
 
 /** The error a promise rejected with, or a failed assertion if it resolved. */

@@ -1,0 +1,103 @@
+import { loadConfig, loadConfigState } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+
+const VALID = {
+  CODEARTIFACT_DOMAIN: 'data-platform',
+  CODEARTIFACT_REPOSITORY: 'private-pypi',
+  GLUE_JOB_NAME: 'nightly-etl',
+};
+
+const configError = (env: Record<string, string>): ConfigError => {
+  const state = loadConfigState(env);
+  if (state.ok) throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+  expect(state.error).toBeInstanceOf(ConfigError);
+  expect(state.error.name).toBe('ConfigError');
+  return state.error;
+};
+
+describe('configuration', () => {
+  it('applies DESIGN.md defaults', () => {
+    expect(loadConfig(VALID)).toEqual({
+      domain: 'data-platform',
+      domainOwner: undefined,
+      repository: 'private-pypi',
+      defaultJobName: 'nightly-etl',
+      allowlist: { any: false, names: new Set(['nightly-etl']) },
+      pipIndexOption: 'index-url',
+      tokenDuration: 'auto',
+      maxParallelStarts: 5,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...VALID,
+      CODEARTIFACT_DOMAIN_OWNER: '111122223333',
+      ALLOWED_JOB_NAMES: 'nightly-etl, hourly-etl',
+      PIP_INDEX_OPTION: 'extra-index-url',
+      TOKEN_DURATION_SECONDS: '3600',
+      MAX_PARALLEL_STARTS: '10',
+    });
+    expect(config.domainOwner).toBe('111122223333');
+    expect(config.allowlist).toEqual({ any: false, names: new Set(['nightly-etl', 'hourly-etl']) });
+    expect(config.pipIndexOption).toBe('extra-index-url');
+    expect(config.tokenDuration).toBe(3600);
+    expect(config.maxParallelStarts).toBe(10);
+  });
+
+  it('takes "*" as any job, and empty strings (blank SAM parameters) as unset', () => {
+    const config = loadConfig({
+      ...VALID,
+      ALLOWED_JOB_NAMES: '*',
+      CODEARTIFACT_DOMAIN_OWNER: '',
+      PIP_INDEX_OPTION: '',
+    });
+    expect(config.allowlist).toEqual({ any: true });
+    expect(config.domainOwner).toBeUndefined();
+    expect(config.pipIndexOption).toBe('index-url');
+  });
+
+  it.each([
+    [
+      'TOKEN_DURATION_SECONDS',
+      '0',
+      /TOKEN_DURATION_SECONDS="0" is not valid; expected "auto" or a whole number of seconds from 900 to 43200/,
+    ],
+    ['TOKEN_DURATION_SECONDS', '899', /TOKEN_DURATION_SECONDS="899"/],
+    ['TOKEN_DURATION_SECONDS', '43201', /TOKEN_DURATION_SECONDS="43201"/],
+    ['TOKEN_DURATION_SECONDS', '1h', /TOKEN_DURATION_SECONDS="1h"/],
+    [
+      'CODEARTIFACT_DOMAIN_OWNER',
+      '12345',
+      /CODEARTIFACT_DOMAIN_OWNER="12345" is not valid; expected a 12-digit AWS account id/,
+    ],
+    [
+      'PIP_INDEX_OPTION',
+      'find-links',
+      /PIP_INDEX_OPTION="find-links" is not valid; expected "index-url" or "extra-index-url"/,
+    ],
+    ['MAX_PARALLEL_STARTS', '0', /MAX_PARALLEL_STARTS="0" is not valid; expected a whole number from 1 to 20/],
+    ['CODEARTIFACT_DOMAIN', 'Data_Platform', /CODEARTIFACT_DOMAIN="Data_Platform" is not valid/],
+    ['ALLOWED_JOB_NAMES', 'a,,b', /ALLOWED_JOB_NAMES="a,,b" is not valid/],
+  ])('%s=%s is a ConfigError naming the variable, the value and what is accepted', (name, value, message) => {
+    expect(configError({ ...VALID, [name]: value }).message).toMatch(message);
+  });
+
+  it('names every missing required variable at once', () => {
+    const { message } = configError({ GLUE_JOB_NAME: 'x' });
+    expect(message).toMatch(/CODEARTIFACT_DOMAIN is not set/);
+    expect(message).toMatch(/CODEARTIFACT_REPOSITORY is not set/);
+  });
+
+  it('needs a job name or an allowlist', () => {
+    const { GLUE_JOB_NAME: _, ...withoutJob } = VALID;
+    expect(configError(withoutJob).message).toMatch(/neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES is set/);
+  });
+
+  it('refuses a default job that the allowlist forbids, and "*" mixed with names', () => {
+    expect(configError({ ...VALID, ALLOWED_JOB_NAMES: 'other' }).message).toMatch(
+      /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES/,
+    );
+    expect(configError({ ...VALID, ALLOWED_JOB_NAMES: '*,nightly-etl' }).message).toMatch(/mixes "\*"/);
+  });
+});
