@@ -24,6 +24,9 @@ const ACCEPTED = {
 
 type Variable = keyof typeof ACCEPTED;
 
+/** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
+export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
+
 // SAM passes an empty string for an optional parameter left blank: treat it as unset.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());

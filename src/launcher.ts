@@ -45,6 +45,10 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
 
   const launchFromEvent = async (event: unknown): Promise<LaunchResult> => {
     if (ready instanceof ConfigError) throw ready;
+    // Field names only: a request's arguments may carry an old index URL, and with it an old token.
+    logger.debug('Event received', {
+      fields: typeof event === 'object' && event !== null ? Object.keys(event) : typeof event,
+    });
     const plan = parseEvent(event, ready.defaultJobName);
     logger.debug('Launch requested', { jobs: plan.requests.map((r) => r.jobName), batch: plan.batch });
     return launch(plan, ready.deps);
