@@ -77,12 +77,17 @@ const sanitize = (error: unknown, jobName: string, secrets: readonly string[]): 
   return named;
 };
 
-type Prepared =
-  | { readonly request: LaunchRequest; readonly job: GlueJob }
-  | { readonly request: LaunchRequest; readonly error: unknown };
+/** A job of the plan as it goes: read (or refused) before the token, then started (or refused). */
+type Step = { readonly request: LaunchRequest } & (
+  | { readonly job: GlueJob }
+  | { readonly jobRunId: string }
+  | { readonly error: unknown }
+);
+type Ready = Extract<Step, { job: GlueJob }>;
+type Done = Exclude<Step, Ready>;
 
 /** Everything that can refuse a job before a token exists: it is not found, of the wrong type, or in conflict. */
-const prepare = async (request: LaunchRequest, job: Promise<Settled<GlueJob>>): Promise<Prepared> => {
+const prepare = async (request: LaunchRequest, job: Promise<Settled<GlueJob>>): Promise<Step> => {
   const got = await job;
   if (!got.ok) return { request, error: got.error };
   try {
@@ -92,6 +97,38 @@ const prepare = async (request: LaunchRequest, job: Promise<Settled<GlueJob>>): 
   } catch (error) {
     return { request, error };
   }
+};
+
+/** What a run needs to reach the private index, and what must never be repeated anywhere else. */
+interface IndexAccess {
+  readonly url: string;
+  readonly host: string;
+  readonly expiresAt: Date;
+  readonly lifetimeSeconds: number;
+  /** The token and the URL: scrubbed from every message that leaves the launcher. */
+  readonly secrets: readonly string[];
+}
+
+const indexAccess = async (
+  endpoint: Promise<Settled<string>>,
+  token: Promise<Settled<AuthorizationToken>>,
+  now: number,
+): Promise<Settled<IndexAccess>> => {
+  const [gotEndpoint, gotToken] = await Promise.all([endpoint, token]);
+  if (!gotEndpoint.ok) return gotEndpoint;
+  if (!gotToken.ok) return gotToken;
+  const { token: secret, expiresAt } = gotToken.value;
+  const url = indexUrl(gotEndpoint.value, secret);
+  return {
+    ok: true,
+    value: {
+      url,
+      secrets: [secret, url],
+      host: indexHost(gotEndpoint.value),
+      expiresAt,
+      lifetimeSeconds: Math.round((expiresAt.getTime() - now) / 1000),
+    },
+  };
 };
 
 const batchFailure = (runs: readonly RunOutcome[]): LauncherError => {
@@ -122,6 +159,7 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
   checkAllowed(requests, settings.allowlist);
   const startedAt = clock();
 
+  // Round trip 1: everything that does not depend on anything else, at once.
   const endpoint = settle(deps.index.repositoryEndpoint());
   const jobs = new Map<string, Promise<Settled<GlueJob>>>();
   for (const { jobName } of requests) {
@@ -131,91 +169,99 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
     logger.debug('Requesting authorization token', { durationSeconds: seconds });
     return settle(deps.index.authorizationToken(seconds));
   };
-  let token: Promise<Settled<AuthorizationToken>> | undefined;
-  if (
-    durationKnownUpfront(
-      settings.tokenDuration,
-      requests.map((r) => r.timeout),
-    )
-  ) {
-    token = fetchToken(
-      tokenDuration(
-        settings.tokenDuration,
-        requests.map((r) => ({ requestTimeout: r.timeout })),
-      ),
-    );
-  }
+  const timeouts = requests.map((r) => r.timeout);
+  let token = durationKnownUpfront(settings.tokenDuration, timeouts)
+    ? fetchToken(
+        tokenDuration(
+          settings.tokenDuration,
+          timeouts.map((requestTimeout) => ({ requestTimeout })),
+        ),
+      )
+    : undefined;
 
   const prepared = await Promise.all(requests.map((r) => prepare(r, jobs.get(r.jobName) as Promise<Settled<GlueJob>>)));
-  const ready = prepared.filter((p): p is Extract<Prepared, { job: GlueJob }> => 'job' in p);
-  const needs = ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout }));
-  let secrets: string[] = [];
-  let expiresAt: Date | undefined;
-  let host: string | undefined;
-
-  const outcomes = new Map<Prepared, RunOutcome>();
-  const fail = (p: Prepared, error: unknown) => {
-    const safe = sanitize(error, p.request.jobName, secrets);
-    outcomes.set(p, { jobName: p.request.jobName, error: { name: safe.name, message: safe.message } });
-    return safe;
-  };
-  const errors = new Map<Prepared, LauncherError>();
-  for (const p of prepared) if ('error' in p) errors.set(p, fail(p, p.error));
+  const ready = prepared.filter((step): step is Ready => 'job' in step);
+  const done = new Map<Step, Done>(prepared.filter((step): step is Done => !('job' in step)).map((s) => [s, s]));
+  let access: IndexAccess | undefined;
 
   if (ready.length > 0) {
-    token ??= fetchToken(tokenDuration('auto', needs));
-    const [gotEndpoint, gotToken] = await Promise.all([endpoint, token]);
-    if (!gotEndpoint.ok || !gotToken.ok) {
-      const cause = gotEndpoint.ok ? (gotToken as { error: unknown }).error : gotEndpoint.error;
-      const reason = isLauncherError(cause) ? cause.message : describeCause(cause);
-      for (const p of ready) {
-        errors.set(p, fail(p, new TokenUnavailable(`Job ${p.request.jobName} was not started: ${reason}.`)));
+    token ??= fetchToken(
+      tokenDuration(
+        'auto',
+        ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout })),
+      ),
+    );
+    const got = await indexAccess(endpoint, token, clock());
+    if (!got.ok) {
+      const reason = isLauncherError(got.error) ? got.error.message : describeCause(got.error);
+      for (const step of ready) {
+        done.set(step, {
+          request: step.request,
+          error: new TokenUnavailable(`Job ${step.request.jobName} was not started: ${reason}.`),
+        });
       }
     } else {
-      const { token: secret } = gotToken.value;
-      secrets = [secret];
-      expiresAt = gotToken.value.expiresAt;
-      host = indexHost(gotEndpoint.value);
-      const url = indexUrl(gotEndpoint.value, secret);
-      secrets.push(url);
-      const lifetime = Math.round((expiresAt.getTime() - clock()) / 1000);
-      logger.debug('Authorization token ready', { indexHost: host, tokenExpiresAt: expiresAt.toISOString() });
-      await mapWithLimit(ready, settings.maxParallelStarts, async (p) => {
-        const { request, job } = p;
-        const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
-        if (lifetime < needed) {
-          logger.warn('Token may expire before the run ends', {
-            jobName: job.name,
-            tokenSeconds: lifetime,
-            runNeedsSeconds: needed,
-          });
-        }
-        try {
-          const { arguments: requestArguments, idempotencyKey: _key, jobName, ...runSettings } = request;
-          const args = mergeArguments({ ...job, jobName }, requestArguments, settings.pipIndexOption, url);
-          const jobRunId = await deps.jobs.startJobRun({ ...runSettings, jobName, arguments: args });
-          outcomes.set(p, { jobName, jobRunId });
-          logger.info('Job run started', {
-            jobName,
-            jobRunId,
-            indexHost: host,
-            tokenExpiresAt: expiresAt?.toISOString(),
-            durationMs: clock() - startedAt,
-          });
-        } catch (error) {
-          errors.set(p, fail(p, error));
-        }
+      const index = got.value;
+      access = index;
+      logger.debug('Authorization token ready', {
+        indexHost: index.host,
+        tokenExpiresAt: index.expiresAt.toISOString(),
+      });
+      // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
+      await mapWithLimit(ready, settings.maxParallelStarts, async (step) => {
+        done.set(step, await start(step, index, deps, () => clock() - startedAt));
       });
     }
   }
 
-  const runs = prepared.map((p) => outcomes.get(p) as RunOutcome);
+  // The token and the URL are known only here; every error is scrubbed of both before anyone sees it.
+  const secrets = access?.secrets ?? [];
+  const errors = new Map<Step, LauncherError>();
+  const runs = prepared.map((step): RunOutcome => {
+    const outcome = done.get(step) as Done;
+    const { jobName } = step.request;
+    if ('jobRunId' in outcome) return { jobName, jobRunId: outcome.jobRunId };
+    const error = sanitize(outcome.error, jobName, secrets);
+    errors.set(step, error);
+    return { jobName, error: { name: error.name, message: error.message } };
+  });
+
   if (!plan.batch) {
-    const only = prepared[0] as Prepared;
-    const error = errors.get(only);
+    const error = errors.get(prepared[0] as Step);
     if (error) throw error;
-    return { ...(runs[0] as StartedRun), tokenExpiresAt: (expiresAt as Date).toISOString() };
+    return { ...(runs[0] as StartedRun), tokenExpiresAt: (access as IndexAccess).expiresAt.toISOString() };
   }
   if (errors.size > 0) throw batchFailure(runs);
-  return { runs, tokenExpiresAt: (expiresAt as Date).toISOString() };
+  return { runs, tokenExpiresAt: (access as IndexAccess).expiresAt.toISOString() };
+};
+
+const start = async (
+  { request, job }: Ready,
+  index: IndexAccess,
+  { jobs, settings, logger }: LaunchDeps,
+  elapsed: () => number,
+): Promise<Done> => {
+  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
+  if (index.lifetimeSeconds < needed) {
+    logger.warn('Token may expire before the run ends', {
+      jobName: job.name,
+      tokenSeconds: index.lifetimeSeconds,
+      runNeedsSeconds: needed,
+    });
+  }
+  try {
+    const { arguments: requestArguments, idempotencyKey: _key, jobName, ...runSettings } = request;
+    const args = mergeArguments({ ...job, jobName }, requestArguments, settings.pipIndexOption, index.url);
+    const jobRunId = await jobs.startJobRun({ ...runSettings, jobName, arguments: args });
+    logger.info('Job run started', {
+      jobName,
+      jobRunId,
+      indexHost: index.host,
+      tokenExpiresAt: index.expiresAt.toISOString(),
+      durationMs: elapsed(),
+    });
+    return { request, jobRunId };
+  } catch (error) {
+    return { request, error };
+  }
 };
