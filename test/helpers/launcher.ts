@@ -1,5 +1,15 @@
-import type { CodeartifactClient } from '@aws-sdk/client-codeartifact';
-import type { GetJobCommandOutput, GlueClient, Job } from '@aws-sdk/client-glue';
+import {
+  type CodeartifactClient,
+  GetAuthorizationTokenCommand,
+  GetRepositoryEndpointCommand,
+} from '@aws-sdk/client-codeartifact';
+import {
+  GetJobCommand,
+  type GetJobCommandOutput,
+  type GlueClient,
+  type Job,
+  StartJobRunCommand,
+} from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { codeartifactClient, glueClient } from '../../src/aws/clients';
@@ -68,6 +78,16 @@ export const loadLauncher = (env: Record<string, string | undefined> = BASE_ENV)
   codeartifact.reset();
   const handler = createLauncher(env);
   return { invoke: (event) => handler(event, lambdaContext()), glue, codeartifact };
+};
+
+/** A container whose AWS answers are all good: every job exists as a Spark job, runs start, tokens come. */
+export const healthyLauncher = (env: Record<string, string | undefined> = BASE_ENV): Launcher => {
+  const launcher = loadLauncher(env);
+  launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => sparkJob(JobName));
+  launcher.glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
+  launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
+  launcher.codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
+  return launcher;
 };
 
 /** The error a promise rejected with, or a failed assertion if it resolved. */

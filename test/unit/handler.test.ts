@@ -12,25 +12,16 @@ import {
   ENCODED_TOKEN,
   ENDPOINT,
   EXPIRES,
+  healthyLauncher,
   type Launcher,
-  loadLauncher,
   rejectionOf,
   sparkJob,
-  TOKEN,
 } from '../helpers/launcher';
 import { captureOutput } from '../helpers/output';
 
 const INDEX = `https://aws:${ENCODED_TOKEN}@data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/simple/`;
 
-/** A container whose AWS answers are all good: every known job exists, runs start. */
-const healthy = (env: Record<string, string | undefined> = BASE_ENV): Launcher => {
-  const launcher = loadLauncher(env);
-  launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => sparkJob(JobName));
-  launcher.glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
-  launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
-  launcher.codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
-  return launcher;
-};
+const healthy = healthyLauncher;
 
 const quietly = async <T>(fn: () => Promise<T>) => {
   const { result, error } = await captureOutput(fn);

@@ -1,7 +1,7 @@
-import { GetAuthorizationTokenCommand, GetRepositoryEndpointCommand } from '@aws-sdk/client-codeartifact';
+import { GetAuthorizationTokenCommand } from '@aws-sdk/client-codeartifact';
 import { GetJobCommand, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { codeartifactClient, glueClient } from '../../src/aws/clients';
-import { BASE_ENV, ENCODED_TOKEN, ENDPOINT, EXPIRES, loadLauncher, sparkJob, TOKEN } from '../helpers/launcher';
+import { BASE_ENV, ENCODED_TOKEN, EXPIRES, healthyLauncher, type Launcher, sparkJob, TOKEN } from '../helpers/launcher';
 import { captureOutput } from '../helpers/output';
 
 const DEBUG_ENV = { ...BASE_ENV, POWERTOOLS_LOG_LEVEL: 'DEBUG' };
@@ -13,7 +13,7 @@ const expectNoToken = (text: string) => {
   for (const spelling of SPELLINGS) expect(text).not.toContain(spelling);
 };
 
-type Scenario = [string, (launcher: ReturnType<typeof loadLauncher>) => void, unknown];
+type Scenario = [string, (launcher: Launcher) => void, unknown];
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -72,13 +72,7 @@ const SCENARIOS: Scenario[] = [
 describe('the token never leaves StartJobRun’s arguments', () => {
   it.each(SCENARIOS)('%s, at DEBUG level', async (_name, arrange, event) => {
     const { result, error, output } = await captureOutput(async () => {
-      const launcher = loadLauncher(DEBUG_ENV);
-      launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => sparkJob(JobName));
-      launcher.glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
-      launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
-      launcher.codeartifact
-        .on(GetAuthorizationTokenCommand)
-        .resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
+      const launcher = healthyLauncher(DEBUG_ENV);
       arrange(launcher);
       return launcher.invoke(event);
     });
@@ -103,13 +97,7 @@ describe('the token never leaves StartJobRun’s arguments', () => {
 describe('one log line per started run', () => {
   it('names the job, the run, the index host, the expiry and the time taken', async () => {
     const { output } = await captureOutput(async () => {
-      const launcher = loadLauncher(BASE_ENV);
-      launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => sparkJob(JobName));
-      launcher.glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
-      launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
-      launcher.codeartifact
-        .on(GetAuthorizationTokenCommand)
-        .resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
+      const launcher = healthyLauncher(BASE_ENV);
       return launcher.invoke({ jobs: [{}, { jobName: 'hourly-etl' }] });
     });
     const lines = output
