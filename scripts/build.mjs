@@ -1,4 +1,5 @@
-// Bundles the handler the way SAM's esbuild builder does (template.yaml's Metadata mirrors these options).
+// Bundles the handler the way SAM's esbuild builder does (template.yaml's Metadata mirrors these options),
+// then the development tools (the demo, the local stand-in's command) that run it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -21,5 +22,22 @@ const result = await build({
 });
 await mkdir('dist', { recursive: true });
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
-const bytes = result.metafile.outputs['dist/handler.mjs'].bytes;
-console.log(`dist/handler.mjs: ${(bytes / 1024).toFixed(1)} KiB in ${Date.now() - started} ms`);
+
+// Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
+await build({
+  entryPoints: { demo: 'scripts/demo.ts', standin: 'local/cli.ts' },
+  outdir: 'dist/tools',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+if (!process.argv.includes('--quiet')) {
+  const bytes = result.metafile.outputs['dist/handler.mjs'].bytes;
+  console.log(`dist/handler.mjs: ${(bytes / 1024).toFixed(1)} KiB, tools in dist/tools, in ${Date.now() - started} ms`);
+}

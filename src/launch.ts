@@ -104,20 +104,20 @@ interface IndexAccess {
   readonly url: string;
   readonly host: string;
   readonly expiresAt: Date;
-  readonly lifetimeSeconds: number;
+  /** What was asked of CodeArtifact: `expiresAt` is rounded to the second, so compare needs with this. */
+  readonly durationSeconds: number;
   /** The token and the URL: scrubbed from every message that leaves the launcher. */
   readonly secrets: readonly string[];
 }
 
 const indexAccess = async (
   endpoint: Promise<Settled<string>>,
-  token: Promise<Settled<AuthorizationToken>>,
-  now: number,
+  token: Promise<Settled<AuthorizationToken & { durationSeconds: number }>>,
 ): Promise<Settled<IndexAccess>> => {
   const [gotEndpoint, gotToken] = await Promise.all([endpoint, token]);
   if (!gotEndpoint.ok) return gotEndpoint;
   if (!gotToken.ok) return gotToken;
-  const { token: secret, expiresAt } = gotToken.value;
+  const { token: secret, expiresAt, durationSeconds } = gotToken.value;
   const url = indexUrl(gotEndpoint.value, secret);
   return {
     ok: true,
@@ -126,7 +126,7 @@ const indexAccess = async (
       secrets: [secret, url],
       host: indexHost(gotEndpoint.value),
       expiresAt,
-      lifetimeSeconds: Math.round((expiresAt.getTime() - now) / 1000),
+      durationSeconds,
     },
   };
 };
@@ -167,7 +167,7 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
   }
   const fetchToken = (seconds: number) => {
     logger.debug('Requesting authorization token', { durationSeconds: seconds });
-    return settle(deps.index.authorizationToken(seconds));
+    return settle(deps.index.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
   };
   const timeouts = requests.map((r) => r.timeout);
   let token = durationKnownUpfront(settings.tokenDuration, timeouts)
@@ -191,7 +191,7 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
         ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout })),
       ),
     );
-    const got = await indexAccess(endpoint, token, clock());
+    const got = await indexAccess(endpoint, token);
     if (!got.ok) {
       const reason = isLauncherError(got.error) ? got.error.message : describeCause(got.error);
       for (const step of ready) {
@@ -242,10 +242,10 @@ const start = async (
   elapsed: () => number,
 ): Promise<Done> => {
   const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
-  if (index.lifetimeSeconds < needed) {
+  if (index.durationSeconds < needed) {
     logger.warn('Token may expire before the run ends', {
       jobName: job.name,
-      tokenSeconds: index.lifetimeSeconds,
+      tokenSeconds: index.durationSeconds,
       runNeedsSeconds: needed,
     });
   }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { BUNDLE, invokeBundle } from './helpers/bundle';
+import { BUNDLE, invokeBundle } from '../local/invoke';
 
 const ENV = {
   AWS_REGION: 'eu-west-1',

@@ -1,0 +1,11 @@
+/** An error the stand-in answers with, in the shape of the service that raises it. */
+export class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}

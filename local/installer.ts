@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { devNull, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * What Glue does at a run's start: `pip3 install <installer option words> <additional modules>`.
+ * `pip` runs real pip into a throw-away target; `check` only asks the index for each module with the run's
+ * credentials (same verdict on the token, a fraction of the cost, for tests that start many runs).
+ */
+export type InstallMode = 'pip' | 'check';
+
+export interface InstallOutcome {
+  readonly ok: boolean;
+  /** `name-version` of each installed distribution, from pip's "Successfully installed" line. */
+  readonly installed: readonly string[];
+  /** pip's own last words on failure. */
+  readonly message: string;
+  readonly output: string;
+}
+
+const MODULES = '--additional-python-modules';
+const OPTIONS = '--python-modules-installer-option';
+
+const splitWords = (value: string | undefined) => (value ?? '').split(/\s+/).filter((w) => w.length > 0);
+
+export class ModuleInstaller {
+  private readonly children = new Set<ChildProcess>();
+  private readonly waiting: Array<() => void> = [];
+  private active = 0;
+
+  constructor(
+    readonly mode: InstallMode,
+    private readonly maxParallel = 2,
+  ) {}
+
+  async install(args: Readonly<Record<string, string>>): Promise<InstallOutcome> {
+    const modules = (args[MODULES] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m.length > 0);
+    if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
+    const options = splitWords(args[OPTIONS]);
+    // Glue appends the modules after the options, so that Glue 5's `-r` takes the requirements file.
+    const words = options.at(-1) === '-r' ? [...options, modules.join(',')] : [...options, ...modules];
+    await this.slot();
+    try {
+      return this.mode === 'pip' ? await this.pip(words) : await check(options, modules);
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private slot(): Promise<void> {
+    if (this.active < this.maxParallel) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiting.push(() => {
+        this.active += 1;
+        resolve();
+      });
+    });
+  }
+
+  private pip(words: readonly string[]): Promise<InstallOutcome> {
+    const target = mkdtempSync(join(tmpdir(), 'glue-run-'));
+    const args = [
+      '-m',
+      'pip',
+      'install',
+      '--target',
+      target,
+      '--no-input',
+      '--disable-pip-version-check',
+      '--progress-bar',
+      'off',
+      ...words,
+    ];
+    // A clean pip: no user config, no keyring, no retries against an index that is not there.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: target,
+      PIP_CONFIG_FILE: devNull,
+      PIP_RETRIES: '0',
+      PIP_TIMEOUT: '10',
+      PIP_KEYRING_PROVIDER: 'disabled',
+      PYTHONDONTWRITEBYTECODE: '1',
+    };
+    return new Promise((resolve) => {
+      const child = spawn('python3', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      this.children.add(child);
+      let output = '';
+      child.stdout?.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stderr?.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.on('close', (code) => {
+        this.children.delete(child);
+        rmSync(target, { recursive: true, force: true });
+        const installed = /Successfully installed (.+)/.exec(output)?.[1]?.trim().split(/\s+/) ?? [];
+        const errors = output.split('\n').filter((line) => line.startsWith('ERROR:'));
+        resolve({
+          ok: code === 0,
+          installed,
+          message:
+            code === 0
+              ? ''
+              : `pip install failed (exit ${code}): ${errors.join(' ') || output.trim().split('\n').at(-1)}`,
+          output,
+        });
+      });
+    });
+  }
+
+  stop(): void {
+    for (const child of this.children) child.kill('SIGKILL');
+    this.children.clear();
+  }
+}
+
+const indexOf = (options: readonly string[]): string | undefined => {
+  for (let i = 0; i < options.length; i += 1) {
+    const word = options[i] as string;
+    const eq = /^--(?:extra-)?index-url=(.+)$/.exec(word);
+    if (eq) return eq[1];
+    if (['-i', '--index-url', '--extra-index-url'].includes(word)) return options[i + 1];
+  }
+  return undefined;
+};
+
+const get = (url: URL): Promise<number> =>
+  new Promise((resolve) => {
+    const auth = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, auth, timeout: 10_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+
+const check = async (options: readonly string[], modules: readonly string[]): Promise<InstallOutcome> => {
+  const index = indexOf(options);
+  if (index === undefined)
+    return { ok: false, installed: [], message: 'no index URL in the installer option', output: '' };
+  for (const module of modules) {
+    const name = module.split(/[=<>!~;[ ]/, 1)[0] as string;
+    const status = await get(new URL(`${name}/`, index.endsWith('/') ? index : `${index}/`));
+    if (status !== 200) {
+      return {
+        ok: false,
+        installed: [],
+        message: `pip install failed: the index answered ${status} for ${name} (No matching distribution found for ${module})`,
+        output: '',
+      };
+    }
+  }
+  return { ok: true, installed: modules.map((m) => m.replace('==', '-')), message: '', output: 'checked\n' };
+};

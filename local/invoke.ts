@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './root';
+
+export const BUNDLE = join(projectRoot(), 'dist/handler.mjs');
+
+export interface Invocation {
+  readonly result?: unknown;
+  readonly error?: { readonly name: string; readonly message: string };
+  /** Everything the function wrote (its logs), apart from the driver's own last line. */
+  readonly logs: string;
+  readonly durationMs: number;
+}
+
+export interface InvokeOptions {
+  /** Milliseconds the Lambda-like context says are left (`getRemainingTimeInMillis`), counting down. */
+  readonly timeoutMs?: number;
+  readonly bundle?: string;
+}
+
+const OUTCOME = '\n@@outcome ';
+
+// A fresh Node process, as Lambda's runtime would start: import the bundle, call `handler` with a
+// Lambda-like context, print the outcome as the last line.
+const DRIVER = `
+const [bundle, event, timeoutMs] = process.argv.slice(1);
+const deadline = Date.now() + Number(timeoutMs);
+const { handler } = await import(bundle);
+const context = {
+  functionName: 'glue-launcher', functionVersion: '$LATEST', memoryLimitInMB: '128',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:glue-launcher',
+  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/glue-launcher',
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+};
+let outcome;
+try { outcome = { result: await handler(JSON.parse(event), context) }; }
+catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
+process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
+process.exit(0);
+`;
+
+/** Invokes the built bundle once, in a child process with exactly this environment (plus PATH). */
+export const invokeBundle = (
+  event: unknown,
+  env: Record<string, string>,
+  options: InvokeOptions = {},
+): Promise<Invocation> => {
+  const bundle = options.bundle ?? BUNDLE;
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "npm run build" first`);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', DRIVER, bundle, JSON.stringify(event), String(options.timeoutMs ?? 60_000)],
+      {
+        env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+        timeout: (options.timeoutMs ?? 60_000) + 30_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (failure, stdout, stderr) => {
+        const marker = stdout.lastIndexOf(OUTCOME);
+        if (failure || marker < 0) {
+          reject(new Error(`the bundle did not run: ${failure?.message ?? 'no outcome'}\n${stderr}`));
+          return;
+        }
+        const outcome = JSON.parse(stdout.slice(marker + OUTCOME.length));
+        resolve({ ...outcome, logs: stdout.slice(0, marker) + stderr, durationMs: performance.now() - started });
+      },
+    );
+  });
+};

@@ -1,0 +1,208 @@
+/**
+ * `npm start`: the whole launch on this machine, with no AWS account. Starts the local stand-in, creates demo
+ * jobs whose DefaultArguments carry a stale index URL, shows that a run started as-is fails, then invokes the
+ * built bundle with a sample event and shows the run it started install the private package.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { GetJobRunCommand, GlueClient, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { type Invocation, invokeBundle } from '../local/invoke';
+import { projectRoot } from '../local/root';
+import { StandIn } from '../local/standin';
+import { maskIndexUrl } from '../src/index-url';
+
+// The SDK's notice that it will need Node 22 in 2027 is not news for a demo.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ROOT = projectRoot();
+const JOBS = ['nightly-etl', 'hourly-etl'];
+const USAGE = `usage: npm start [-- --event events/<file>.json]
+
+Runs the launcher end to end against a local stand-in for Glue, CodeArtifact and a private PyPI index.
+  --event FILE   the event to invoke the handler with (default: events/scheduled-rule.json)`;
+
+const color = process.stdout.isTTY
+  ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`
+  : (_: number, t: string) => t;
+const green = (text: string) => color(32, text);
+const red = (text: string) => color(31, text);
+const dim = (text: string) => color(2, text);
+
+const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const line = (mark: string, label: string, detail: string, ms?: number) =>
+  console.log(`  ${mark} ${label.padEnd(10)} ${detail}${ms === undefined ? '' : dim(`  (${seconds(ms)})`)}`);
+const more = (text: string) => console.log(`               ${text}`);
+
+class DemoFailure extends Error {}
+
+const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+  const started = performance.now();
+  const value = await fn();
+  return [value, performance.now() - started];
+};
+
+const parseArgs = (argv: readonly string[]): string => {
+  let event = 'events/scheduled-rule.json';
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (arg === '--event' && argv[i + 1]) {
+      event = argv[i + 1] as string;
+      i += 1;
+    } else if (arg?.startsWith('--event=')) {
+      event = arg.slice('--event='.length);
+    } else {
+      throw new DemoFailure(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+  }
+  return event;
+};
+
+const readEvent = (file: string): unknown => {
+  const path = join(ROOT, file);
+  if (!existsSync(path)) throw new DemoFailure(`no event file ${file} (samples: ls events/)`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DemoFailure(`${file} is not JSON: ${(error as Error).message}`);
+  }
+};
+
+const printLogs = (invocation: Invocation) => {
+  for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{'))) {
+    const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, durationMs, errorName, errorMessage } =
+      JSON.parse(text);
+    const fields = { jobName, jobRunId, indexHost, tokenExpiresAt, durationMs, errorName, errorMessage };
+    const shown = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 40 && k === 'jobRunId' ? `${v.slice(0, 12)}…` : v}`);
+    more(dim(`log ${level} ${message} ${shown.join(' ')}`));
+  }
+};
+
+const runIds = (result: unknown): string[] => {
+  const r = result as { jobRunId?: string; runs?: Array<{ jobRunId?: string }> };
+  if (r.jobRunId) return [r.jobRunId];
+  return (r.runs ?? []).flatMap((run) => (run.jobRunId ? [run.jobRunId] : []));
+};
+
+const printArguments = (args: Record<string, string>) => {
+  const width = Math.max(...Object.keys(args).map((k) => k.length));
+  for (const [key, value] of Object.entries(args)) more(`  ${key.padEnd(width)}  ${maskIndexUrl(value)}`);
+};
+
+const main = async (): Promise<number> => {
+  const eventFile = parseArgs(process.argv.slice(2));
+  const event = readEvent(eventFile);
+  const total = performance.now();
+  console.log(
+    'glue-launcher demo: a Glue job run gets a fresh CodeArtifact token, on this machine, with no AWS account\n',
+  );
+
+  const [standIn, startMs] = await timed(() => StandIn.start({ install: 'pip' }));
+  const stop = () => void standIn.stop().then(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    line(green('✓'), 'stand-in', `Glue, CodeArtifact and a private PyPI index on ${standIn.url}`, startMs);
+    const pkg = standIn.packages[0] as StandIn['packages'][number];
+
+    // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
+    const stale = standIn.codeartifact.getAuthorizationToken(
+      new URLSearchParams({ domain: standIn.codeartifact.domain, duration: '900' }),
+    ).authorizationToken;
+    standIn.clock.advance(13 * 3600);
+    const staleUrl = `${standIn.url.replace('//', `//aws:${stale}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
+    for (const name of JOBS) {
+      standIn.createJob({
+        Name: name,
+        Role: 'arn:aws:iam::111122223333:role/glue-demo',
+        Command: { Name: 'glueetl', ScriptLocation: `s3://demo-scripts/${name}.py` },
+        GlueVersion: '5.0',
+        Timeout: 120,
+        ExecutionProperty: { MaxConcurrentRuns: 3 },
+        DefaultArguments: {
+          '--job-language': 'python',
+          '--additional-python-modules': `${pkg.name}==${pkg.version}`,
+          '--python-modules-installer-option': `--index-url=${staleUrl} --no-cache-dir --upgrade`,
+        },
+      });
+    }
+    line(
+      green('✓'),
+      'demo jobs',
+      `${JOBS.join(', ')}: DefaultArguments carry an index URL whose token expired 13 h ago`,
+    );
+
+    const glue = new GlueClient({ ...clientConfig(standIn) });
+    const [before, beforeMs] = await timed(async () => {
+      const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: JOBS[0] }));
+      return standIn.waitForRun(JobRunId as string);
+    });
+    const beforeOk = before.JobRunState === 'FAILED';
+    line(
+      beforeOk ? green('✓') : red('✗'),
+      'as-is run',
+      `${JOBS[0]} started without the launcher: ${before.JobRunState} ${dim(`(${maskIndexUrl(before.ErrorMessage ?? '')})`)}`,
+      beforeMs,
+    );
+
+    const env = { ...standIn.env(), GLUE_JOB_NAME: JOBS[0] as string, ALLOWED_JOB_NAMES: JOBS.join(',') };
+    const invocation = await invokeBundle(event, env);
+    const tokens = standIn.issuedTokens().map((t) => t.token);
+    const leaked = tokens.filter((t) => invocation.logs.includes(t) || JSON.stringify(invocation).includes(t));
+    if (invocation.error) {
+      line(
+        red('✗'),
+        'invoke',
+        `${relative(ROOT, join(ROOT, eventFile))} -> ${invocation.error.name}`,
+        invocation.durationMs,
+      );
+      more(invocation.error.message);
+      printLogs(invocation);
+      throw new DemoFailure(`the launcher answered ${invocation.error.name}: ${invocation.error.message}`);
+    }
+    line(green('✓'), 'invoke', `${eventFile} -> dist/handler.mjs in a fresh Node process`, invocation.durationMs);
+    more(`result ${JSON.stringify(invocation.result)}`);
+    printLogs(invocation);
+    more(leaked.length === 0 ? 'token in logs or result: none' : red(`TOKEN LEAKED in ${leaked.length} place(s)`));
+
+    let failed = leaked.length > 0;
+    for (const id of runIds(invocation.result)) {
+      const [run, runMs] = await timed(() => standIn.waitForRun(id));
+      const { JobRun: seen } = await glue.send(new GetJobRunCommand({ JobName: run.JobName, RunId: id }));
+      const outcome = standIn.outcomeOf(id);
+      const ok = seen?.JobRunState === 'SUCCEEDED';
+      failed ||= !ok;
+      line(ok ? green('✓') : red('✗'), 'run', `${run.JobName} ${id.slice(0, 15)}… ${seen?.JobRunState}`, runMs);
+      if (ok) more(`pip installed ${outcome?.installed.join(', ')} from the private index, through the fresh token`);
+      else more(red(maskIndexUrl((seen as JobRun).ErrorMessage ?? 'no message')));
+      more('arguments the run got (token masked):');
+      printArguments(seen?.Arguments ?? {});
+    }
+    const verdict = failed
+      ? red('FAILED: see above')
+      : green(`SUCCEEDED: every run installed ${pkg.name} ${pkg.version} through a token the launcher fetched`);
+    console.log(`\n${verdict} ${dim(`(${seconds(performance.now() - total)} in all)`)}`);
+    return failed ? 1 : 0;
+  } finally {
+    await standIn.stop();
+  }
+};
+
+const clientConfig = (standIn: StandIn) => ({
+  region: standIn.env().AWS_REGION,
+  endpoint: standIn.url,
+  credentials: { accessKeyId: standIn.env().AWS_ACCESS_KEY_ID as string, secretAccessKey: 'local' },
+});
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      red(`\ndemo failed: ${error instanceof DemoFailure ? error.message : String((error as Error).stack ?? error)}`),
+    );
+    process.exit(error instanceof DemoFailure ? 2 : 1);
+  },
+);
