@@ -123,4 +123,24 @@ describe('one log line per started run', () => {
     // At INFO, nothing else is said about a successful launch.
     expect(lines.filter((line) => line.level !== 'INFO')).toEqual([]);
   });
+
+  it('warns when a fixed TOKEN_DURATION_SECONDS is shorter than the run can last', async () => {
+    const { output } = await captureOutput(async () =>
+      healthyLauncher({ ...BASE_ENV, TOKEN_DURATION_SECONDS: '900' }).invoke({}),
+    );
+    const warnings = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 'WARN');
+    // The job's Timeout is 60 minutes: the run needs 60 * 60 + 900 seconds.
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        message: 'Token may expire before the run ends',
+        jobName: 'nightly-etl',
+        tokenSeconds: 900,
+        runNeedsSeconds: 4500,
+      }),
+    ]);
+  });
 });

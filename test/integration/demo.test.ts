@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+// `npm start` is the front door: the built demo must keep working and keep the token masked.
+jest.setTimeout(60_000);
+
+const DEMO = join(__dirname, '../../dist/tools/demo.cjs');
+
+const demo = (...args: string[]): Promise<{ code: number; output: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [DEMO, ...args],
+      { timeout: 50_000, env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+
+describe('npm start', () => {
+  it('shows the stale URL failing, then a launched run installing the private package', async () => {
+    const { code, output } = await demo();
+    expect(output).toMatch(/as-is run\s+nightly-etl started without the launcher: FAILED/);
+    expect(output).toMatch(/run\s+nightly-etl jr_\w+… SUCCEEDED/);
+    expect(output).toMatch(/pip installed acme-pipelines-1\.4\.0 from the private index/);
+    expect(output).toMatch(
+      /--index-url=http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/ --no-cache-dir --upgrade/,
+    );
+    expect(output).toMatch(/token in logs or result: none/);
+    expect(output).not.toMatch(/aws:(?!\*\*\*\*)[^@\s]+@/); // every index URL shown is masked
+    expect(code).toBe(0);
+  });
+
+  it('runs another sample with --event, and says why when the file is missing', async () => {
+    const batch = await demo('--event', 'events/batch.json');
+    expect(batch.code).toBe(0);
+    expect(batch.output.match(/ SUCCEEDED /g)).toHaveLength(2);
+    const missing = await demo('--event', 'events/nope.json');
+    expect(missing.code).toBe(2);
+    expect(missing.output).toMatch(/no event file events\/nope\.json/);
+  });
+});

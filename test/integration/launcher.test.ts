@@ -1,0 +1,147 @@
+import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { StandIn } from '../../local/standin';
+import { invokeAgainst, OTHER_OPTIONS, runIdOf, sparkJob } from '../helpers/stand-in';
+
+// The built bundle, in a fresh Node process per invocation, through the real SDK over HTTP to the stand-in,
+// and real pip installing from the stand-in's private index.
+jest.setTimeout(60_000);
+
+let standIn: StandIn;
+const ENV = {
+  GLUE_JOB_NAME: 'nightly-etl',
+  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,busy-etl,shell-job,missing-job',
+};
+
+beforeAll(async () => {
+  standIn = await StandIn.start({ install: 'pip' });
+  standIn.createJob(sparkJob('nightly-etl'));
+  standIn.createJob(sparkJob('hourly-etl'));
+  standIn.createJob(sparkJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
+  standIn.createJob(sparkJob('shell-job', { Command: { Name: 'pythonshell' } }));
+});
+afterAll(() => standIn.stop());
+afterEach(() => {
+  standIn.faults.clear();
+  standIn.holdRuns = false;
+});
+
+const installerOption = (runId: string) =>
+  standIn.runs().find((run) => run.Id === runId)?.Arguments['--python-modules-installer-option'] as string;
+
+describe('the launcher against the local stand-in', () => {
+  it('starts a run whose pip installs the private package through the fresh token', async () => {
+    const id = runIdOf(await invokeAgainst(standIn, {}, ENV));
+    const run = await standIn.waitForRun(id);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
+    // The URL carries the token CodeArtifact issued last, and pip fetched the package with it.
+    const latest = standIn.issuedTokens().at(-1)?.token as string;
+    expect(installerOption(id)).toContain(`aws:${encodeURIComponent(latest)}@127.0.0.1`);
+    expect(standIn.callsOf('PyPI').filter((call) => call.status === 200).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the job’s other defaults and pip options, and merges the request’s arguments', async () => {
+    const invocation = await invokeAgainst(
+      standIn,
+      { jobName: 'hourly-etl', arguments: { '--run-date': '2026-11-21' } },
+      ENV,
+    );
+    const id = runIdOf(invocation);
+    const run = standIn.runs('hourly-etl').find((r) => r.Id === id);
+    expect(run?.Arguments['--job-language']).toBe('python');
+    expect(run?.Arguments['--run-date']).toBe('2026-11-21');
+    expect(installerOption(id)).toMatch(
+      new RegExp(`^--index-url=http://aws:[^@\\s]+@127\\.0\\.0\\.1:\\d+/pypi/private-pypi/simple/ ${OTHER_OPTIONS}$`),
+    );
+    expect(installerOption(id)).not.toContain('STALE');
+    expect((await standIn.waitForRun(id)).JobRunState).toBe('SUCCEEDED');
+  });
+
+  it('a run given an expired token fails to install, as on Glue', async () => {
+    const { authorizationToken } = standIn.codeartifact.getAuthorizationToken(
+      new URLSearchParams({ domain: 'data-platform', duration: '900' }),
+    );
+    standIn.clock.advance(901);
+    const glue = new GlueClient({
+      region: 'eu-west-1',
+      endpoint: standIn.url,
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    });
+    const { JobRunId } = await glue.send(
+      new StartJobRunCommand({
+        JobName: 'hourly-etl',
+        Arguments: {
+          '--python-modules-installer-option': `--index-url=${standIn.url.replace('//', `//aws:${authorizationToken}@`)}/pypi/private-pypi/simple/`,
+        },
+      }),
+    );
+    const run = await standIn.waitForRun(JobRunId as string);
+    expect(run.JobRunState).toBe('FAILED');
+    expect(run.ErrorMessage).toMatch(/No matching distribution found for acme-pipelines==1\.4\.0/);
+    expect(standIn.callsOf('PyPI').at(-1)?.status).toBe(401);
+  });
+
+  it('retries throttled calls and starts the job once', async () => {
+    standIn.failNext('GetAuthorizationToken', 1, 'throttle');
+    standIn.failNext('StartJobRun', 2, 'throttle');
+    const before = standIn.runs('hourly-etl').length;
+    const startsBefore = standIn.callsOf('StartJobRun').length;
+    const id = runIdOf(await invokeAgainst(standIn, { jobName: 'hourly-etl', timeout: 30 }, ENV));
+    expect(standIn.runs('hourly-etl')).toHaveLength(before + 1);
+    expect(
+      standIn
+        .callsOf('StartJobRun')
+        .slice(startsBefore)
+        .map((c) => c.status),
+    ).toEqual([400, 400, 200]);
+    expect((await standIn.waitForRun(id)).JobRunState).toBe('SUCCEEDED');
+  });
+
+  it.each([
+    [
+      'JobNotFound',
+      () => undefined,
+      { jobName: 'missing-job' },
+      /Job missing-job was not started: Glue has no such job/,
+    ],
+    ['UnsupportedJobType', () => undefined, { jobName: 'shell-job' }, /pythonshell/],
+    [
+      'TokenUnavailable',
+      () => standIn.failNext('GetAuthorizationToken', 1, 'accessDenied'),
+      {},
+      /CodeArtifact gave no token for domain data-platform: AccessDeniedException/,
+    ],
+    [
+      'StartJobRunFailed',
+      () => standIn.failNext('StartJobRun', 3, 'internal'),
+      { jobName: 'hourly-etl' },
+      /StartJobRun failed with InternalServiceException/,
+    ],
+    ['InvalidRequest', () => undefined, { jobName: 'nightly-etl', worker: 'G.1X' }, /unknown field "worker"/],
+    ['JobNotAllowed', () => undefined, { jobName: 'payroll' }, /payroll is not in ALLOWED_JOB_NAMES/],
+  ])('surfaces %s', async (name, arrange, event, message) => {
+    arrange();
+    const starts = standIn.callsOf('StartJobRun').filter((c) => c.status === 200).length;
+    const { error } = await invokeAgainst(standIn, event, ENV);
+    expect(error?.name).toBe(name);
+    expect(error?.message).toMatch(message);
+    expect(standIn.callsOf('StartJobRun').filter((c) => c.status === 200)).toHaveLength(starts);
+  });
+
+  it('surfaces ConcurrentRunsExceeded when the job already runs MaxConcurrentRuns times', async () => {
+    standIn.holdRuns = true;
+    runIdOf(await invokeAgainst(standIn, { jobName: 'busy-etl' }, ENV));
+    const { error } = await invokeAgainst(standIn, { jobName: 'busy-etl' }, ENV);
+    expect(error?.name).toBe('ConcurrentRunsExceeded');
+    expect(error?.message).toMatch(
+      /^Job busy-etl was not started: it already has as many runs as its MaxConcurrentRuns allows/,
+    );
+  });
+
+  it('a bad configuration fails with ConfigError and calls nothing', async () => {
+    const calls = standIn.calls.length;
+    const { error } = await invokeAgainst(standIn, {}, { ...ENV, CODEARTIFACT_DOMAIN_OWNER: 'me' });
+    expect(error?.name).toBe('ConfigError');
+    expect(standIn.calls).toHaveLength(calls);
+  });
+});
