@@ -25,7 +25,7 @@ await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 
 // Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
 await build({
-  entryPoints: { demo: 'scripts/demo.ts', standin: 'local/cli.ts' },
+  entryPoints: { demo: 'scripts/demo.ts', invoke: 'scripts/invoke.ts', standin: 'local/cli.ts' },
   outdir: 'dist/tools',
   outExtension: { '.js': '.cjs' },
   bundle: true,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadTemplate } from '../local/cloudformation';
 import { CONFIG_VARIABLES } from '../src/config';
 import { ERROR_NAMES } from '../src/errors';
 
@@ -34,5 +35,11 @@ describe('README matches the code', () => {
     for (const script of used.filter((s) => !['ci', 'install'].includes(s))) {
       expect(Object.keys(pkg.scripts)).toContain(script);
     }
+  });
+});
+
+describe('README matches template.yaml', () => {
+  it('lists exactly the template’s parameters', () => {
+    expect(firstColumn('### Parameters').sort()).toEqual(Object.keys(loadTemplate().Parameters).sort());
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type Tags } from 'yaml';
+import { projectRoot } from './root';
 
 const FUNCTIONS = [
   'Base64',
@@ -61,7 +62,7 @@ export type Template = {
   Outputs?: Record<string, unknown>;
 };
 
-export const TEMPLATE_PATH = join(__dirname, '../../template.yaml');
+export const TEMPLATE_PATH = join(projectRoot(), 'template.yaml');
 
 export const parseTemplate = (text: string): Template => parse(text, { customTags: CLOUDFORMATION_TAGS }) as Template;
 
