@@ -1,12 +1,18 @@
 /**
  * Fault injection, per operation: latency, the next N calls failing with a service error, hanging (never
- * answered), or dropped (the operation takes effect, then the connection is cut: a lost response).
+ * answered), dropped (the operation takes effect, then the connection is cut: a lost response), or slow (the
+ * operation takes effect at once, the answer comes late: after a client's timeout, it is lost too).
  */
 export type FaultKind = 'throttle' | 'internal' | 'accessDenied';
-export type Fault =
+export type Fault = (
   | { readonly kind: 'error'; readonly error: FaultKind }
   | { readonly kind: 'hang' }
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'slow'; readonly ms: number }
+) & {
+  /** Only calls whose input matches (e.g. one job of a batch); every call when absent. */
+  readonly match?: (input: Record<string, unknown>) => boolean;
+};
 
 export class Faults {
   private readonly latency = new Map<string, number>();
@@ -27,9 +33,11 @@ export class Faults {
     this.queued.set(operation, queue);
   }
 
-  /** The fault for this call, if one is queued; each queued fault is used once. */
-  take(operation: string): Fault | undefined {
-    return this.queued.get(operation)?.shift();
+  /** The first queued fault for this call that matches its input; each queued fault is used once. */
+  take(operation: string, input: Record<string, unknown>): Fault | undefined {
+    const queue = this.queued.get(operation) ?? [];
+    const index = queue.findIndex((fault) => fault.match === undefined || fault.match(input));
+    return index < 0 ? undefined : queue.splice(index, 1)[0];
   }
 
   clear(): void {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './root';
@@ -70,3 +70,93 @@ export const invokeBundle = (
     );
   });
 };
+
+// One long-lived process: the bundle imported once (a warm container), then one invocation per stdin line.
+const SESSION_DRIVER = `
+import { createInterface } from 'node:readline';
+const [bundle] = process.argv.slice(1);
+const { handler } = await import(bundle);
+for await (const line of createInterface({ input: process.stdin })) {
+  const { event, timeoutMs } = JSON.parse(line);
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    functionName: 'glue-launcher', functionVersion: '$LATEST', memoryLimitInMB: '128',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:glue-launcher',
+    awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  let outcome;
+  try { outcome = { result: await handler(event, context) }; }
+  catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
+  process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
+}
+`;
+
+/** A warm container: the bundle loaded once in a child process, invoked many times, one at a time. */
+export class BundleSession {
+  private buffer = '';
+  private stderr = '';
+  private readonly waiting: Array<{ resolve: (i: Invocation) => void; reject: (e: Error) => void }> = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(env: Record<string, string>, options: InvokeOptions = {}) {
+    const bundle = options.bundle ?? BUNDLE;
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "npm run build" first`);
+    this.child = spawn(process.execPath, ['--input-type=module', '-e', SESSION_DRIVER, bundle], {
+      env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    });
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.read(chunk));
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.child.on('exit', (code) => {
+      for (const { reject } of this.waiting.splice(0))
+        reject(new Error(`the bundle session exited (${code}): ${this.stderr}`));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private started = 0;
+
+  private read(chunk: string): void {
+    this.buffer += chunk;
+    for (;;) {
+      const marker = this.buffer.indexOf(OUTCOME);
+      const end = marker < 0 ? -1 : this.buffer.indexOf('\n', marker + OUTCOME.length);
+      if (end < 0) return;
+      const outcome = JSON.parse(this.buffer.slice(marker + OUTCOME.length, end));
+      const logs = this.buffer.slice(0, marker) + this.stderr;
+      this.buffer = this.buffer.slice(end + 1);
+      this.stderr = '';
+      this.waiting.shift()?.resolve({ ...outcome, logs, durationMs: performance.now() - this.started });
+    }
+  }
+
+  /** Invokes once; invocations queue, as in one Lambda container. */
+  invoke(event: unknown, timeoutMs = 60_000): Promise<Invocation> {
+    const next = this.queue.then(
+      () =>
+        new Promise<Invocation>((resolve, reject) => {
+          this.waiting.push({ resolve, reject });
+          this.started = performance.now();
+          this.child.stdin.write(`${JSON.stringify({ event, timeoutMs })}\n`);
+        }),
+    );
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) {
+        resolve();
+        return;
+      }
+      this.child.once('exit', () => resolve());
+      this.child.stdin.end();
+    });
+  }
+}

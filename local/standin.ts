@@ -133,8 +133,8 @@ export class StandIn {
     this.glue.CreateJob(job as unknown as Record<string, unknown>);
   }
 
-  failNext(operation: string, count: number, error: FaultKind): void {
-    this.faults.next(operation, count, { kind: 'error', error });
+  failNext(operation: string, count: number, error: FaultKind, match?: Fault['match']): void {
+    this.faults.next(operation, count, { kind: 'error', error, match });
   }
 
   hangNext(operation: string, count = 1): void {
@@ -143,6 +143,10 @@ export class StandIn {
 
   dropNext(operation: string, count = 1): void {
     this.faults.next(operation, count, { kind: 'drop' });
+  }
+
+  slowNext(operation: string, ms: number, count = 1): void {
+    this.faults.next(operation, count, { kind: 'slow', ms });
   }
 
   set holdRuns(hold: boolean) {
@@ -255,7 +259,7 @@ export class StandIn {
       return;
     }
     await sleep(this.faults.latencyOf(operation));
-    const fault = this.faults.take(operation);
+    const fault = this.faults.take(operation, input);
     if (fault?.kind === 'hang') {
       call.fault = 'hang';
       return; // answered never; the connection closes when the client gives up or the stand-in stops
@@ -272,6 +276,11 @@ export class StandIn {
         call.status = 0;
         req.socket.destroy(); // done, but the answer is lost on the way back
         return;
+      }
+      if (fault?.kind === 'slow') {
+        call.fault = 'slow';
+        await sleep(fault.ms); // done; the answer comes after the client may have given up
+        if (req.socket.destroyed) return;
       }
       answer(200, output);
     } catch (error) {

@@ -7,10 +7,12 @@ import {
   type LauncherError,
   type LauncherErrorName,
   namedError,
+  OutOfTime,
   StartJobRunFailed,
   TokenUnavailable,
   UnsupportedJobType,
 } from './errors';
+import { type EarlierLaunch, findLaunch, launchArguments, type RecentRun } from './idempotency';
 import { indexHost, indexUrl, redact } from './index-url';
 import { mapWithLimit, type Settled, settle } from './parallel';
 import type { AuthorizationToken, GlueJob, JobService, LaunchLogger, PackageIndex } from './ports';
@@ -27,9 +29,22 @@ export interface LaunchDeps {
   readonly clock?: () => number;
 }
 
+/** What one invocation knows of its own limits: Lambda's `context.getRemainingTimeInMillis`. */
+export interface Invocation {
+  readonly remainingMs: () => number;
+}
+
+/**
+ * A batch starts no job with less time than this left: one start can take a few request timeouts (its own
+ * retries and the look for a lost answer), and a job cut off mid-start is worse than one left for a redelivery.
+ */
+export const START_MARGIN_MS = 15_000;
+
 export interface StartedRun {
   readonly jobName: string;
   readonly jobRunId: string;
+  /** The run was started by an earlier delivery of the same launch; nothing was started now. */
+  readonly reused?: true;
 }
 export interface FailedRun {
   readonly jobName: string;
@@ -38,11 +53,13 @@ export interface FailedRun {
 export type RunOutcome = StartedRun | FailedRun;
 
 export interface SingleResult extends StartedRun {
-  readonly tokenExpiresAt: string;
+  /** Absent only for a reused run started by something that did not record it. */
+  readonly tokenExpiresAt?: string;
 }
 export interface BatchResult {
   readonly runs: readonly RunOutcome[];
-  readonly tokenExpiresAt: string;
+  /** The earliest expiry among the runs' tokens. */
+  readonly tokenExpiresAt?: string;
 }
 export type LaunchResult = SingleResult | BatchResult;
 
@@ -77,19 +94,34 @@ const sanitize = (error: unknown, jobName: string, secrets: readonly string[]): 
   return named;
 };
 
-/** A job of the plan as it goes: read (or refused) before the token, then started (or refused). */
+/** A job of the plan as it goes: read (or refused, or found already started) before the token, then started. */
 type Step = { readonly request: LaunchRequest } & (
   | { readonly job: GlueJob }
-  | { readonly jobRunId: string }
+  | { readonly jobRunId: string; readonly reused?: true; readonly tokenExpiresAt?: string }
   | { readonly error: unknown }
 );
 type Ready = Extract<Step, { job: GlueJob }>;
 type Done = Exclude<Step, Ready>;
 
-/** Everything that can refuse a job before a token exists: it is not found, of the wrong type, or in conflict. */
-const prepare = async (request: LaunchRequest, job: Promise<Settled<GlueJob>>): Promise<Step> => {
-  const got = await job;
+/** What round trip 1 brings for one job name: the job, and its recent runs when a launch of it has a key. */
+interface JobFacts {
+  readonly job: Promise<Settled<GlueJob>>;
+  readonly runs: Promise<Settled<readonly RecentRun[]>> | undefined;
+}
+
+/**
+ * Everything that can settle a job before a token exists: it is not found, it was already started by an
+ * earlier delivery of this launch, it is of the wrong type, or its installer option conflicts.
+ */
+const prepare = async (request: LaunchRequest, facts: JobFacts): Promise<Step> => {
+  const got = await facts.job;
   if (!got.ok) return { request, error: got.error };
+  if (request.idempotencyKey !== undefined && facts.runs) {
+    const runs = await facts.runs;
+    if (!runs.ok) return { request, error: runs.error };
+    const earlier: EarlierLaunch | undefined = findLaunch(runs.value, request.idempotencyKey);
+    if (earlier) return { request, jobRunId: earlier.jobRunId, reused: true, tokenExpiresAt: earlier.tokenExpiresAt };
+  }
   try {
     checkJobType(got.value);
     installerOptionBase({ ...got.value, jobName: got.value.name }, request.arguments);
@@ -110,9 +142,11 @@ interface IndexAccess {
   readonly secrets: readonly string[];
 }
 
+type TokenWithDuration = AuthorizationToken & { readonly durationSeconds: number };
+
 const indexAccess = async (
   endpoint: Promise<Settled<string>>,
-  token: Promise<Settled<AuthorizationToken & { durationSeconds: number }>>,
+  token: Promise<Settled<TokenWithDuration>>,
 ): Promise<Settled<IndexAccess>> => {
   const [gotEndpoint, gotToken] = await Promise.all([endpoint, token]);
   if (!gotEndpoint.ok) return gotEndpoint;
@@ -121,13 +155,7 @@ const indexAccess = async (
   const url = indexUrl(gotEndpoint.value, secret);
   return {
     ok: true,
-    value: {
-      url,
-      secrets: [secret, url],
-      host: indexHost(gotEndpoint.value),
-      expiresAt,
-      durationSeconds,
-    },
+    value: { url, secrets: [secret, url], host: indexHost(gotEndpoint.value), expiresAt, durationSeconds },
   };
 };
 
@@ -147,12 +175,20 @@ const batchFailure = (runs: readonly RunOutcome[]): LauncherError => {
   );
 };
 
+const earliest = (dates: ReadonlyArray<string | undefined>): string | undefined =>
+  dates.filter((d): d is string => d !== undefined).sort()[0];
+
 /**
  * The use case: one token for the whole plan, each job's arguments rewritten to the fresh index URL,
- * each job started. GetJob, GetRepositoryEndpoint and (when its lifetime is known) GetAuthorizationToken
- * run in parallel; the token never leaves this function except inside StartJobRun's arguments.
+ * each job started once. Round trip 1 runs GetJob, GetJobRuns (for keyed launches), GetRepositoryEndpoint and,
+ * when its lifetime is known, GetAuthorizationToken in parallel; round trip 2 is StartJobRun. The token never
+ * leaves this function except inside StartJobRun's arguments.
  */
-export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> => {
+export const launch = async (
+  plan: LaunchPlan,
+  deps: LaunchDeps,
+  invocation: Invocation = { remainingMs: () => Number.POSITIVE_INFINITY },
+): Promise<LaunchResult> => {
   const { requests } = plan;
   const { settings, logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -161,9 +197,14 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
 
   // Round trip 1: everything that does not depend on anything else, at once.
   const endpoint = settle(deps.index.repositoryEndpoint());
-  const jobs = new Map<string, Promise<Settled<GlueJob>>>();
+  const facts = new Map<string, JobFacts>();
   for (const { jobName } of requests) {
-    if (!jobs.has(jobName)) jobs.set(jobName, settle(deps.jobs.getJob(jobName)));
+    if (facts.has(jobName)) continue;
+    const keyed = requests.some((r) => r.jobName === jobName && r.idempotencyKey !== undefined);
+    facts.set(jobName, {
+      job: settle(deps.jobs.getJob(jobName)),
+      runs: keyed ? settle(deps.jobs.recentRuns(jobName)) : undefined,
+    });
   }
   const fetchToken = (seconds: number) => {
     logger.debug('Requesting authorization token', { durationSeconds: seconds });
@@ -179,9 +220,18 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
       )
     : undefined;
 
-  const prepared = await Promise.all(requests.map((r) => prepare(r, jobs.get(r.jobName) as Promise<Settled<GlueJob>>)));
+  const prepared = await Promise.all(requests.map((r) => prepare(r, facts.get(r.jobName) as JobFacts)));
   const ready = prepared.filter((step): step is Ready => 'job' in step);
   const done = new Map<Step, Done>(prepared.filter((step): step is Done => !('job' in step)).map((s) => [s, s]));
+  for (const step of done.values()) {
+    if ('reused' in step) {
+      logger.info('Job run already started by an earlier delivery', {
+        jobName: step.request.jobName,
+        jobRunId: step.jobRunId,
+        idempotencyKey: step.request.idempotencyKey,
+      });
+    }
+  }
   let access: IndexAccess | undefined;
 
   if (ready.length > 0) {
@@ -209,6 +259,16 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
       });
       // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
       await mapWithLimit(ready, settings.maxParallelStarts, async (step) => {
+        const left = invocation.remainingMs();
+        if (plan.batch && left < START_MARGIN_MS) {
+          done.set(step, {
+            request: step.request,
+            error: new OutOfTime(
+              `Job ${step.request.jobName} was not started: only ${left} ms of the function's time were left; a redelivery of the event will start it.`,
+            ),
+          });
+          return;
+        }
         done.set(step, await start(step, index, deps, () => clock() - startedAt));
       });
     }
@@ -217,22 +277,29 @@ export const launch = async (plan: LaunchPlan, deps: LaunchDeps): Promise<Launch
   // The token and the URL are known only here; every error is scrubbed of both before anyone sees it.
   const secrets = access?.secrets ?? [];
   const errors = new Map<Step, LauncherError>();
+  const expiries: Array<string | undefined> = [];
   const runs = prepared.map((step): RunOutcome => {
     const outcome = done.get(step) as Done;
     const { jobName } = step.request;
-    if ('jobRunId' in outcome) return { jobName, jobRunId: outcome.jobRunId };
+    if ('jobRunId' in outcome) {
+      expiries.push(outcome.reused ? outcome.tokenExpiresAt : access?.expiresAt.toISOString());
+      return outcome.reused
+        ? { jobName, jobRunId: outcome.jobRunId, reused: true }
+        : { jobName, jobRunId: outcome.jobRunId };
+    }
     const error = sanitize(outcome.error, jobName, secrets);
     errors.set(step, error);
     return { jobName, error: { name: error.name, message: error.message } };
   });
+  const tokenExpiresAt = earliest(expiries);
 
   if (!plan.batch) {
     const error = errors.get(prepared[0] as Step);
     if (error) throw error;
-    return { ...(runs[0] as StartedRun), tokenExpiresAt: (access as IndexAccess).expiresAt.toISOString() };
+    return { ...(runs[0] as StartedRun), ...(tokenExpiresAt === undefined ? {} : { tokenExpiresAt }) };
   }
   if (errors.size > 0) throw batchFailure(runs);
-  return { runs, tokenExpiresAt: (access as IndexAccess).expiresAt.toISOString() };
+  return tokenExpiresAt === undefined ? { runs } : { runs, tokenExpiresAt };
 };
 
 const start = async (
@@ -250,9 +317,12 @@ const start = async (
     });
   }
   try {
-    const { arguments: requestArguments, idempotencyKey: _key, jobName, ...runSettings } = request;
-    const args = mergeArguments({ ...job, jobName }, requestArguments, settings.pipIndexOption, index.url);
-    const jobRunId = await jobs.startJobRun({ ...runSettings, jobName, arguments: args });
+    const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
+    const args = {
+      ...mergeArguments({ ...job, jobName }, requestArguments, settings.pipIndexOption, index.url),
+      ...launchArguments(idempotencyKey, index.expiresAt),
+    };
+    const jobRunId = await jobs.startJobRun({ ...runSettings, jobName, arguments: args, idempotencyKey });
     logger.info('Job run started', {
       jobName,
       jobRunId,

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { codeartifactClient, glueClient } from './aws/clients';
+import type { Context } from 'aws-lambda';
+import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactIndex } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
 import { loadConfigState } from './config';
@@ -35,7 +36,7 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
     ? {
         defaultJobName: state.config.defaultJobName,
         deps: {
-          jobs: new GlueJobService(glueClient),
+          jobs: new GlueJobService(glueClient, { starts: glueStartClient }),
           index: new CodeArtifactIndex(codeartifactClient, state.config),
           settings: state.config,
           logger,
@@ -43,7 +44,7 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
       }
     : state.error;
 
-  const launchFromEvent = async (event: unknown): Promise<LaunchResult> => {
+  const launchFromEvent = async (event: unknown, context: Context): Promise<LaunchResult> => {
     if (ready instanceof ConfigError) throw ready;
     // Field names only: a request's arguments may carry an old index URL, and with it an old token.
     logger.debug('Event received', {
@@ -51,7 +52,7 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
     });
     const plan = parseEvent(event, ready.defaultJobName);
     logger.debug('Launch requested', { jobs: plan.requests.map((r) => r.jobName), batch: plan.batch });
-    return launch(plan, ready.deps);
+    return launch(plan, ready.deps, { remainingMs: () => context.getRemainingTimeInMillis() });
   };
 
   return middy(launchFromEvent)

@@ -1,4 +1,5 @@
 import type { Arguments } from './arguments';
+import type { RecentRun } from './idempotency';
 import type { RunSettings } from './request';
 
 /** What the launcher needs to know of a Glue job; adapters translate the SDK's `Job` into it. */
@@ -15,12 +16,19 @@ export interface GlueJob {
 export interface JobRunStart extends Omit<RunSettings, 'arguments'> {
   readonly jobName: string;
   readonly arguments: Arguments;
+  /** Lets the adapter tell, after a lost answer, whether the run started: it is in `arguments` too. */
+  readonly idempotencyKey: string | undefined;
 }
 
 /** Glue, as the launcher uses it. Adapters throw the contract's named errors. */
 export interface JobService {
   getJob(jobName: string): Promise<GlueJob>;
-  /** Resolves to the new run's id. */
+  /** The job's most recent runs, newest first (one page). */
+  recentRuns(jobName: string): Promise<readonly RecentRun[]>;
+  /**
+   * Resolves to the run's id. When StartJobRun's answer is lost (timeout, 5xx, cut connection), a keyed start
+   * looks for its own run before trying again, so that it never starts twice.
+   */
   startJobRun(run: JobRunStart): Promise<string>;
 }
 

@@ -1,10 +1,9 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { InvalidRequest } from './errors';
+import { LAUNCHER_ARGUMENTS } from './idempotency';
 
 export const MAX_BATCH = 100;
-/** The launcher's own run argument: a request may not forge it. */
-export const IDEMPOTENCY_ARGUMENT = '--launch-idempotency-key';
 
 const JobName = z.string().regex(/^[^\p{Cc}]{1,255}$/u, {
   error: 'must be a Glue job name of 1 to 255 characters without control characters',
@@ -17,8 +16,8 @@ const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,256}$/, {
 const ArgumentKey = z
   .string()
   .regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' })
-  .refine((key) => key !== IDEMPOTENCY_ARGUMENT, {
-    error: `${IDEMPOTENCY_ARGUMENT} is set by the launcher; use "idempotencyKey" instead`,
+  .refine((key) => !LAUNCHER_ARGUMENTS.includes(key), {
+    error: 'the --launch-* arguments are set by the launcher; use "idempotencyKey" for the key',
   });
 
 /** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */

@@ -1,18 +1,18 @@
 import {
-  type CodeartifactClient,
+  CodeartifactClient,
   GetAuthorizationTokenCommand,
   GetRepositoryEndpointCommand,
 } from '@aws-sdk/client-codeartifact';
 import {
   GetJobCommand,
   type GetJobCommandOutput,
-  type GlueClient,
+  GetJobRunsCommand,
+  GlueClient,
   type Job,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { codeartifactClient, glueClient } from '../../src/aws/clients';
 import { createLauncher } from '../../src/launcher';
 
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
@@ -61,13 +61,14 @@ export const lambdaContext = (remainingMs = 60_000): Context => ({
 });
 
 export interface Launcher {
-  readonly invoke: (event: unknown) => Promise<unknown>;
+  readonly invoke: (event: unknown, remainingMs?: number) => Promise<unknown>;
   readonly glue: AwsClientStub<GlueClient>;
   readonly codeartifact: AwsClientStub<CodeartifactClient>;
 }
 
-const glue = mockClient(glueClient);
-const codeartifact = mockClient(codeartifactClient);
+// Class-level mocks: they cover every client of the class, the StartJobRun client included.
+const glue = mockClient(GlueClient);
+const codeartifact = mockClient(CodeartifactClient);
 
 /**
  * A fresh container (configuration read from this environment, an empty endpoint cache) over the
@@ -77,13 +78,14 @@ export const loadLauncher = (env: Record<string, string | undefined> = BASE_ENV)
   glue.reset();
   codeartifact.reset();
   const handler = createLauncher(env);
-  return { invoke: (event) => handler(event, lambdaContext()), glue, codeartifact };
+  return { invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs)), glue, codeartifact };
 };
 
 /** A container whose AWS answers are all good: every job exists as a Spark job, runs start, tokens come. */
 export const healthyLauncher = (env: Record<string, string | undefined> = BASE_ENV): Launcher => {
   const launcher = loadLauncher(env);
   launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => sparkJob(JobName));
+  launcher.glue.on(GetJobRunsCommand).resolves({ JobRuns: [] });
   launcher.glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
   launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
   launcher.codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });

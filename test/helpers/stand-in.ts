@@ -1,5 +1,5 @@
 import type { JobDefinition } from '../../local/glue';
-import { type Invocation, invokeBundle } from '../../local/invoke';
+import { type Invocation, type InvokeOptions, invokeBundle } from '../../local/invoke';
 import type { StandIn } from '../../local/standin';
 
 export const PRIVATE_PACKAGE = 'acme-pipelines==1.4.0';
@@ -29,8 +29,9 @@ export const invokeAgainst = async (
   standIn: StandIn,
   event: unknown,
   env: Record<string, string> = {},
+  options: InvokeOptions = {},
 ): Promise<Invocation> => {
-  const invocation = await invokeBundle(event, { ...standIn.env(), ...env });
+  const invocation = await invokeBundle(event, { ...standIn.env(), ...env }, options);
   const seen = JSON.stringify(invocation);
   for (const { token } of standIn.issuedTokens()) {
     expect(seen).not.toContain(token);

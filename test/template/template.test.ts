@@ -103,6 +103,7 @@ describe('each rule catches its broken template', () => {
     const elsewhere = broken((t) => (jobPolicy(t).Properties.RoleName = { Ref: 'LaunchScheduleRole' }));
     expect(iamCoversCode(elsewhere)).toEqual([
       "the launcher's role lacks glue:GetJob",
+      "the launcher's role lacks glue:GetJobRuns",
       "the launcher's role lacks glue:StartJobRun",
     ]);
     expect(launcherStatements(template).flatMap(actions)).toContain('codeartifact:ReadFromRepository');

@@ -96,6 +96,8 @@ describe('one launch', () => {
         '--additional-python-modules': 'acme-pipelines==1.4.0',
         '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
         '--job-language': 'python',
+        // No key on an empty event: only the token's expiry, for whoever reads the run later.
+        '--launch-token-expires-at': EXPIRES.toISOString(),
       },
     });
   });
@@ -297,12 +299,28 @@ describe('service errors become named errors', () => {
 
   it('anything else from StartJobRun is StartJobRunFailed naming the service’s error', async () => {
     const launcher = healthy();
-    launcher.glue.on(StartJobRunCommand).rejects(glueError(InternalServiceException, 'Internal failure'));
+    launcher.glue.on(StartJobRunCommand).rejects(
+      Object.assign(new Error('1 validation error'), {
+        name: 'InvalidInputException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toBe(
-      'Job nightly-etl was not started: StartJobRun failed with InternalServiceException: Internal failure.',
+      'Job nightly-etl was not started: StartJobRun failed with InvalidInputException: 1 validation error.',
     );
+  });
+
+  it('a server error on a start without a key is not retried blindly: it may have started', async () => {
+    const launcher = healthy();
+    launcher.glue.on(StartJobRunCommand).rejects(glueError(InternalServiceException, 'Internal failure'));
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toMatch(
+      /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key/,
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
 
   it('a GetJob failure other than not-found is StartJobRunFailed', async () => {

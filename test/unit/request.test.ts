@@ -116,13 +116,14 @@ describe('bad input is InvalidRequest naming the field', () => {
     [{ executionClass: 'CHEAP' }, /executionClass/],
     [{ jobRunQueuingEnabled: 'yes' }, /jobRunQueuingEnabled/],
     [{ jobName: '' }, /jobName: must be a Glue job name/],
-    [{ arguments: { '--launch-idempotency-key': 'k' } }, /--launch-idempotency-key is set by the launcher/],
+    [{ arguments: { '--launch-idempotency-key': 'k' } }, /the --launch-\* arguments are set by the launcher/],
     [{ jobs: [] }, /jobs: a batch needs at least one job/],
     [{ jobs: Array.from({ length: 101 }, () => ({})) }, /jobs: a batch holds at most 100 jobs/],
     [{ jobs: [{}, { jobName: 'x', extra: 1 }] }, /jobs\[1\]: unknown field "extra"/],
     [{ jobs: [{ arguments: { x: 'y' } }] }, /jobs\[0\]\.arguments\.x: argument keys must start/],
     [JSON.parse('{"__proto__": {"polluted": true}}'), /unknown field "__proto__"/],
     [{ arguments: JSON.parse('{"__proto__": "x"}') }, /arguments\.__proto__: argument keys must start/],
+    [{ arguments: { '--launch-token-expires-at': 'never' } }, /the --launch-\* arguments are set by the launcher/],
   ])('%j', (event, message) => {
     expect(invalid(event)).toMatch(message);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
