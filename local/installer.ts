@@ -7,9 +7,10 @@ import { join } from 'node:path';
 /**
  * What Glue does at a run's start: `pip3 install <installer option words> <additional modules>`.
  * `pip` runs real pip into a throw-away target; `check` only asks the index for each module with the run's
- * credentials (same verdict on the token, a fraction of the cost, for tests that start many runs).
+ * credentials (same verdict on the token, a fraction of the cost, for tests that start many runs). `none`
+ * installs nothing and succeeds: for the benchmark, where runs must not compete with what is measured.
  */
-export type InstallMode = 'pip' | 'check';
+export type InstallMode = 'pip' | 'check' | 'none';
 
 export interface InstallOutcome {
   readonly ok: boolean;
@@ -36,6 +37,7 @@ export class ModuleInstaller {
   ) {}
 
   async install(args: Readonly<Record<string, string>>): Promise<InstallOutcome> {
+    if (this.mode === 'none') return { ok: true, installed: [], message: '', output: '' };
     const modules = (args[MODULES] ?? '')
       .split(',')
       .map((m) => m.trim())

@@ -11,6 +11,8 @@ export interface Invocation {
   /** Everything the function wrote (its logs), apart from the driver's own last line. */
   readonly logs: string;
   readonly durationMs: number;
+  /** The handler's own time, measured inside the process (sessions only). */
+  readonly handlerMs?: number;
 }
 
 export interface InvokeOptions {
@@ -85,8 +87,10 @@ for await (const line of createInterface({ input: process.stdin })) {
     awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   let outcome;
+  const started = performance.now();
   try { outcome = { result: await handler(event, context) }; }
   catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
+  outcome.handlerMs = performance.now() - started;
   process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
 }
 `;

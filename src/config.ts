@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { ConfigError } from './errors';
 
 export const MIN_TOKEN_SECONDS = 900;
@@ -27,35 +28,48 @@ type Variable = keyof typeof ACCEPTED;
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
-// SAM passes an empty string for an optional parameter left blank: treat it as unset.
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+// zod/mini, not classic zod: the same checks at a fraction of the bundle, and so of the cold start.
+const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
+
+/** SAM passes an empty string for an optional parameter left blank: treat it as unset. */
+const optional = <T extends z.ZodMiniType, F extends z.output<T> | undefined = undefined>(schema: T, fallback?: F) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.pipe(
+      z.optional(schema),
+      z.transform((value) => (value ?? fallback) as F extends undefined ? z.output<T> | undefined : z.output<T>),
+    ),
+  );
 
 const wholeNumber = (min: number, max: number) =>
-  z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+  z.pipe(matching(/^\d+$/), z.pipe(z.transform(Number), z.int().check(z.minimum(min), z.maximum(max))));
 
-const jobList = z
-  .string()
-  .transform((value) => value.split(',').map((name) => name.trim()))
-  .pipe(z.array(z.string().regex(JOB_NAME)).min(1));
+const jobList = z.pipe(
+  z.string(),
+  z.pipe(
+    z.transform((value: string) => value.split(',').map((name) => name.trim())),
+    z.array(matching(JOB_NAME)).check(z.minLength(1)),
+  ),
+);
 
 const EnvironmentSchema = z.object({
-  CODEARTIFACT_DOMAIN: z.string().regex(DOMAIN),
-  CODEARTIFACT_DOMAIN_OWNER: optional(z.string().regex(ACCOUNT)),
-  CODEARTIFACT_REPOSITORY: z.string().regex(REPOSITORY),
-  GLUE_JOB_NAME: optional(z.string().regex(JOB_NAME)),
+  CODEARTIFACT_DOMAIN: matching(DOMAIN),
+  CODEARTIFACT_DOMAIN_OWNER: optional(matching(ACCOUNT)),
+  CODEARTIFACT_REPOSITORY: matching(REPOSITORY),
+  GLUE_JOB_NAME: optional(matching(JOB_NAME)),
   ALLOWED_JOB_NAMES: optional(jobList),
-  PIP_INDEX_OPTION: optional(z.enum(['index-url', 'extra-index-url'])).transform((v) => v ?? 'index-url'),
+  PIP_INDEX_OPTION: optional(z.enum(['index-url', 'extra-index-url']), 'index-url'),
   TOKEN_DURATION_SECONDS: optional(
     z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)]),
-  ).transform((v) => v ?? 'auto'),
-  MAX_PARALLEL_STARTS: optional(wholeNumber(1, 20)).transform((v) => v ?? 5),
+    'auto',
+  ),
+  MAX_PARALLEL_STARTS: optional(wholeNumber(1, 20), 5),
 });
 
 /** `"*"` lets IAM alone bound which jobs can be started. */
-const allowlistOf = (names: string[] | undefined, defaultJob: string | undefined, ctx: z.RefinementCtx) => {
+const allowlistOf = (names: string[] | undefined, defaultJob: string | undefined, ctx: z.core.ParsePayload) => {
   const fail = (message: string) => {
-    ctx.addIssue({ code: 'custom', path: ['ALLOWED_JOB_NAMES'], message });
+    ctx.issues.push({ code: 'custom', path: ['ALLOWED_JOB_NAMES'], message, input: names });
     return z.NEVER;
   };
   if (names?.length === 1 && names[0] === '*') return { any: true } as const;
@@ -77,16 +91,19 @@ const allowlistOf = (names: string[] | undefined, defaultJob: string | undefined
   return { any: false, names: new Set(names) as ReadonlySet<string> } as const;
 };
 
-const ConfigSchema = EnvironmentSchema.transform((vars, ctx) => ({
-  domain: vars.CODEARTIFACT_DOMAIN,
-  domainOwner: vars.CODEARTIFACT_DOMAIN_OWNER,
-  repository: vars.CODEARTIFACT_REPOSITORY,
-  defaultJobName: vars.GLUE_JOB_NAME,
-  allowlist: allowlistOf(vars.ALLOWED_JOB_NAMES, vars.GLUE_JOB_NAME, ctx),
-  pipIndexOption: vars.PIP_INDEX_OPTION,
-  tokenDuration: vars.TOKEN_DURATION_SECONDS,
-  maxParallelStarts: vars.MAX_PARALLEL_STARTS,
-}));
+const ConfigSchema = z.pipe(
+  EnvironmentSchema,
+  z.transform((vars: z.output<typeof EnvironmentSchema>, ctx) => ({
+    domain: vars.CODEARTIFACT_DOMAIN,
+    domainOwner: vars.CODEARTIFACT_DOMAIN_OWNER,
+    repository: vars.CODEARTIFACT_REPOSITORY,
+    defaultJobName: vars.GLUE_JOB_NAME,
+    allowlist: allowlistOf(vars.ALLOWED_JOB_NAMES, vars.GLUE_JOB_NAME, ctx),
+    pipIndexOption: vars.PIP_INDEX_OPTION,
+    tokenDuration: vars.TOKEN_DURATION_SECONDS,
+    maxParallelStarts: vars.MAX_PARALLEL_STARTS,
+  })),
+);
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
 export type Allowlist = Config['allowlist'];

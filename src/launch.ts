@@ -17,7 +17,7 @@ import { indexHost, indexUrl, redact } from './index-url';
 import { mapWithLimit, type Settled, settle } from './parallel';
 import type { AuthorizationToken, GlueJob, JobService, LaunchLogger, PackageIndex } from './ports';
 import type { LaunchPlan, LaunchRequest } from './request';
-import { durationKnownUpfront, secondsNeeded, tokenDuration } from './token';
+import { GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration, upfrontDuration } from './token';
 
 export type LaunchSettings = Pick<Config, 'allowlist' | 'pipIndexOption' | 'tokenDuration' | 'maxParallelStarts'>;
 
@@ -26,6 +26,12 @@ export interface LaunchDeps {
   readonly index: PackageIndex;
   readonly settings: LaunchSettings;
   readonly logger: LaunchLogger;
+  /**
+   * Each job's `Timeout` (minutes) as this container last saw it, so that a warm launch can size its token
+   * before GetJob answers: one round trip saved. GetJob still answers, and a job whose timeout grew gets a new
+   * token before it starts.
+   */
+  readonly jobTimeouts?: Map<string, number>;
   readonly clock?: () => number;
 }
 
@@ -210,15 +216,12 @@ export const launch = async (
     logger.debug('Requesting authorization token', { durationSeconds: seconds });
     return settle(deps.index.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
   };
-  const timeouts = requests.map((r) => r.timeout);
-  let token = durationKnownUpfront(settings.tokenDuration, timeouts)
-    ? fetchToken(
-        tokenDuration(
-          settings.tokenDuration,
-          timeouts.map((requestTimeout) => ({ requestTimeout })),
-        ),
-      )
-    : undefined;
+  const remembered = deps.jobTimeouts ?? new Map<string, number>();
+  const early = upfrontDuration(
+    settings.tokenDuration,
+    requests.map((r) => ({ requestTimeout: r.timeout, jobTimeout: remembered.get(r.jobName) })),
+  );
+  let token = early === undefined ? undefined : fetchToken(early);
 
   const prepared = await Promise.all(requests.map((r) => prepare(r, facts.get(r.jobName) as JobFacts)));
   const ready = prepared.filter((step): step is Ready => 'job' in step);
@@ -234,13 +237,15 @@ export const launch = async (
   }
   let access: IndexAccess | undefined;
 
+  for (const { job } of ready) remembered.set(job.name, job.timeout ?? GLUE_DEFAULT_TIMEOUT_MINUTES);
+
   if (ready.length > 0) {
-    token ??= fetchToken(
-      tokenDuration(
-        'auto',
-        ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout })),
-      ),
+    const needed = tokenDuration(
+      settings.tokenDuration,
+      ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout })),
     );
+    // No early token, or one sized for a timeout the job no longer has: every run must get a token that covers it.
+    if (token === undefined || (early as number) < needed) token = fetchToken(needed);
     const got = await indexAccess(endpoint, token);
     if (!got.ok) {
       const reason = isLauncherError(got.error) ? got.error.message : describeCause(got.error);

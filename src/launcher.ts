@@ -40,6 +40,7 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
           index: new CodeArtifactIndex(codeartifactClient, state.config),
           settings: state.config,
           logger,
+          jobTimeouts: new Map(),
         } satisfies LaunchDeps,
       }
     : state.error;

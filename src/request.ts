@@ -1,58 +1,66 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { InvalidRequest } from './errors';
 import { LAUNCHER_ARGUMENTS } from './idempotency';
 
 export const MAX_BATCH = 100;
 
-const JobName = z.string().regex(/^[^\p{Cc}]{1,255}$/u, {
-  error: 'must be a Glue job name of 1 to 255 characters without control characters',
-});
+// zod/mini, not classic zod: classic zod costs ~95 KB of bundle even tree-shaken (see README, Performance).
+const JobName = z.string().check(
+  z.regex(/^[^\p{Cc}]{1,255}$/u, {
+    error: 'must be a Glue job name of 1 to 255 characters without control characters',
+  }),
+);
 
-const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,256}$/, {
-  error: 'must be 1 to 256 printable ASCII characters without spaces',
-});
-
-const ArgumentKey = z
+const IdempotencyKey = z
   .string()
-  .regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' })
-  .refine((key) => !LAUNCHER_ARGUMENTS.includes(key), {
+  .check(z.regex(/^[\x21-\x7e]{1,256}$/, { error: 'must be 1 to 256 printable ASCII characters without spaces' }));
+
+const ArgumentKey = z.string().check(
+  z.regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' }),
+  z.refine((key: string) => !LAUNCHER_ARGUMENTS.includes(key), {
     error: 'the --launch-* arguments are set by the launcher; use "idempotencyKey" for the key',
-  });
+  }),
+);
 
 /** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */
-const ArgumentsSchema = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (typeof value !== 'object' || value === null) return;
-    for (const key of Object.keys(value)) {
-      const checked = ArgumentKey.safeParse(key);
-      if (!checked.success) ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]?.message });
-    }
-  })
-  .pipe(z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })));
+const ArgumentsSchema = z.pipe(
+  z.unknown().check(
+    z.superRefine((value: unknown, ctx) => {
+      if (typeof value !== 'object' || value === null) return;
+      for (const key of Object.keys(value)) {
+        const checked = ArgumentKey.safeParse(key);
+        if (!checked.success) ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]?.message });
+      }
+    }),
+  ),
+  z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })),
+);
 
-const Minutes = z.int({ error: 'must be a whole number of minutes' }).min(1).max(1_000_000);
+const Minutes = z.int({ error: 'must be a whole number of minutes' }).check(z.minimum(1), z.maximum(1_000_000));
+const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 /** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */
 export const LaunchRequestSchema = z.strictObject({
-  jobName: JobName.optional(),
-  arguments: ArgumentsSchema.optional(),
-  timeout: Minutes.optional(),
-  workerType: z.string().min(1).max(64).optional(),
-  numberOfWorkers: z.int({ error: 'must be a whole number' }).min(1).optional(),
-  executionClass: z.enum(['STANDARD', 'FLEX']).optional(),
-  securityConfiguration: z.string().min(1).max(255).optional(),
-  jobRunQueuingEnabled: z.boolean().optional(),
-  idempotencyKey: IdempotencyKey.optional(),
+  jobName: z.optional(JobName),
+  arguments: z.optional(ArgumentsSchema),
+  timeout: z.optional(Minutes),
+  workerType: z.optional(Text(64)),
+  numberOfWorkers: z.optional(z.int({ error: 'must be a whole number' }).check(z.minimum(1))),
+  executionClass: z.optional(z.enum(['STANDARD', 'FLEX'])),
+  securityConfiguration: z.optional(Text(255)),
+  jobRunQueuingEnabled: z.optional(z.boolean()),
+  idempotencyKey: z.optional(IdempotencyKey),
 });
 
 export const BatchSchema = z.strictObject({
   jobs: z
     .array(LaunchRequestSchema)
-    .min(1, { error: 'a batch needs at least one job' })
-    .max(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} jobs` }),
-  idempotencyKey: IdempotencyKey.optional(),
+    .check(
+      z.minLength(1, { error: 'a batch needs at least one job' }),
+      z.maxLength(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} jobs` }),
+    ),
+  idempotencyKey: z.optional(IdempotencyKey),
 });
 
 // EventBridge Scheduler sends `detail` as a JSON string; rules and PutEvents send an object.
@@ -65,7 +73,23 @@ const decodeDetail = (detail: unknown): unknown => {
   }
 };
 
-const EventBridgeEventSchema = EventBridgeSchema.extend({ detail: z.preprocess(decodeDetail, z.unknown()) });
+/**
+ * The EventBridge envelope, field for field as @aws-lambda-powertools/parser's EventBridgeSchema defines it.
+ * Not imported from there: that module's `import { z } from 'zod'` defeats esbuild's tree shaking and pulls
+ * all of classic zod, 444 KB, into the bundle (colinhacks/zod#6597); see README, Performance.
+ */
+const EventBridgeEventSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.pipe(z.transform(decodeDetail), z.unknown()),
+  'replay-name': z.optional(z.string()),
+});
 
 export type RunSettings = Omit<z.output<typeof LaunchRequestSchema>, 'jobName' | 'idempotencyKey'>;
 
@@ -107,7 +131,7 @@ const describeIssue = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]):
   return where === '' ? what : `${where}: ${what}`;
 };
 
-const parseWith = <T extends z.ZodType>(schema: T, input: unknown, prefix: readonly PropertyKey[]): z.output<T> => {
+const parseWith = <T extends z.ZodMiniType>(schema: T, input: unknown, prefix: readonly PropertyKey[]): z.output<T> => {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new InvalidRequest(

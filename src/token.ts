@@ -23,8 +23,12 @@ export const tokenDuration = (setting: TokenDurationSetting, needs: readonly Tok
   setting === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : setting;
 
 /**
- * Whether the duration is known before GetJob answers: then the token is fetched in parallel with GetJob
- * instead of after it.
+ * The lifetime to ask for before GetJob answers, when it can be known then: a fixed setting, or every run's
+ * timeout known (the request's own, or the job's `Timeout` as this container last saw it). Then the token is
+ * fetched in parallel with GetJob instead of after it; `undefined` otherwise.
  */
-export const durationKnownUpfront = (setting: TokenDurationSetting, requestTimeouts: readonly (number | undefined)[]) =>
-  setting !== 'auto' || requestTimeouts.every((timeout) => timeout !== undefined);
+export const upfrontDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number | undefined => {
+  if (setting !== 'auto') return setting;
+  const known = needs.every((need) => need.requestTimeout !== undefined || need.jobTimeout !== undefined);
+  return known ? tokenDuration('auto', needs) : undefined;
+};

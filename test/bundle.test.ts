@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { loadTemplate } from '../local/cloudformation';
 import { BUNDLE, invokeBundle } from '../local/invoke';
 
 const ENV = {
@@ -31,5 +32,23 @@ describe('the built bundle (dist/handler.mjs)', () => {
   it('answers a bad configuration with ConfigError', async () => {
     const { error } = await invokeBundle({}, { ...ENV, TOKEN_DURATION_SECONDS: '0' });
     expect(error?.name).toBe('ConfigError');
+  });
+});
+
+describe('the bundle matches template.yaml and leaves out what Lambda never uses', () => {
+  it('esbuild options in scripts/build.mjs and the template’s BuildProperties agree', () => {
+    type Fn = { Metadata: { BuildProperties: Record<string, unknown> } };
+    const properties = (loadTemplate().Resources.GlueLauncherFunction as unknown as Fn).Metadata.BuildProperties;
+    const script = readFileSync(`${__dirname}/../scripts/build.mjs`, 'utf8');
+    for (const external of properties.External as string[]) expect(script).toContain(`'${external}'`);
+    expect(script).toMatch(new RegExp(`target: '${properties.Target}'`));
+    expect(script).toMatch(/mainFields: \['module', 'main'\]/);
+  });
+
+  it('imports the unused credential providers lazily from outside, and holds no STS or SSO client', () => {
+    const code = readFileSync(BUNDLE, 'utf8');
+    expect(code).toMatch(/import\("@aws-sdk\/credential-provider-sso"\)/);
+    expect(code).not.toMatch(/sso-oidc|AssumeRoleWithWebIdentity/);
+    expect(code).not.toMatch(/from"node:child_process"/);
   });
 });

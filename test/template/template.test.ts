@@ -211,6 +211,12 @@ describe('what the template deploys', () => {
       Minify: true,
       Sourcemap: true,
       MainFields: 'module,main',
+      External: [
+        '@aws-sdk/credential-provider-ini',
+        '@aws-sdk/credential-provider-process',
+        '@aws-sdk/credential-provider-sso',
+        '@aws-sdk/credential-provider-web-identity',
+      ],
     });
   });
 

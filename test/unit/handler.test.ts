@@ -16,6 +16,7 @@ import {
   type Launcher,
   rejectionOf,
   sparkJob,
+  TOKEN,
 } from '../helpers/launcher';
 import { captureOutput } from '../helpers/output';
 
@@ -431,5 +432,45 @@ describe('batches', () => {
 describe('rejectionOf helper', () => {
   it('fails when the promise resolves', async () => {
     await expect(rejectionOf(Promise.resolve(1))).rejects.toThrow(/expected the call to fail/);
+  });
+});
+
+describe('a warm container remembers each job’s timeout', () => {
+  it('sizes the token before GetJob answers on the second launch: two round trips', async () => {
+    const launcher = healthy();
+    await quietly(() => launcher.invoke({}));
+    launcher.glue.resetHistory();
+    launcher.codeartifact.resetHistory();
+    let jobAnswered = false;
+    launcher.glue.on(GetJobCommand).callsFake(async ({ JobName }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      jobAnswered = true;
+      return sparkJob(JobName);
+    });
+    let tokenAskedEarly = false;
+    launcher.codeartifact.on(GetAuthorizationTokenCommand).callsFake(() => {
+      tokenAskedEarly = !jobAnswered;
+      return { authorizationToken: TOKEN, expiration: EXPIRES };
+    });
+    await quietly(() => launcher.invoke({}));
+    expect(tokenAskedEarly).toBe(true);
+    expect(launcher.codeartifact).toHaveReceivedCommandTimes(GetAuthorizationTokenCommand, 1);
+    expect(launcher.codeartifact).toHaveReceivedCommandWith(GetAuthorizationTokenCommand, {
+      durationSeconds: 60 * 60 + 900,
+    });
+  });
+
+  it('a job whose timeout grew since gets a token that covers the new one before it starts', async () => {
+    const launcher = healthy();
+    await quietly(() => launcher.invoke({}));
+    launcher.codeartifact.resetHistory();
+    launcher.glue.on(GetJobCommand).resolves(sparkJob('nightly-etl', { Timeout: 600 }));
+    await quietly(() => launcher.invoke({}));
+    const asked = launcher.codeartifact
+      .commandCalls(GetAuthorizationTokenCommand)
+      .map((c) => c.args[0].input.durationSeconds);
+    expect(asked).toEqual([60 * 60 + 900, 600 * 60 + 900]);
+    // The run got the second token: its recorded expiry is that token's.
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 2);
   });
 });

@@ -1,4 +1,4 @@
-import { durationKnownUpfront, GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration } from '../../src/token';
+import { GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration, upfrontDuration } from '../../src/token';
 
 describe('token lifetime', () => {
   it('auto: run timeout plus 15 minutes, from the request first', () => {
@@ -29,9 +29,10 @@ describe('token lifetime', () => {
     );
   });
 
-  it('knows the duration before GetJob only when it is fixed or every request has a timeout', () => {
-    expect(durationKnownUpfront(3600, [undefined])).toBe(true);
-    expect(durationKnownUpfront('auto', [30, 60])).toBe(true);
-    expect(durationKnownUpfront('auto', [30, undefined])).toBe(false);
+  it('knows the duration before GetJob when fixed, or when every run’s timeout is known (given or remembered)', () => {
+    expect(upfrontDuration(3600, [{}])).toBe(3600);
+    expect(upfrontDuration('auto', [{ requestTimeout: 30 }, { requestTimeout: 60 }])).toBe(60 * 60 + 900);
+    expect(upfrontDuration('auto', [{ requestTimeout: 30 }, { jobTimeout: 120 }])).toBe(120 * 60 + 900);
+    expect(upfrontDuration('auto', [{ requestTimeout: 30 }, {}])).toBeUndefined();
   });
 });
