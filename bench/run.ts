@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { scheduledEvent } from '../local/events';
 import { BUNDLE, BundleSession } from '../local/invoke';
 import { projectRoot } from '../local/root';
 import { type Call, StandIn } from '../local/standin';
@@ -57,18 +58,6 @@ const quantile = (values: readonly number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 };
-
-const scheduled = (id: string) => ({
-  version: '0',
-  id,
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '111122223333',
-  time: '2026-11-21T02:00:00Z',
-  region: 'eu-west-1',
-  resources: [],
-  detail: {},
-});
 
 const run = (args: string[], env: Record<string, string>): Promise<{ ms: number; stdout: string }> =>
   new Promise((resolve, reject) => {
@@ -137,7 +126,7 @@ const coldStarts = async (standIn: StandIn, env: Record<string, string>, options
       sample.overBare.push(imported.ms - bareMs);
       const before = standIn.calls.length;
       const { stdout } = await run(
-        ['--input-type=module', '-e', COLD, url, JSON.stringify(scheduled(crypto.randomUUID()))],
+        ['--input-type=module', '-e', COLD, url, JSON.stringify(scheduledEvent(crypto.randomUUID()))],
         env,
       );
       const report = JSON.parse(stdout.trim().split('\n').at(-1) as string);
@@ -169,13 +158,13 @@ const measure = async (flow: Flow, standIn: StandIn, env: Record<string, string>
   const figures: Partial<Figures> = {};
   const session = new BundleSession(env, { bundle: FLOWS[flow] });
   try {
-    for (let i = 0; i < 3; i += 1) await session.invoke(scheduled(crypto.randomUUID())); // the job is known now
+    for (let i = 0; i < 3; i += 1) await session.invoke(scheduledEvent(crypto.randomUUID())); // the job is known now
     const latencies: number[] = [];
     let windowCalls: Call[] = [];
     for (let i = 0; i < options.warm; i += 1) {
       if (i % 20 === 0) progress(`${flow}: warm launch ${i + 1}/${options.warm}`);
       const before = standIn.calls.length;
-      const { error, handlerMs } = await session.invoke(scheduled(crypto.randomUUID()));
+      const { error, handlerMs } = await session.invoke(scheduledEvent(crypto.randomUUID()));
       if (error) throw new Error(`${flow} failed a warm launch: ${error.name}: ${error.message}`);
       latencies.push(handlerMs as number);
       windowCalls = standIn.calls.slice(before);

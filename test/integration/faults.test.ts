@@ -1,5 +1,5 @@
+import { scheduledEvent } from '../../local/events';
 import { StandIn } from '../../local/standin';
-import { scheduledEvent } from '../helpers/events';
 import { invokeAgainst, sparkJob } from '../helpers/stand-in';
 
 // Never twice, never silent: faults injected into the stand-in, the built bundle driving the real SDK into them,

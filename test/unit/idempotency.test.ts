@@ -1,6 +1,7 @@
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-codeartifact';
 import { GetJobCommand, GetJobRunsCommand, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
+import { scheduledEvent } from '../../local/events';
 import {
   findLaunch,
   IDEMPOTENCY_ARGUMENT,
@@ -9,7 +10,6 @@ import {
   TOKEN_EXPIRY_ARGUMENT,
 } from '../../src/idempotency';
 import { START_MARGIN_MS } from '../../src/launch';
-import { scheduledEvent } from '../helpers/events';
 import { EXPIRES, healthyLauncher, type Launcher, sparkJob } from '../helpers/launcher';
 import { captureOutput } from '../helpers/output';
 
