@@ -21,7 +21,7 @@ type Flow = keyof typeof FLOWS;
 const USAGE = `usage: npm run bench [-- --latency MS] [--cold N] [--warm N] [--batch N]
 
   --latency MS  latency of every AWS call at the stand-in (default 25)
-  --cold N      fresh processes for the cold-start figures (default 10, at least 10)
+  --cold N      rounds of fresh processes for the cold-start figures (default 20, at least 10)
   --warm N      launches in one process for the warm latency (default 200, at least 200)
   --batch N     jobs in the batch (default 100)`;
 
@@ -33,7 +33,7 @@ interface Options {
 }
 
 const parseArgs = (argv: readonly string[]): Options => {
-  const options: Options = { latency: 25, cold: 10, warm: 200, batch: 100 };
+  const options: Options = { latency: 25, cold: 20, warm: 200, batch: 100 };
   for (let i = 0; i < argv.length; i += 1) {
     const name = argv[i]?.replace(/^--/, '') as keyof Options;
     const value = Number(argv[i + 1]);

@@ -31,3 +31,16 @@ export const launchArguments = (key: string | undefined, tokenExpiresAt: Date): 
   ...(key === undefined ? {} : { [IDEMPOTENCY_ARGUMENT]: key }),
   [TOKEN_EXPIRY_ARGUMENT]: tokenExpiresAt.toISOString(),
 });
+
+/** GetJobRuns' largest page. */
+export const MAX_RUNS_PAGE = 200;
+/** Enough for a redelivery an hour later of a job that other callers also start now and then. */
+const MIN_RUNS_SEARCHED = 25;
+
+/**
+ * How far back to look for `launches` keyed launches of one job: every one of them could have started, plus
+ * room for other runs in between. A smaller page keeps the warm path light (a page of 200 runs, each with its
+ * arguments, is a large answer to parse); a batch of 100 launches of one job still sees every one of them.
+ */
+export const runsToSearch = (launches: number): number =>
+  Math.min(MAX_RUNS_PAGE, Math.max(MIN_RUNS_SEARCHED, 2 * launches));

@@ -12,7 +12,7 @@ import {
   TokenUnavailable,
   UnsupportedJobType,
 } from './errors';
-import { type EarlierLaunch, findLaunch, launchArguments, type RecentRun } from './idempotency';
+import { type EarlierLaunch, findLaunch, launchArguments, type RecentRun, runsToSearch } from './idempotency';
 import { indexHost, indexUrl, redact } from './index-url';
 import { mapWithLimit, type Settled, settle } from './parallel';
 import type { AuthorizationToken, GlueJob, JobService, LaunchLogger, PackageIndex } from './ports';
@@ -206,10 +206,10 @@ export const launch = async (
   const facts = new Map<string, JobFacts>();
   for (const { jobName } of requests) {
     if (facts.has(jobName)) continue;
-    const keyed = requests.some((r) => r.jobName === jobName && r.idempotencyKey !== undefined);
+    const keyed = requests.filter((r) => r.jobName === jobName && r.idempotencyKey !== undefined).length;
     facts.set(jobName, {
       job: settle(deps.jobs.getJob(jobName)),
-      runs: keyed ? settle(deps.jobs.recentRuns(jobName)) : undefined,
+      runs: keyed > 0 ? settle(deps.jobs.recentRuns(jobName, runsToSearch(keyed))) : undefined,
     });
   }
   const fetchToken = (seconds: number) => {

@@ -23,8 +23,8 @@ export interface JobRunStart extends Omit<RunSettings, 'arguments'> {
 /** Glue, as the launcher uses it. Adapters throw the contract's named errors. */
 export interface JobService {
   getJob(jobName: string): Promise<GlueJob>;
-  /** The job's most recent runs, newest first (one page). */
-  recentRuns(jobName: string): Promise<readonly RecentRun[]>;
+  /** The job's most recent runs, newest first: one page of at most `count` (1 to 200). */
+  recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]>;
   /**
    * Resolves to the run's id. When StartJobRun's answer is lost (timeout, 5xx, cut connection), a keyed start
    * looks for its own run before trying again, so that it never starts twice.

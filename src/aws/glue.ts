@@ -6,11 +6,9 @@ import {
   type WorkerType,
 } from '@aws-sdk/client-glue';
 import { ConcurrentRunsExceeded, describeCause, JobNotFound, StartJobRunFailed } from '../errors';
-import { findLaunch, type RecentRun } from '../idempotency';
+import { findLaunch, MAX_RUNS_PAGE, type RecentRun } from '../idempotency';
 import type { GlueJob, JobRunStart, JobService } from '../ports';
 
-/** GetJobRuns' largest page: a redelivered batch of 100 launches of one job still finds every earlier run. */
-export const RECENT_RUNS = 200;
 export const MAX_START_ATTEMPTS = 4;
 
 // Matched by name, not instanceof: a bundle may hold more than one copy of the SDK's exception classes.
@@ -84,11 +82,9 @@ export class GlueJobService implements JobService {
     }
   }
 
-  async recentRuns(jobName: string): Promise<readonly RecentRun[]> {
+  async recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]> {
     try {
-      const { JobRuns: runs } = await this.client.send(
-        new GetJobRunsCommand({ JobName: jobName, MaxResults: RECENT_RUNS }),
-      );
+      const { JobRuns: runs } = await this.client.send(new GetJobRunsCommand({ JobName: jobName, MaxResults: count }));
       return (runs ?? []).flatMap((run) => (run.Id ? [{ id: run.Id, arguments: run.Arguments ?? {} }] : []));
     } catch (error) {
       if (isNamed(error, 'EntityNotFoundException')) throw notFound(jobName, error);
@@ -111,7 +107,8 @@ export class GlueJobService implements JobService {
               `Job ${run.jobName} may or may not have started: StartJobRun failed with ${describeCause(error)}, and without an idempotency key the launcher cannot tell, so it did not try again.`,
             );
           }
-          const earlier = findLaunch(await this.recentRuns(run.jobName), run.idempotencyKey);
+          // Seconds after the start: the run, if it landed, is among the newest.
+          const earlier = findLaunch(await this.recentRuns(run.jobName, MAX_RUNS_PAGE), run.idempotencyKey);
           if (earlier) return earlier.jobRunId;
         }
         if (attempt >= MAX_START_ATTEMPTS) throw this.named(run, error);

@@ -7,10 +7,11 @@ import {
   IDEMPOTENCY_ARGUMENT,
   launchArguments,
   type RecentRun,
+  runsToSearch,
   TOKEN_EXPIRY_ARGUMENT,
 } from '../../src/idempotency';
 import { START_MARGIN_MS } from '../../src/launch';
-import { EXPIRES, healthyLauncher, type Launcher, sparkJob } from '../helpers/launcher';
+import { BASE_ENV, EXPIRES, healthyLauncher, type Launcher, sparkJob } from '../helpers/launcher';
 import { captureOutput } from '../helpers/output';
 
 const KEY = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
@@ -53,6 +54,21 @@ describe('the idempotency record', () => {
   });
 });
 
+describe('how far back a launch looks', () => {
+  it('25 runs for a few launches, two per launch beyond, and a full page of 200 at most', () => {
+    expect(runsToSearch(1)).toBe(25);
+    expect(runsToSearch(30)).toBe(60);
+    expect(runsToSearch(100)).toBe(200);
+    expect(runsToSearch(150)).toBe(200);
+  });
+
+  it('a batch of 100 launches of one job asks for a page that holds every one of them', async () => {
+    const launcher = healthyLauncher({ ...BASE_ENV });
+    await outcome(launcher, { idempotencyKey: 'big', jobs: Array.from({ length: 100 }, () => ({})) });
+    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 200 });
+  });
+});
+
 describe('keyed launches', () => {
   it('a scheduled event’s run carries the event id, looked up with GetJobRuns in parallel with GetJob', async () => {
     const launcher = healthyLauncher();
@@ -72,7 +88,7 @@ describe('keyed launches', () => {
       jobRunId: 'jr_nightly-etl',
       tokenExpiresAt: EXPIRES.toISOString(),
     });
-    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 200 });
+    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 25 });
     const args = launcher.glue.commandCalls(StartJobRunCommand)[0]?.args[0].input.Arguments;
     expect(args?.[IDEMPOTENCY_ARGUMENT]).toBe(KEY);
   });
