@@ -1,0 +1,45 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import fc from 'fast-check';
+import { EventBridgeEnvelopeSchema } from '../../src/request';
+import { mutatedEvent, SAMPLES } from '../helpers/fuzz';
+
+// The bundle declares the EventBridge envelope itself (zod/mini, for size); Powertools' EventBridgeSchema is the
+// reference it must agree with, on every sample and on thousands of mutated envelopes.
+const envelopes = SAMPLES.filter((event) => typeof event === 'object' && event !== null && 'detail-type' in event);
+
+const verdicts = (event: unknown) => ({
+  powertools: EventBridgeSchema.safeParse(event).success,
+  launcher: EventBridgeEnvelopeSchema.safeParse(event).success,
+});
+
+describe('the EventBridge envelope agrees with @aws-lambda-powertools/parser', () => {
+  it('accepts every sample envelope, as Powertools does', () => {
+    expect(envelopes.length).toBeGreaterThanOrEqual(4);
+    for (const event of envelopes) expect(verdicts(event)).toEqual({ powertools: true, launcher: true });
+  });
+
+  it('gives the same verdict on mutated envelopes', () => {
+    const mutatedEnvelope = mutatedEvent.filter(
+      (event) => typeof event === 'object' && event !== null && 'source' in event,
+    );
+    fc.assert(
+      fc.property(mutatedEnvelope, (event) => {
+        const { powertools, launcher } = verdicts(event);
+        expect(launcher).toBe(powertools);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses what Powertools refuses: a bad time, a missing account, resources that are not strings', () => {
+    const [sample] = envelopes as Array<Record<string, unknown>>;
+    for (const broken of [
+      { ...sample, time: 'yesterday' },
+      { ...sample, account: undefined },
+      { ...sample, resources: [1] },
+      { ...sample, 'replay-name': 3 },
+    ]) {
+      expect(verdicts(broken)).toEqual({ powertools: false, launcher: false });
+    }
+  });
+});
