@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './root';
@@ -11,7 +11,7 @@ export interface Invocation {
   /** Everything the function wrote (its logs), apart from the driver's own last line. */
   readonly logs: string;
   readonly durationMs: number;
-  /** The handler's own time, measured inside the process (sessions only). */
+  /** The handler's own time, measured inside the process. */
   readonly handlerMs?: number;
 }
 
@@ -23,57 +23,27 @@ export interface InvokeOptions {
 
 const OUTCOME = '\n@@outcome ';
 
-// A fresh Node process, as Lambda's runtime would start: import the bundle, call `handler` with a
-// Lambda-like context, print the outcome as the last line.
-const DRIVER = `
-const [bundle, event, timeoutMs] = process.argv.slice(1);
-const deadline = Date.now() + Number(timeoutMs);
-const { handler } = await import(bundle);
-const context = {
-  functionName: 'glue-launcher', functionVersion: '$LATEST', memoryLimitInMB: '128',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:glue-launcher',
-  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/glue-launcher',
-  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-};
-let outcome;
-try { outcome = { result: await handler(JSON.parse(event), context) }; }
-catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
-process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
-process.exit(0);
-`;
-
-/** Invokes the built bundle once, in a child process with exactly this environment (plus PATH). */
-export const invokeBundle = (
+/**
+ * Invokes the built bundle once, in a fresh Node process (a cold container) with exactly this environment (plus
+ * PATH); `durationMs` counts the process start and the import too.
+ */
+export const invokeBundle = async (
   event: unknown,
   env: Record<string, string>,
   options: InvokeOptions = {},
 ): Promise<Invocation> => {
-  const bundle = options.bundle ?? BUNDLE;
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "npm run build" first`);
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', DRIVER, bundle, JSON.stringify(event), String(options.timeoutMs ?? 60_000)],
-      {
-        env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-        timeout: (options.timeoutMs ?? 60_000) + 30_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (failure, stdout, stderr) => {
-        const marker = stdout.lastIndexOf(OUTCOME);
-        if (failure || marker < 0) {
-          reject(new Error(`the bundle did not run: ${failure?.message ?? 'no outcome'}\n${stderr}`));
-          return;
-        }
-        const outcome = JSON.parse(stdout.slice(marker + OUTCOME.length));
-        resolve({ ...outcome, logs: stdout.slice(0, marker) + stderr, durationMs: performance.now() - started });
-      },
-    );
-  });
+  const session = new BundleSession(env, options);
+  try {
+    const invocation = await session.invoke(event, options.timeoutMs);
+    return { ...invocation, durationMs: performance.now() - started };
+  } finally {
+    await session.close();
+  }
 };
 
-// One long-lived process: the bundle imported once (a warm container), then one invocation per stdin line.
+// The bundle imported once, as Lambda's runtime would (a container), then one invocation per stdin line, each
+// with a Lambda-like context; each outcome printed as a marked line after the function's own output.
 const SESSION_DRIVER = `
 import { createInterface } from 'node:readline';
 const [bundle] = process.argv.slice(1);
@@ -84,7 +54,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   const context = {
     functionName: 'glue-launcher', functionVersion: '$LATEST', memoryLimitInMB: '128',
     invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:glue-launcher',
-    awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/glue-launcher', getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   let outcome;
   const started = performance.now();
@@ -93,6 +63,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   outcome.handlerMs = performance.now() - started;
   process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
 }
+process.exit(0); // keep-alive sockets must not hold the container open once its input ends
 `;
 
 /** A warm container: the bundle loaded once in a child process, invoked many times, one at a time. */

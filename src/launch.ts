@@ -203,10 +203,12 @@ export const launch = async (
 
   // Round trip 1: everything that does not depend on anything else, at once.
   const endpoint = settle(deps.index.repositoryEndpoint());
+  const keyedLaunches = new Map<string, number>();
+  for (const { jobName, idempotencyKey } of requests) {
+    keyedLaunches.set(jobName, (keyedLaunches.get(jobName) ?? 0) + (idempotencyKey === undefined ? 0 : 1));
+  }
   const facts = new Map<string, JobFacts>();
-  for (const { jobName } of requests) {
-    if (facts.has(jobName)) continue;
-    const keyed = requests.filter((r) => r.jobName === jobName && r.idempotencyKey !== undefined).length;
+  for (const [jobName, keyed] of keyedLaunches) {
     facts.set(jobName, {
       job: settle(deps.jobs.getJob(jobName)),
       runs: keyed > 0 ? settle(deps.jobs.recentRuns(jobName, runsToSearch(keyed))) : undefined,
