@@ -1,8 +1,13 @@
-/** @type {import('jest').Config} */
-export default {
+/**
+ * Tests sorted by kind (CONTRIBUTING.md): `npm run test:<kind>` runs one kind, `npm test` all of them.
+ * - unit: pure modules and the launch over in-memory fakes; no SDK mock, no build, no server.
+ * - component: the handler's wiring and the SDK adapters, over aws-sdk-client-mock.
+ * - integration: the built bundle in Node processes, against the local stand-in (real SDK over HTTP, real pip).
+ * - contract: what the project promises outside the code: README, template.yaml, examples, the bundle, the layout.
+ * @type {import('jest').Config}
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // TypeScript is only type-checked by `tsc --noEmit`; swc strips types and turns ESM into CommonJS for jest.
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
@@ -10,6 +15,20 @@ export default {
   // middy and parts of Powertools ship ESM only.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|@aws-lambda-powertools)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+};
+
+const kind = (name, options = {}) => ({
+  ...shared,
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...options,
+});
+
+// Integration and contract tests need dist/: built once per jest run, so that they never test a stale bundle.
+const withBuild = { globalSetup: '<rootDir>/test/build-once.cjs' };
+
+export default {
+  projects: [kind('unit'), kind('component'), kind('integration', withBuild), kind('contract', withBuild)],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
   coverageThreshold: { global: { lines: 90 } },

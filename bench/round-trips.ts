@@ -1,4 +1,4 @@
-import type { Call } from '../local/standin';
+import type { Call } from '../local/standin/server';
 
 /** The calls to AWS (Glue and CodeArtifact), not pip's to the package index. */
 export const awsCalls = (calls: readonly Call[]): Call[] => calls.filter((call) => call.service !== 'pypi');

@@ -9,10 +9,11 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { scheduledEvent } from '../local/events';
-import { BUNDLE, BundleSession } from '../local/invoke';
-import { projectRoot } from '../local/root';
-import { type Call, StandIn } from '../local/standin';
+import { type Call, StandIn } from '../local/standin/server';
+import { BUNDLE, BundleSession } from '../local/tools/bundle';
+import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
+import { demoJob, LAMBDA_CONTEXT, LAMBDA_ENV, launcherEnvironment, scheduledEvent } from '../local/tools/fixtures';
+import { projectRoot } from '../local/tools/root';
 import { awsCalls, roundTrips } from './round-trips';
 
 const ROOT = projectRoot();
@@ -32,21 +33,25 @@ interface Options {
   batch: number;
 }
 
-const parseArgs = (argv: readonly string[]): Options => {
-  const options: Options = { latency: 25, cold: 20, warm: 200, batch: 100 };
-  for (let i = 0; i < argv.length; i += 1) {
-    const name = argv[i]?.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[i + 1]);
-    if (!(name in options) || !Number.isInteger(value) || value < 0) {
-      console.error(USAGE);
-      process.exit(argv[i] === '--help' ? 0 : 2);
-    }
-    options[name] = value;
-    i += 1;
-  }
-  options.cold = Math.max(options.cold, 10);
-  options.warm = Math.max(options.warm, 200);
-  return options;
+const parseOptions = (argv: readonly string[]): Options => {
+  const { values } = parseCommandLine(
+    argv,
+    { latency: { type: 'string' }, cold: { type: 'string' }, warm: { type: 'string' }, batch: { type: 'string' } },
+    USAGE,
+  );
+  const number = (name: keyof Options, fallback: number, min: number) => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < min)
+      throw new UsageError(`--${name} takes a whole number of at least ${min}`);
+    return Number(text);
+  };
+  return {
+    latency: number('latency', 25, 0),
+    cold: number('cold', 20, 10),
+    warm: number('warm', 200, 200),
+    batch: number('batch', 100, 1),
+  };
 };
 
 // Progress on a terminal only: a log file gets the table alone.
@@ -62,10 +67,15 @@ const quantile = (values: readonly number[], q: number) => {
 const run = (args: string[], env: Record<string, string>): Promise<{ ms: number; stdout: string }> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
-    execFile(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve({ ms: performance.now() - started, stdout });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, ...env } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve({ ms: performance.now() - started, stdout });
+      },
+    );
   });
 
 // A fresh process: import the bundle, run the first launch, report the times and the peak RSS.
@@ -73,7 +83,7 @@ const COLD = `
 const t0 = performance.now();
 const { handler } = await import(process.argv[1]);
 const t1 = performance.now();
-const context = { functionName: 'bench', awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => 60000 };
+const context = { ...${JSON.stringify(LAMBDA_CONTEXT)}, awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => 60000 };
 let error;
 try { await handler(JSON.parse(process.argv[2]), context); } catch (e) { error = e.name + ': ' + e.message; }
 const t2 = performance.now();
@@ -198,26 +208,15 @@ const measure = async (flow: Flow, standIn: StandIn, env: Record<string, string>
   return figures;
 };
 
-const main = async () => {
-  const options = parseArgs(process.argv.slice(2));
+const main = async (): Promise<number> => {
+  const options = parseOptions(process.argv.slice(2));
   const standIn = await StandIn.start({ install: 'none' });
   try {
     standIn.faults.setLatency('*', options.latency);
-    const job = { Command: { Name: 'glueetl' }, Timeout: 60, ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } };
-    const defaults = {
-      '--additional-python-modules': 'acme-pipelines==1.4.0',
-      '--python-modules-installer-option': '--index-url=https://aws:STALE@old.example/pypi/r/simple/ --upgrade',
-    };
-    standIn.createJob({ Name: 'bench-job', ...job, DefaultArguments: defaults });
-    for (let i = 0; i < options.batch; i += 1) {
-      standIn.createJob({ Name: `batch-${String(i).padStart(3, '0')}`, ...job, DefaultArguments: defaults });
-    }
-    const env = {
-      ...standIn.env(),
-      GLUE_JOB_NAME: 'bench-job',
-      ALLOWED_JOB_NAMES: '*',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    const job = { Timeout: 60, ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } };
+    standIn.createJob(demoJob('bench-job', job));
+    for (let i = 0; i < options.batch; i += 1) standIn.createJob(demoJob(`batch-${String(i).padStart(3, '0')}`, job));
+    const env = { ...launcherEnvironment(standIn, ['bench-job']), ALLOWED_JOB_NAMES: '*' };
 
     const cold = await coldStarts(standIn, env, options);
     const launcher = {
@@ -231,6 +230,7 @@ const main = async () => {
     const bareMs = cold.bareMs;
     progress('');
     report(options, bareMs, launcher, reference);
+    return 0;
   } finally {
     await standIn.stop();
   }
@@ -318,8 +318,7 @@ const report = (options: Options, bareMs: number, launcher: Figures, reference: 
   console.log('\nwritten: bench/results.json');
 };
 
-main().catch((error: unknown) => {
+runTool(main, USAGE, (text) => {
   progress('');
-  console.error(`bench failed: ${(error as Error).stack ?? error}`);
-  process.exit(1);
+  console.error(`bench failed: ${text}`);
 });

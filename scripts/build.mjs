@@ -35,7 +35,12 @@ await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 
 // Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
 await build({
-  entryPoints: { demo: 'scripts/demo.ts', invoke: 'scripts/invoke.ts', standin: 'local/cli.ts', bench: 'bench/run.ts' },
+  entryPoints: {
+    demo: 'scripts/demo.ts',
+    invoke: 'scripts/invoke.ts',
+    standin: 'scripts/standin.ts',
+    bench: 'bench/run.ts',
+  },
   outdir: 'dist/tools',
   outExtension: { '.js': '.cjs' },
   bundle: true,

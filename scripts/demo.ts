@@ -3,23 +3,31 @@
  * jobs whose DefaultArguments carry a stale index URL, shows that a run started as-is fails, then invokes the
  * built bundle with a sample event and shows the run it started install the private package.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { GetJobRunCommand, GlueClient, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
-import { type Invocation, invokeBundle } from '../local/invoke';
-import { projectRoot } from '../local/root';
-import { StandIn } from '../local/standin';
-import { maskIndexUrl } from '../src/index-url';
+import { StandIn } from '../local/standin/server';
+import { type BundleInvocation, invokeBundle } from '../local/tools/bundle';
+import { parseCommandLine, readJsonFile, runTool, ToolFailure } from '../local/tools/cli';
+import {
+  DEMO_JOB_NAMES,
+  demoJob,
+  LAMBDA_ENV,
+  launcherEnvironment,
+  OTHER_PIP_OPTIONS,
+  PRIVATE_REQUIREMENT,
+  standInClientConfig,
+} from '../local/tools/fixtures';
+import { maskUrlPasswords } from '../src/domain/redact';
 
-// The SDK's notice that it will need Node 22 in 2027 is not news for a demo.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+Object.assign(process.env, {
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: LAMBDA_ENV.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+});
 
-const ROOT = projectRoot();
-const JOBS = ['nightly-etl', 'hourly-etl'];
-const USAGE = `usage: npm start [-- --event events/<file>.json]
+const JOBS = DEMO_JOB_NAMES;
+const DEFAULT_EVENT = 'events/scheduled-rule.json';
+const USAGE = `usage: npm start [-- --event FILE]
 
 Runs the launcher end to end against a local stand-in for Glue, CodeArtifact and a private PyPI index.
-  --event FILE   the event to invoke the handler with (default: events/scheduled-rule.json)`;
+  --event FILE   the event to invoke the handler with (default: ${DEFAULT_EVENT})`;
 
 const color = process.stdout.isTTY
   ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`
@@ -33,44 +41,13 @@ const line = (mark: string, label: string, detail: string, ms?: number) =>
   console.log(`  ${mark} ${label.padEnd(10)} ${detail}${ms === undefined ? '' : dim(`  (${seconds(ms)})`)}`);
 const more = (text: string) => console.log(`               ${text}`);
 
-class DemoFailure extends Error {}
-
 const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const started = performance.now();
   const value = await fn();
   return [value, performance.now() - started];
 };
 
-const parseArgs = (argv: readonly string[]): string => {
-  let event = 'events/scheduled-rule.json';
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--event' && argv[i + 1]) {
-      event = argv[i + 1] as string;
-      i += 1;
-    } else if (arg?.startsWith('--event=')) {
-      event = arg.slice('--event='.length);
-    } else {
-      throw new DemoFailure(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
-    }
-  }
-  return event;
-};
-
-const readEvent = (file: string): unknown => {
-  const path = join(ROOT, file);
-  if (!existsSync(path)) throw new DemoFailure(`no event file ${file} (samples: ls events/)`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new DemoFailure(`${file} is not JSON: ${(error as Error).message}`);
-  }
-};
-
-const printLogs = (invocation: Invocation) => {
+const printLogs = (invocation: BundleInvocation) => {
   for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{'))) {
     const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, durationMs, errorName, errorMessage } =
       JSON.parse(text);
@@ -90,12 +67,13 @@ const runIds = (result: unknown): string[] => {
 
 const printArguments = (args: Record<string, string>) => {
   const width = Math.max(...Object.keys(args).map((k) => k.length));
-  for (const [key, value] of Object.entries(args)) more(`  ${key.padEnd(width)}  ${maskIndexUrl(value)}`);
+  for (const [key, value] of Object.entries(args)) more(`  ${key.padEnd(width)}  ${maskUrlPasswords(value)}`);
 };
 
 const main = async (): Promise<number> => {
-  const eventFile = parseArgs(process.argv.slice(2));
-  const event = readEvent(eventFile);
+  const { values } = parseCommandLine(process.argv.slice(2), { event: { type: 'string' } }, USAGE);
+  const eventFile = values.event ?? DEFAULT_EVENT;
+  const event = readJsonFile(eventFile, 'event file');
   const total = performance.now();
   console.log(
     'glue-launcher demo: a Glue job run gets a fresh CodeArtifact token, on this machine, with no AWS account\n',
@@ -106,28 +84,15 @@ const main = async (): Promise<number> => {
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     line(green('✓'), 'stand-in', `Glue, CodeArtifact and a private PyPI index on ${standIn.url}`, startMs);
-    const pkg = standIn.packages[0] as StandIn['packages'][number];
-
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
-    const stale = standIn.codeartifact.getAuthorizationToken(
-      new URLSearchParams({ domain: standIn.codeartifact.domain, duration: '900' }),
-    ).authorizationToken;
-    standIn.clock.advance(13 * 3600);
+    const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = `${standIn.url.replace('//', `//aws:${stale}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
     for (const name of JOBS) {
-      standIn.createJob({
-        Name: name,
-        Role: 'arn:aws:iam::111122223333:role/glue-demo',
-        Command: { Name: 'glueetl', ScriptLocation: `s3://demo-scripts/${name}.py` },
-        GlueVersion: '5.0',
-        Timeout: 120,
-        ExecutionProperty: { MaxConcurrentRuns: 3 },
-        DefaultArguments: {
-          '--job-language': 'python',
-          '--additional-python-modules': `${pkg.name}==${pkg.version}`,
-          '--python-modules-installer-option': `--index-url=${staleUrl} --no-cache-dir --upgrade`,
-        },
-      });
+      const defaults = demoJob(name).DefaultArguments;
+      const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;
+      standIn.createJob(
+        demoJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } }),
+      );
     }
     line(
       green('✓'),
@@ -135,7 +100,7 @@ const main = async (): Promise<number> => {
       `${JOBS.join(', ')}: DefaultArguments carry an index URL whose token expired 13 h ago`,
     );
 
-    const glue = new GlueClient({ ...clientConfig(standIn) });
+    const glue = new GlueClient(standInClientConfig(standIn));
     const [before, beforeMs] = await timed(async () => {
       const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: JOBS[0] }));
       return standIn.waitForRun(JobRunId as string);
@@ -144,24 +109,18 @@ const main = async (): Promise<number> => {
     line(
       beforeOk ? green('✓') : red('✗'),
       'as-is run',
-      `${JOBS[0]} started without the launcher: ${before.JobRunState} ${dim(`(${maskIndexUrl(before.ErrorMessage ?? '')})`)}`,
+      `${JOBS[0]} started without the launcher: ${before.JobRunState} ${dim(`(${maskUrlPasswords(before.ErrorMessage ?? '')})`)}`,
       beforeMs,
     );
 
-    const env = { ...standIn.env(), GLUE_JOB_NAME: JOBS[0] as string, ALLOWED_JOB_NAMES: JOBS.join(',') };
-    const invocation = await invokeBundle(event, env);
+    const invocation = await invokeBundle(event, launcherEnvironment(standIn));
     const tokens = standIn.issuedTokens().map((t) => t.token);
     const leaked = tokens.filter((t) => invocation.logs.includes(t) || JSON.stringify(invocation).includes(t));
     if (invocation.error) {
-      line(
-        red('✗'),
-        'invoke',
-        `${relative(ROOT, join(ROOT, eventFile))} -> ${invocation.error.name}`,
-        invocation.durationMs,
-      );
+      line(red('✗'), 'invoke', `${eventFile} -> ${invocation.error.name}`, invocation.durationMs);
       more(invocation.error.message);
       printLogs(invocation);
-      throw new DemoFailure(`the launcher answered ${invocation.error.name}: ${invocation.error.message}`);
+      throw new ToolFailure(`the launcher answered ${invocation.error.name}: ${invocation.error.message}`);
     }
     line(green('✓'), 'invoke', `${eventFile} -> dist/handler.mjs in a fresh Node process`, invocation.durationMs);
     more(`result ${JSON.stringify(invocation.result)}`);
@@ -177,13 +136,13 @@ const main = async (): Promise<number> => {
       failed ||= !ok;
       line(ok ? green('✓') : red('✗'), 'run', `${run.JobName} ${id.slice(0, 15)}… ${seen?.JobRunState}`, runMs);
       if (ok) more(`pip installed ${outcome?.installed.join(', ')} from the private index, through the fresh token`);
-      else more(red(maskIndexUrl((seen as JobRun).ErrorMessage ?? 'no message')));
+      else more(red(maskUrlPasswords((seen as JobRun).ErrorMessage ?? 'no message')));
       more('arguments the run got (token masked):');
       printArguments(seen?.Arguments ?? {});
     }
     const verdict = failed
       ? red('FAILED: see above')
-      : green(`SUCCEEDED: every run installed ${pkg.name} ${pkg.version} through a token the launcher fetched`);
+      : green(`SUCCEEDED: every run installed ${PRIVATE_REQUIREMENT} through a token the launcher fetched`);
     console.log(`\n${verdict} ${dim(`(${seconds(performance.now() - total)} in all)`)}`);
     return failed ? 1 : 0;
   } finally {
@@ -191,18 +150,4 @@ const main = async (): Promise<number> => {
   }
 };
 
-const clientConfig = (standIn: StandIn) => ({
-  region: standIn.env().AWS_REGION,
-  endpoint: standIn.url,
-  credentials: { accessKeyId: standIn.env().AWS_ACCESS_KEY_ID as string, secretAccessKey: 'local' },
-});
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      red(`\ndemo failed: ${error instanceof DemoFailure ? error.message : String((error as Error).stack ?? error)}`),
-    );
-    process.exit(error instanceof DemoFailure ? 2 : 1);
-  },
-);
+runTool(main, USAGE, (text) => console.error(red(`\ndemo failed: ${text}`)));

@@ -1,65 +1,25 @@
 /**
- * `npm run invoke -- events/<file>.json [--local] [--env-file FILE] [--wait]`: runs the bundled handler
- * in-process the way `sam local invoke` would: a Lambda-like context, the environment of template.yaml (its
- * parameter defaults, then this shell's variables, then --env-file), against real AWS with the default
- * credential chain, or with --local against the local stand-in.
+ * `npm run invoke -- <event.json> [--local] [--env-vars FILE] [--wait]`: runs the bundled handler in-process the
+ * way `sam local invoke` would: Lambda's context and variables, the environment of template.yaml (its parameter
+ * defaults, then this shell's variables, then --env-vars), against real AWS with the default credential chain, or
+ * with --local against the local stand-in.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadTemplate } from '../local/cloudformation';
-import { BUNDLE } from '../local/invoke';
-import { projectRoot } from '../local/root';
-import { StandIn } from '../local/standin';
+import { StandIn } from '../local/standin/server';
+import { BUNDLE } from '../local/tools/bundle';
+import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
+import { loadTemplate } from '../local/tools/cloudformation';
+import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext } from '../local/tools/fixtures';
 
-// The SDK's notice that it will need Node 22 in 2027 is noise here; Lambda runs Node 24.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const ROOT = projectRoot();
 const FUNCTION = 'GlueLauncherFunction';
-const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-file FILE] [--wait]
+const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-vars FILE] [--wait]
 
-  <event.json>     the event, e.g. events/step-functions-request.json
-  --local          against the local stand-in (demo jobs nightly-etl and hourly-etl), not AWS
-  --env-file FILE  variables for the function: SAM's --env-vars JSON ({"${FUNCTION}": {...}}),
-                   a flat JSON object, or KEY=VALUE lines
+  <event.json>     the event, e.g. events/step-functions-request.json (relative to where you are)
+  --local          against the local stand-in (demo jobs ${DEMO_JOB_NAMES.join(' and ')}), not AWS
+  --env-vars FILE  variables for the function, as sam local invoke --env-vars takes them: JSON
+                   ({"${FUNCTION}": {...}} or a flat object), or KEY=VALUE lines
   --wait           with --local, wait for the started runs to end and print their state`;
-
-class UsageError extends Error {}
-
-interface Options {
-  event: string;
-  local: boolean;
-  envFile?: string;
-  wait: boolean;
-}
-
-const parseArgs = (argv: readonly string[]): Options => {
-  const options: Partial<Options> = { local: false, wait: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--local') options.local = true;
-    else if (arg === '--wait') options.wait = true;
-    else if (arg === '--env-file' && argv[i + 1]) options.envFile = argv[++i];
-    else if (!arg.startsWith('-') && options.event === undefined) options.event = arg;
-    else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-  }
-  if (options.event === undefined) throw new UsageError('which event? give a file, e.g. events/empty.json');
-  return options as Options;
-};
-
-const readJson = (file: string, what: string): unknown => {
-  const path = join(ROOT, file);
-  if (!existsSync(path)) throw new UsageError(`no ${what} ${file}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-};
 
 /** The function's variables as template.yaml sets them, with each parameter at its default. */
 const templateEnvironment = (): { env: Record<string, string>; timeoutSeconds: number } => {
@@ -81,97 +41,86 @@ const templateEnvironment = (): { env: Record<string, string>; timeoutSeconds: n
   return { env, timeoutSeconds: Number(fn.Timeout ?? 120) };
 };
 
-const envFile = (file: string): Record<string, string> => {
-  const path = join(ROOT, file);
-  if (!existsSync(path)) throw new UsageError(`no env file ${file}`);
+/** SAM's --env-vars JSON, a flat JSON object, or KEY=VALUE lines (`export ` and comments allowed). */
+const envVarsFile = (file: string): Record<string, string> => {
+  const path = userPath(file);
+  if (!existsSync(path)) throw new UsageError(`no env-vars file ${file} (looked for ${path})`);
   const text = readFileSync(path, 'utf8');
   if (text.trim().startsWith('{')) {
-    const json = JSON.parse(text) as Record<string, unknown>;
+    const json = readJsonFile(file, 'env-vars file') as Record<string, unknown>;
     const scoped = (json[FUNCTION] ?? json.Parameters ?? json) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(scoped).map(([k, v]) => [k, String(v)]));
   }
+  const lines = text.split('\n').map((line) => line.trim());
   return Object.fromEntries(
-    text
-      .split('\n')
-      .map((line) => line.trim())
+    lines
       .filter((line) => line && !line.startsWith('#') && line.includes('='))
       .map((line) => [line.slice(0, line.indexOf('=')).replace(/^export\s+/, ''), line.slice(line.indexOf('=') + 1)]),
   );
 };
 
+const startLocal = async (env: Record<string, string>): Promise<StandIn> => {
+  const standIn = await StandIn.start({ install: 'pip' });
+  env.GLUE_JOB_NAME ??= DEMO_JOB_NAMES[0];
+  env.ALLOWED_JOB_NAMES ??= DEMO_JOB_NAMES.join(',');
+  const names = new Set([env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].map((n) => n.trim()));
+  for (const name of [...names].filter((n) => n && n !== '*')) standIn.createJob(demoJob(name));
+  Object.assign(env, standIn.env());
+  console.error(`local stand-in on ${standIn.url}; jobs: ${env.ALLOWED_JOB_NAMES}`);
+  return standIn;
+};
+
 const main = async (): Promise<number> => {
-  const options = parseArgs(process.argv.slice(2));
-  const event = readJson(options.event, 'event file');
+  if (process.argv.includes('--env-file')) {
+    throw new UsageError('--env-file is Node.js’s own flag; give the function’s variables with --env-vars FILE');
+  }
+  const { values, positionals } = parseCommandLine(
+    process.argv.slice(2),
+    { local: { type: 'boolean' }, wait: { type: 'boolean' }, 'env-vars': { type: 'string' } },
+    USAGE,
+  );
+  const [eventFile, ...extra] = positionals;
+  if (eventFile === undefined) throw new UsageError('which event? give a file, e.g. events/empty.json');
+  if (extra.length > 0) throw new UsageError(`one event file at a time, not also ${extra.join(' ')}`);
+  if (values.wait && !values.local) {
+    throw new UsageError('--wait needs --local; against AWS, follow the run with `aws glue get-job-run`');
+  }
+  const event = readJsonFile(eventFile, 'event file');
+  const envVars = values['env-vars'];
   const { env: fromTemplate, timeoutSeconds } = templateEnvironment();
   const fromShell = Object.fromEntries(
     Object.keys(fromTemplate).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );
   const env: Record<string, string> = {
+    ...LAMBDA_ENV,
     ...fromTemplate,
     ...fromShell,
-    ...(options.envFile ? envFile(options.envFile) : {}),
+    ...(envVars ? envVarsFile(envVars) : {}),
   };
-
-  let standIn: StandIn | undefined;
-  if (options.local) {
-    standIn = await StandIn.start({ install: 'pip' });
-    env.GLUE_JOB_NAME ??= 'nightly-etl';
-    env.ALLOWED_JOB_NAMES ??= 'nightly-etl,hourly-etl';
-    const pkg = standIn.packages[0];
-    for (const name of new Set(
-      [env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].filter((n) => n && n !== '*'),
-    )) {
-      standIn.createJob({
-        Name: name.trim(),
-        Command: { Name: 'glueetl' },
-        Timeout: 120,
-        ExecutionProperty: { MaxConcurrentRuns: 10 },
-        DefaultArguments: { '--additional-python-modules': `${pkg?.name}==${pkg?.version}` },
-      });
-    }
-    Object.assign(env, standIn.env());
-    console.error(`local stand-in on ${standIn.url}; jobs: ${env.ALLOWED_JOB_NAMES}`);
-  }
+  const standIn = values.local ? await startLocal(env) : undefined;
   try {
-    if (!existsSync(BUNDLE)) throw new UsageError(`${BUNDLE} is missing: run npm run build`);
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
     Object.assign(process.env, env);
     const { handler } = await import(pathToFileURL(BUNDLE).href);
-    const deadline = Date.now() + timeoutSeconds * 1000;
-    const context = {
-      functionName: 'glue-launcher',
-      functionVersion: '$LATEST',
-      memoryLimitInMB: '128',
-      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:glue-launcher',
-      awsRequestId: crypto.randomUUID(),
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    };
     try {
-      const result = await handler(event, context);
+      const result = await handler(event, lambdaContext(timeoutSeconds * 1000));
       console.log(JSON.stringify(result, null, 2));
-      if (standIn && options.wait) {
-        const r = result as { jobRunId?: string; runs?: Array<{ jobRunId?: string }> };
-        for (const id of [r.jobRunId, ...(r.runs ?? []).map((run) => run.jobRunId)].filter((x): x is string => !!x)) {
-          const run = await standIn.waitForRun(id);
-          console.log(`${run.JobName} ${id}: ${run.JobRunState}${run.ErrorMessage ? ` (${run.ErrorMessage})` : ''}`);
-        }
-      }
-      return 0;
     } catch (error) {
-      const { name, message } = error as Error;
-      console.error(`${name}: ${message}`);
+      console.error(`${(error as Error).name}: ${(error as Error).message}`);
       return 1;
     }
+    if (standIn && values.wait) await printRunEnds(standIn);
+    return 0;
   } finally {
     await standIn?.stop();
   }
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      error instanceof UsageError ? `${error.message}\n\n${USAGE}` : String((error as Error).stack ?? error),
-    );
-    process.exit(2);
-  },
-);
+const printRunEnds = async (standIn: StandIn) => {
+  for (const { Id: id } of standIn.runs()) {
+    const run = await standIn.waitForRun(id);
+    console.log(`${run.JobName} ${id}: ${run.JobRunState}${run.ErrorMessage ? ` (${run.ErrorMessage})` : ''}`);
+  }
+};
+
+runTool(main, USAGE);

@@ -3,12 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
-import { CodeArtifactIndex } from './aws/codeartifact';
+import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
-import { loadConfigState } from './config';
-import { ConfigError, isLauncherError } from './errors';
-import { type LaunchDeps, type LaunchResult, launch } from './launch';
-import { parseEvent } from './request';
+import { isLauncherError } from './errors';
+import { type Config, loadConfigState } from './input/config';
+import { parseEvent } from './input/events';
+import { cachedEndpoint } from './launch/access';
+import { launch } from './launch/launch';
+import { jitteredBackoff } from './launch/start-policy';
+import type { LaunchDeps, LaunchResult } from './launch/types';
 
 /** Logs the one-sentence reason once; Lambda then reports the error's `name` as its errorType. */
 const logFailure = (logger: Logger): middy.MiddlewareObj => ({
@@ -20,9 +23,24 @@ const logFailure = (logger: Logger): middy.MiddlewareObj => ({
   },
 });
 
+/** The launch's dependencies for one container, over the module-scope SDK clients. */
+const wire = (config: Config, logger: Logger): LaunchDeps => {
+  const repository = new CodeArtifactRepository(codeartifactClient, config);
+  return {
+    jobs: new GlueJobService(glueClient, glueStartClient),
+    repository,
+    endpoint: cachedEndpoint(repository),
+    settings: config,
+    logger,
+    jobTimeouts: new Map(),
+    clock: Date.now,
+    backoffMs: jitteredBackoff,
+  };
+};
+
 /**
- * One container's launcher: configuration read and checked now, once; the endpoint cache lives as long as
- * the returned handler. `handler.ts` calls it at init with `process.env`; tests call it for a fresh container.
+ * The composition root of one container: configuration read and checked now, once, and the adapters over the
+ * module-scope SDK clients. `handler.ts` calls it at init with `process.env`; tests call it for a fresh container.
  */
 export const createLauncher = (env: NodeJS.ProcessEnv) => {
   const logger = new Logger({
@@ -30,30 +48,18 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
     logLevel: env.POWERTOOLS_LOG_LEVEL as never,
   });
   const state = loadConfigState(env);
-  // A bad value is reported by every invocation rather than crashing the init phase.
   if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
-  const ready = state.ok
-    ? {
-        defaultJobName: state.config.defaultJobName,
-        deps: {
-          jobs: new GlueJobService(glueClient, { starts: glueStartClient }),
-          index: new CodeArtifactIndex(codeartifactClient, state.config),
-          settings: state.config,
-          logger,
-          jobTimeouts: new Map(),
-        } satisfies LaunchDeps,
-      }
-    : state.error;
+  const container = state.ok ? { ok: true as const, config: state.config, deps: wire(state.config, logger) } : state;
 
   const launchFromEvent = async (event: unknown, context: Context): Promise<LaunchResult> => {
-    if (ready instanceof ConfigError) throw ready;
+    if (!container.ok) throw container.error;
     // Field names only: a request's arguments may carry an old index URL, and with it an old token.
     logger.debug('Event received', {
       fields: typeof event === 'object' && event !== null ? Object.keys(event) : typeof event,
     });
-    const plan = parseEvent(event, ready.defaultJobName);
+    const plan = parseEvent(event, container.config.defaultJobName);
     logger.debug('Launch requested', { jobs: plan.requests.map((r) => r.jobName), batch: plan.batch });
-    return launch(plan, ready.deps, { remainingMs: () => context.getRemainingTimeInMillis() });
+    return launch(plan, container.deps, { remainingMs: () => context.getRemainingTimeInMillis() });
   };
 
   return middy(launchFromEvent)

@@ -1,6 +1,12 @@
-import type { Arguments } from './arguments';
-import type { RecentRun } from './idempotency';
-import type { RunSettings } from './request';
+/**
+ * What the launch needs of AWS and of a logger. The adapters in src/aws implement these over the SDK and only
+ * translate: what to retry, what to conclude from a failure and what to tell the caller is decided in src/launch.
+ */
+import type { Arguments } from './domain/arguments';
+import type { RecentRun } from './domain/idempotency';
+import type { RunSettings } from './domain/plan';
+
+export type { Arguments, RecentRun };
 
 /** What the launcher needs to know of a Glue job; adapters translate the SDK's `Job` into it. */
 export interface GlueJob {
@@ -13,22 +19,18 @@ export interface GlueJob {
   readonly timeout: number | undefined;
 }
 
+/** One StartJobRun call: the job, its final arguments and its run settings. */
 export interface JobRunStart extends Omit<RunSettings, 'arguments'> {
   readonly jobName: string;
   readonly arguments: Arguments;
-  /** Lets the adapter tell, after a lost answer, whether the run started: it is in `arguments` too. */
-  readonly idempotencyKey: string | undefined;
 }
 
-/** Glue, as the launcher uses it. Adapters throw the contract's named errors. */
+/** Glue, as the launcher uses it. Every method makes one call and throws a `ServiceFailure` when it fails. */
 export interface JobService {
   getJob(jobName: string): Promise<GlueJob>;
   /** The job's most recent runs, newest first: one page of at most `count` (1 to 200). */
   recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]>;
-  /**
-   * Resolves to the run's id. When StartJobRun's answer is lost (timeout, 5xx, cut connection), a keyed start
-   * looks for its own run before trying again, so that it never starts twice.
-   */
+  /** One attempt, never retried here: a retry could start a second run (docs/adr/0003-no-sdk-retries-on-start-job-run.md). Resolves to the run id. */
   startJobRun(run: JobRunStart): Promise<string>;
 }
 
@@ -37,14 +39,41 @@ export interface AuthorizationToken {
   readonly expiresAt: Date;
 }
 
-/** CodeArtifact, as the launcher uses it. Failures are `TokenUnavailable`. */
-export interface PackageIndex {
-  /** The PyPI repository endpoint; it never changes, so adapters may cache it for the container's life. */
+/** CodeArtifact's PyPI repository, as the launcher uses it. Methods throw a `ServiceFailure`. */
+export interface PrivateRepository {
   repositoryEndpoint(): Promise<string>;
   authorizationToken(durationSeconds: number): Promise<AuthorizationToken>;
 }
 
-/** The slice of Powertools' Logger the use case writes to, so that tests can capture it. */
+/**
+ * What happened to a call, in the launcher's terms. `no-answer`: none came (timeout, cut connection); `server-error`:
+ * a 5xx; `unreadable`: a 2xx that could not be read; `refused`: any other 4xx.
+ */
+export type FailureKind =
+  | 'throttled'
+  | 'not-found'
+  | 'busy'
+  | 'denied'
+  | 'credentials'
+  | 'refused'
+  | 'server-error'
+  | 'no-answer'
+  | 'unreadable';
+
+/** A call to AWS that failed, translated by an adapter: `detail` is the service's own `Name: message`. */
+export class ServiceFailure extends Error {
+  override readonly name = 'ServiceFailure';
+
+  constructor(
+    readonly operation: string,
+    readonly kind: FailureKind,
+    readonly detail: string,
+  ) {
+    super(`${operation} failed (${kind}): ${detail}`);
+  }
+}
+
+/** The slice of Powertools' Logger the launch writes to, so that tests can capture it. */
 type LogAttributes = Record<string, unknown>;
 export interface LaunchLogger {
   debug(message: string, attributes: LogAttributes): void;

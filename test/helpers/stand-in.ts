@@ -1,25 +1,5 @@
-import type { JobDefinition } from '../../local/glue';
-import { type Invocation, type InvokeOptions, invokeBundle } from '../../local/invoke';
-import type { StandIn } from '../../local/standin';
-
-export const PRIVATE_PACKAGE = 'acme-pipelines==1.4.0';
-export const OTHER_OPTIONS = '--no-cache-dir --upgrade';
-
-/** A Spark job as a team has it today: a stale index URL in its defaults, among other pip options. */
-export const sparkJob = (name: string, overrides: Partial<JobDefinition> = {}): JobDefinition => ({
-  Name: name,
-  Role: 'arn:aws:iam::111122223333:role/glue',
-  Command: { Name: 'glueetl', ScriptLocation: `s3://scripts/${name}.py` },
-  GlueVersion: '5.0',
-  Timeout: 60,
-  ExecutionProperty: { MaxConcurrentRuns: 5 },
-  DefaultArguments: {
-    '--job-language': 'python',
-    '--additional-python-modules': PRIVATE_PACKAGE,
-    '--python-modules-installer-option': `--index-url=https://aws:STALE@old.example/pypi/r/simple/ ${OTHER_OPTIONS}`,
-  },
-  ...overrides,
-});
+import type { StandIn } from '../../local/standin/server';
+import { type BundleInvocation, type InvokeOptions, invokeBundle } from '../../local/tools/bundle';
 
 /**
  * Invokes the real bundle against the stand-in and checks, every time, that no token the stand-in ever
@@ -30,7 +10,7 @@ export const invokeAgainst = async (
   event: unknown,
   env: Record<string, string> = {},
   options: InvokeOptions = {},
-): Promise<Invocation> => {
+): Promise<BundleInvocation> => {
   const invocation = await invokeBundle(event, { ...standIn.env(), ...env }, options);
   const seen = JSON.stringify(invocation);
   for (const { token } of standIn.issuedTokens()) {
@@ -40,7 +20,7 @@ export const invokeAgainst = async (
   return invocation;
 };
 
-export const runIdOf = (invocation: Invocation): string => {
+export const runIdOf = (invocation: BundleInvocation): string => {
   if (invocation.error) throw new Error(`${invocation.error.name}: ${invocation.error.message}\n${invocation.logs}`);
   return (invocation.result as { jobRunId: string }).jobRunId;
 };

@@ -26,16 +26,22 @@ describe('npm start', () => {
       /--index-url=http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/ --no-cache-dir --upgrade/,
     );
     expect(output).toMatch(/token in logs or result: none/);
+    // The stale token expired 13 h ago without moving any clock: the fresh one lives the job's 120 minutes + 15.
+    const { tokenExpiresAt } = JSON.parse((/result (\{.*\})/.exec(output) as RegExpExecArray)[1] as string);
+    const minutesLeft = (Date.parse(tokenExpiresAt) - Date.now()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(130);
+    expect(minutesLeft).toBeLessThanOrEqual(135);
     expect(output).not.toMatch(/aws:(?!\*\*\*\*)[^@\s]+@/); // every index URL shown is masked
     expect(code).toBe(0);
   });
 
-  it('runs another sample with --event, and says why when the file is missing', async () => {
-    const batch = await demo('--event', 'events/batch.json');
+  it('runs another event with --event (here by absolute path), and says why when the file is missing', async () => {
+    const batch = await demo('--event', join(__dirname, '../../events/batch.json'));
     expect(batch.code).toBe(0);
     expect(batch.output.match(/ SUCCEEDED /g)).toHaveLength(2);
     const missing = await demo('--event', 'events/nope.json');
     expect(missing.code).toBe(2);
     expect(missing.output).toMatch(/no event file events\/nope\.json/);
+    expect(missing.output).toMatch(/usage: npm start/);
   });
 });

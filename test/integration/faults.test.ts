@@ -1,6 +1,6 @@
-import { scheduledEvent } from '../../local/events';
-import { StandIn } from '../../local/standin';
-import { invokeAgainst, sparkJob } from '../helpers/stand-in';
+import { StandIn } from '../../local/standin/server';
+import { demoJob, scheduledEvent } from '../../local/tools/fixtures';
+import { invokeAgainst } from '../helpers/stand-in';
 
 // Never twice, never silent: faults injected into the stand-in, the built bundle driving the real SDK into them,
 // and redeliveries of the same event, as EventBridge and Lambda's asynchronous invocation make them.
@@ -13,9 +13,9 @@ const ENV = { GLUE_JOB_NAME: 'nightly-etl', ALLOWED_JOB_NAMES: '*' };
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
   for (const name of ['nightly-etl', ...JOBS])
-    standIn.createJob(sparkJob(name, { ExecutionProperty: { MaxConcurrentRuns: 20 } }));
+    standIn.createJob(demoJob(name, { ExecutionProperty: { MaxConcurrentRuns: 20 } }));
 });
-afterAll(() => standIn.stop());
+afterAll(() => standIn?.stop());
 afterEach(() => standIn.faults.clear());
 
 /** Runs of a job that carry this key: 1 is right, 0 is a silent miss, 2 is a double start. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { BundleSession } from '../../local/invoke';
-import { StandIn } from '../../local/standin';
+import { StandIn } from '../../local/standin/server';
+import { BundleSession } from '../../local/tools/bundle';
+import { demoJob, launcherEnvironment } from '../../local/tools/fixtures';
 import { mutatedEvent, NAMED, validRequest } from '../helpers/fuzz';
-import { sparkJob } from '../helpers/stand-in';
 
 // The same fuzzing through the built bundle, one warm container, the real SDK and the stand-in behind it.
 jest.setTimeout(120_000);
@@ -14,18 +14,16 @@ const tally = { events: 0, launched: 0, invalid: 0, unnamed: 0 };
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
   for (const name of ['nightly-etl', 'hourly-etl']) {
-    standIn.createJob(sparkJob(name, { ExecutionProperty: { MaxConcurrentRuns: 100_000 } }));
+    standIn.createJob(demoJob(name, { ExecutionProperty: { MaxConcurrentRuns: 100_000 } }));
   }
   session = new BundleSession({
-    ...standIn.env(),
-    GLUE_JOB_NAME: 'nightly-etl',
-    ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl',
+    ...launcherEnvironment(standIn),
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   });
 });
 afterAll(async () => {
-  await session.close();
-  await standIn.stop();
+  await session?.close();
+  await standIn?.stop();
   process.env.FUZZ_TALLY && console.log(JSON.stringify(tally));
   expect(tally.unnamed).toBe(0);
 });

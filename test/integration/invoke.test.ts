@@ -1,26 +1,25 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { SAFE_ENV } from '../../local/tools/fixtures';
 
 // `npm run invoke`: the bundle in-process, as `sam local invoke` would run it.
 jest.setTimeout(60_000);
 
-const TOOL = join(__dirname, '../../dist/tools/invoke.cjs');
-// Never real AWS from a test: endpoints on a closed local port, fake credentials.
-const SAFE_ENV = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_ENDPOINT_URL_GLUE: 'http://127.0.0.1:9',
-  AWS_ENDPOINT_URL_CODEARTIFACT: 'http://127.0.0.1:9',
-};
+const ROOT = resolve(__dirname, '../..');
+const TOOL = join(ROOT, 'dist/tools/invoke.cjs');
 
-const invoke = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, [TOOL, ...args], { timeout: 50_000, env: SAFE_ENV }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+type Outcome = { code: number; stdout: string; stderr: string };
+
+const run = (command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Outcome> =>
+  new Promise((done) => {
+    execFile(
+      command,
+      args,
+      { cwd, timeout: 50_000, env: { PATH: process.env.PATH ?? '', ...SAFE_ENV, ...env } },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
+const invoke = (...args: string[]) => run(process.execPath, [TOOL, ...args]);
 
 describe('npm run invoke', () => {
   it('--local prints the logs, then the run id, and --wait the run’s end', async () => {
@@ -31,23 +30,58 @@ describe('npm run invoke', () => {
     expect(code).toBe(0);
   });
 
+  it('reports a cold start on its first (and only) invocation, as Lambda would', async () => {
+    const { stdout } = await invoke('events/empty.json', '--local');
+    const started = stdout.split('\n').find((line) => line.includes('"Job run started"')) as string;
+    expect(JSON.parse(started)).toMatchObject({ cold_start: true, function_name: 'glue-launcher' });
+  });
+
   it('takes the environment from template.yaml, so without one it says which variables are missing', async () => {
     const { code, stderr } = await invoke('events/empty.json');
     expect(stderr).toMatch(/^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN is not set/m);
     expect(code).toBe(1);
   });
 
-  it('reads --env-file in SAM’s --env-vars format', async () => {
+  it('reads --env-vars in SAM’s format, also through npm, whose Node does not take it for its own flag', async () => {
+    for (const { code, stderr } of [
+      await invoke('events/empty.json', '--env-vars', 'test/fixtures/env-vars.json'),
+      await run('npm', [
+        'run',
+        '--silent',
+        'invoke',
+        '--',
+        'events/empty.json',
+        '--env-vars',
+        'test/fixtures/env-vars.json',
+      ]),
+    ]) {
+      // The file sets a bad token duration: the function reads it and refuses it, before any AWS call.
+      expect(stderr).toMatch(/^ConfigError: Invalid configuration: TOKEN_DURATION_SECONDS="60" is not valid/m);
+      expect(code).toBe(1);
+    }
     const { code, stderr } = await invoke('events/empty.json', '--env-file', 'test/fixtures/env-vars.json');
-    // The file sets a bad token duration: the function reads it and refuses it, before any AWS call.
-    expect(stderr).toMatch(/^ConfigError: Invalid configuration: TOKEN_DURATION_SECONDS="60" is not valid/m);
-    expect(code).toBe(1);
+    expect(stderr).toMatch(/^--env-file is Node\.js’s own flag; give the function’s variables with --env-vars FILE/);
+    expect(code).toBe(2);
+  });
+
+  it('finds the event by an absolute path, and by a path relative to where npm was run', async () => {
+    const absolute = await invoke(join(ROOT, 'events/empty.json'), '--local');
+    expect(absolute.stdout).toMatch(/"jobRunId": "jr_/);
+    const fromEvents = await run(process.execPath, [TOOL, 'empty.json', '--local'], { INIT_CWD: join(ROOT, 'events') });
+    expect(fromEvents.stdout).toMatch(/"jobRunId": "jr_/);
+    expect(fromEvents.code).toBe(0);
   });
 
   it('says what is wrong with its arguments', async () => {
-    const { code, stderr } = await invoke('events/nope.json');
-    expect(stderr).toMatch(/^no event file events\/nope\.json/);
-    expect(stderr).toMatch(/usage: npm run invoke/);
-    expect(code).toBe(2);
+    const missing = await invoke('events/nope.json');
+    expect(missing.stderr).toMatch(/^no event file events\/nope\.json \(looked for .*events\/nope\.json\)/);
+    expect(missing.stderr).toMatch(/usage: npm run invoke/);
+    expect(missing.code).toBe(2);
+    const wait = await invoke('events/empty.json', '--wait');
+    expect(wait.stderr).toMatch(/^--wait needs --local; against AWS, follow the run with `aws glue get-job-run`/);
+    expect(wait.code).toBe(2);
+    const unknown = await invoke('events/empty.json', '--locla');
+    expect(unknown.stderr).toMatch(/Unknown option '--locla'/);
+    expect(unknown.code).toBe(2);
   });
 });

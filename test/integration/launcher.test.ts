@@ -1,6 +1,8 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
-import { StandIn } from '../../local/standin';
-import { invokeAgainst, OTHER_OPTIONS, runIdOf, sparkJob } from '../helpers/stand-in';
+import { StandIn } from '../../local/standin/server';
+import { BundleSession } from '../../local/tools/bundle';
+import { demoJob, OTHER_PIP_OPTIONS, standInClientConfig } from '../../local/tools/fixtures';
+import { invokeAgainst, runIdOf } from '../helpers/stand-in';
 
 // The built bundle, in a fresh Node process per invocation, through the real SDK over HTTP to the stand-in,
 // and real pip installing from the stand-in's private index.
@@ -14,12 +16,12 @@ const ENV = {
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'pip' });
-  standIn.createJob(sparkJob('nightly-etl'));
-  standIn.createJob(sparkJob('hourly-etl'));
-  standIn.createJob(sparkJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
-  standIn.createJob(sparkJob('shell-job', { Command: { Name: 'pythonshell' } }));
+  standIn.createJob(demoJob('nightly-etl'));
+  standIn.createJob(demoJob('hourly-etl'));
+  standIn.createJob(demoJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
+  standIn.createJob(demoJob('shell-job', { Command: { Name: 'pythonshell' } }));
 });
-afterAll(() => standIn.stop());
+afterAll(() => standIn?.stop());
 afterEach(() => {
   standIn.faults.clear();
   standIn.holdRuns = false;
@@ -51,7 +53,9 @@ describe('the launcher against the local stand-in', () => {
     expect(run?.Arguments['--job-language']).toBe('python');
     expect(run?.Arguments['--run-date']).toBe('2026-11-21');
     expect(installerOption(id)).toMatch(
-      new RegExp(`^--index-url=http://aws:[^@\\s]+@127\\.0\\.0\\.1:\\d+/pypi/private-pypi/simple/ ${OTHER_OPTIONS}$`),
+      new RegExp(
+        `^--index-url=http://aws:[^@\\s]+@127\\.0\\.0\\.1:\\d+/pypi/private-pypi/simple/ ${OTHER_PIP_OPTIONS}$`,
+      ),
     );
     expect(installerOption(id)).not.toContain('STALE');
     expect((await standIn.waitForRun(id)).JobRunState).toBe('SUCCEEDED');
@@ -62,11 +66,7 @@ describe('the launcher against the local stand-in', () => {
       new URLSearchParams({ domain: 'data-platform', duration: '900' }),
     );
     standIn.clock.advance(901);
-    const glue = new GlueClient({
-      region: 'eu-west-1',
-      endpoint: standIn.url,
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    });
+    const glue = new GlueClient(standInClientConfig(standIn));
     const { JobRunId } = await glue.send(
       new StartJobRunCommand({
         JobName: 'hourly-etl',
@@ -136,6 +136,21 @@ describe('the launcher against the local stand-in', () => {
     expect(error?.message).toMatch(
       /^Job busy-etl was not started: it already has as many runs as its MaxConcurrentRuns allows/,
     );
+  });
+
+  it('a warm container reports its cold start once, as Lambda’s does', async () => {
+    const session = new BundleSession({ ...standIn.env(), ...ENV });
+    try {
+      const coldStarts = [];
+      for (let i = 0; i < 2; i += 1) {
+        const { logs } = await session.invoke({ jobName: 'hourly-etl' });
+        const started = logs.split('\n').find((line) => line.includes('"Job run started"')) as string;
+        coldStarts.push(JSON.parse(started).cold_start);
+      }
+      expect(coldStarts).toEqual([true, false]);
+    } finally {
+      await session.close();
+    }
   });
 
   it('a bad configuration fails with ConfigError and calls nothing', async () => {

@@ -15,8 +15,8 @@ import {
   StartJobRunCommand,
   ThrottlingException,
 } from '@aws-sdk/client-glue';
-import { StandIn } from '../../local/standin';
-import { sparkJob } from '../helpers/stand-in';
+import { StandIn } from '../../local/standin/server';
+import { demoJob, standInClientConfig } from '../../local/tools/fixtures';
 
 // The stand-in must behave as the services do, or the integration tests prove nothing: these drive it with the
 // real SDK clients and check what Glue's and CodeArtifact's API references say.
@@ -28,24 +28,18 @@ let codeartifact: CodeartifactClient;
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
-  const config = {
-    region: 'eu-west-1',
-    endpoint: standIn.url,
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  };
-  glue = new GlueClient(config);
-  codeartifact = new CodeartifactClient(config);
-  standIn.createJob(sparkJob('etl'));
+  glue = new GlueClient(standInClientConfig(standIn));
+  codeartifact = new CodeartifactClient(standInClientConfig(standIn));
+  standIn.createJob(demoJob('etl'));
   standIn.createJob(
-    sparkJob('locked', {
+    demoJob('locked', {
       DefaultArguments: { '--x': 'default', '--y': 'default', '--z': 'default' },
       NonOverridableArguments: { '--x': 'locked' },
       ExecutionProperty: { MaxConcurrentRuns: 1 },
     }),
   );
 });
-afterAll(() => standIn.stop());
+afterAll(() => standIn?.stop());
 afterEach(() => {
   standIn.faults.clear();
   standIn.holdRuns = false;
@@ -170,10 +164,7 @@ describe('fault injection', () => {
   it('hangs a call until the client gives up', async () => {
     standIn.hangNext('GetJob');
     const impatient = new GlueClient({
-      region: 'eu-west-1',
-      endpoint: standIn.url,
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-      maxAttempts: 1,
+      ...standInClientConfig(standIn),
       requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
     });
     await expect(impatient.send(new GetJobCommand({ JobName: 'etl' }))).rejects.toMatchObject({ name: 'TimeoutError' });

@@ -1,5 +1,5 @@
-import { loadConfig, loadConfigState } from '../../src/config';
-import { ConfigError } from '../../src/errors';
+import { LauncherError } from '../../src/errors';
+import { loadConfig, loadConfigState } from '../../src/input/config';
 
 const VALID = {
   CODEARTIFACT_DOMAIN: 'data-platform',
@@ -7,16 +7,16 @@ const VALID = {
   GLUE_JOB_NAME: 'nightly-etl',
 };
 
-const configError = (env: Record<string, string>): ConfigError => {
+const configError = (env: Record<string, string>): LauncherError => {
   const state = loadConfigState(env);
   if (state.ok) throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-  expect(state.error).toBeInstanceOf(ConfigError);
+  expect(state.error).toBeInstanceOf(LauncherError);
   expect(state.error.name).toBe('ConfigError');
   return state.error;
 };
 
 describe('configuration', () => {
-  it('applies DESIGN.md defaults', () => {
+  it('applies the documented defaults (README, Configuration)', () => {
     expect(loadConfig(VALID)).toEqual({
       domain: 'data-platform',
       domainOwner: undefined,
@@ -99,5 +99,19 @@ describe('configuration', () => {
       /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES/,
     );
     expect(configError({ ...VALID, ALLOWED_JOB_NAMES: '*,nightly-etl' }).message).toMatch(/mixes "\*"/);
+  });
+});
+
+describe('every problem at once', () => {
+  it('reports a bad value and a missing allowlist in the same message', () => {
+    const { message } = configError({ CODEARTIFACT_DOMAIN: 'Bad_Domain', CODEARTIFACT_REPOSITORY: 'private-pypi' });
+    expect(message).toMatch(/CODEARTIFACT_DOMAIN="Bad_Domain" is not valid/);
+    expect(message).toMatch(/neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES is set/);
+  });
+
+  it('reports a default job off the allowlist beside a bad number', () => {
+    const { message } = configError({ ...VALID, ALLOWED_JOB_NAMES: 'other', MAX_PARALLEL_STARTS: '99' });
+    expect(message).toMatch(/MAX_PARALLEL_STARTS="99" is not valid/);
+    expect(message).toMatch(/GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES/);
   });
 });

@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import fc from 'fast-check';
-import { EventBridgeEnvelopeSchema } from '../../src/request';
+import { EventBridgeEnvelopeSchema } from '../../src/input/event-schemas';
 import { mutatedEvent, SAMPLES } from '../helpers/fuzz';
 
 // The bundle declares the EventBridge envelope itself (zod/mini, for size); Powertools' EventBridgeSchema is the

@@ -1,38 +1,18 @@
-import { GetAuthorizationTokenCommand } from '@aws-sdk/client-codeartifact';
-import { GetJobCommand, GetJobRunsCommand, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
-import 'aws-sdk-client-mock-jest';
-import { scheduledEvent } from '../../local/events';
 import {
   findLaunch,
   IDEMPOTENCY_ARGUMENT,
+  keyedLaunchesPerJob,
   launchArguments,
   type RecentRun,
   runsToSearch,
   TOKEN_EXPIRY_ARGUMENT,
-} from '../../src/idempotency';
-import { START_MARGIN_MS } from '../../src/launch';
-import { BASE_ENV, EXPIRES, healthyLauncher, type Launcher, sparkJob } from '../helpers/launcher';
-import { captureOutput } from '../helpers/output';
+} from '../../src/domain/idempotency';
+import { START_MARGIN_MS } from '../../src/launch/launch';
+import { MAX_START_ATTEMPTS } from '../../src/launch/start-policy';
+import { batchOf, EXPIRES, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
 
 const KEY = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
-const SCHEDULED = scheduledEvent(KEY);
-
-const run = (id: string, key?: string, expires?: string): JobRun => ({
-  Id: id,
-  Arguments: {
-    '--job-language': 'python',
-    ...(key ? { [IDEMPOTENCY_ARGUMENT]: key } : {}),
-    ...(expires ? { [TOKEN_EXPIRY_ARGUMENT]: expires } : {}),
-  },
-});
-
-const outcome = async (launcher: Launcher, event: unknown, remainingMs?: number) => {
-  const { result, error } = await captureOutput(() => launcher.invoke(event, remainingMs));
-  return { result, error: error as Error | undefined };
-};
-
-const named = (name: string, message: string, status?: number) =>
-  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const keyed = (jobName = 'nightly-etl', key = KEY) => single({ jobName, idempotencyKey: key });
 
 describe('the idempotency record', () => {
   it('finds the newest run carrying the key, with the expiry it recorded', () => {
@@ -52,6 +32,18 @@ describe('the idempotency record', () => {
     });
     expect(launchArguments(undefined, EXPIRES)).toEqual({ [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString() });
   });
+
+  it('counts the keyed launches of each job name once', () => {
+    const counts = keyedLaunchesPerJob([
+      { jobName: 'a', idempotencyKey: 'k:0' },
+      { jobName: 'b' },
+      { jobName: 'a', idempotencyKey: 'k:2' },
+    ]);
+    expect([...counts]).toEqual([
+      ['a', 2],
+      ['b', 0],
+    ]);
+  });
 });
 
 describe('how far back a launch looks', () => {
@@ -63,156 +55,195 @@ describe('how far back a launch looks', () => {
   });
 
   it('a batch of 100 launches of one job asks for a page that holds every one of them', async () => {
-    const launcher = healthyLauncher({ ...BASE_ENV });
-    await outcome(launcher, { idempotencyKey: 'big', jobs: Array.from({ length: 100 }, () => ({})) });
-    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 200 });
+    const l = testLauncher();
+    const requests = Array.from({ length: 100 }, (_, i) => ({ jobName: 'nightly-etl', idempotencyKey: `big:${i}` }));
+    await l.launch(batchOf(...requests));
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', count: 200 }]);
   });
 });
 
 describe('keyed launches', () => {
-  it('a scheduled event’s run carries the event id, looked up with GetJobRuns in parallel with GetJob', async () => {
-    const launcher = healthyLauncher();
-    let jobAnswered = false;
-    launcher.glue.on(GetJobCommand).callsFake(async ({ JobName }) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      jobAnswered = true;
-      return sparkJob(JobName);
-    });
-    launcher.glue.on(GetJobRunsCommand).callsFake(async () => {
-      expect(jobAnswered).toBe(false); // asked before GetJob answered: no extra round trip
-      return { JobRuns: [run('jr_old', 'another-event')] };
-    });
-    const { result } = await outcome(launcher, SCHEDULED);
-    expect(result).toEqual({
+  it('the run carries the key, and the lookup is in flight together with GetJob', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_old', { [IDEMPOTENCY_ARGUMENT]: 'another-event' });
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const pending = l.launch(keyed());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', count: 25 }]); // before GetJob answered
+    job.open();
+    expect(await pending).toEqual({
       jobName: 'nightly-etl',
-      jobRunId: 'jr_nightly-etl',
+      jobRunId: 'jr_nightly-etl_1',
       tokenExpiresAt: EXPIRES.toISOString(),
     });
-    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 25 });
-    const args = launcher.glue.commandCalls(StartJobRunCommand)[0]?.args[0].input.Arguments;
-    expect(args?.[IDEMPOTENCY_ARGUMENT]).toBe(KEY);
+    expect(l.glue.starts[0]?.arguments[IDEMPOTENCY_ARGUMENT]).toBe(KEY);
   });
 
   it('a redelivery finds the run and starts nothing, without even asking for a token', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue
-      .on(GetJobRunsCommand)
-      .resolves({ JobRuns: [run('jr_new', 'x'), run('jr_first', KEY, '2026-11-22T03:00:00.000Z')] });
-    const { result } = await outcome(launcher, SCHEDULED);
-    expect(result).toEqual({
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_first', {
+      [IDEMPOTENCY_ARGUMENT]: KEY,
+      [TOKEN_EXPIRY_ARGUMENT]: '2026-11-22T03:00:00.000Z',
+    });
+    l.glue.addRun('nightly-etl', 'jr_new', { [IDEMPOTENCY_ARGUMENT]: 'x' });
+    expect(await l.launch(keyed())).toEqual({
       jobName: 'nightly-etl',
       jobRunId: 'jr_first',
       tokenExpiresAt: '2026-11-22T03:00:00.000Z',
       reused: true,
     });
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
-    expect(launcher.codeartifact).toHaveReceivedCommandTimes(GetAuthorizationTokenCommand, 0);
+    expect(l.glue.starts).toEqual([]);
+    expect(l.repository.durations).toEqual([]);
+    expect(l.logger.records).toContainEqual({
+      level: 'info',
+      message: 'Job run already started by an earlier delivery',
+      attributes: { jobName: 'nightly-etl', jobRunId: 'jr_first', idempotencyKey: KEY },
+    });
   });
 
-  it('a request without a key does not look for earlier runs', async () => {
-    const launcher = healthyLauncher();
-    await outcome(launcher, { jobName: 'hourly-etl' });
-    expect(launcher.glue).toHaveReceivedCommandTimes(GetJobRunsCommand, 0);
-    const args = launcher.glue.commandCalls(StartJobRunCommand)[0]?.args[0].input.Arguments;
-    expect(args).not.toHaveProperty(IDEMPOTENCY_ARGUMENT);
+  it('a reused run that recorded no expiry is returned without one', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_first', { [IDEMPOTENCY_ARGUMENT]: KEY });
+    expect(await l.launch(keyed())).toEqual({ jobName: 'nightly-etl', jobRunId: 'jr_first', reused: true });
+  });
+
+  it('a request without a key does not look for earlier runs, and its run carries no key', async () => {
+    const l = testLauncher();
+    await l.launch(single({ jobName: 'hourly-etl' }));
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([]);
+    expect(l.glue.starts[0]?.arguments).not.toHaveProperty(IDEMPOTENCY_ARGUMENT);
   });
 
   it('a redelivered batch starts only the jobs that did not start the first time', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue.on(GetJobRunsCommand).callsFake(({ JobName }) => ({
-      JobRuns: JobName === 'nightly-etl' ? [run('jr_n2', 'b:2'), run('jr_n0', 'b:0', EXPIRES.toISOString())] : [],
-    }));
-    const batch = { idempotencyKey: 'b', jobs: [{}, { jobName: 'hourly-etl' }, {}] };
-    const { result } = await outcome(launcher, batch);
-    expect(result).toEqual({
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_n0', {
+      [IDEMPOTENCY_ARGUMENT]: 'b:0',
+      [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+    });
+    l.glue.addRun('nightly-etl', 'jr_n2', { [IDEMPOTENCY_ARGUMENT]: 'b:2' });
+    const batch = batchOf(
+      { jobName: 'nightly-etl', idempotencyKey: 'b:0' },
+      { jobName: 'hourly-etl', idempotencyKey: 'b:1' },
+      { jobName: 'nightly-etl', idempotencyKey: 'b:2' },
+    );
+    expect(await l.launch(batch)).toEqual({
       runs: [
         { jobName: 'nightly-etl', jobRunId: 'jr_n0', reused: true },
-        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl' },
+        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_1' },
         { jobName: 'nightly-etl', jobRunId: 'jr_n2', reused: true },
       ],
       tokenExpiresAt: EXPIRES.toISOString(),
     });
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
-    expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, { JobName: 'hourly-etl' });
+    expect(l.glue.starts.map((s) => s.jobName)).toEqual(['hourly-etl']);
     // One GetJobRuns per job name, not per request.
-    expect(launcher.glue).toHaveReceivedCommandTimes(GetJobRunsCommand, 2);
+    expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2);
   });
 
   it('a GetJobRuns failure starts nothing: an earlier start could not be ruled out', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue.on(GetJobRunsCommand).rejects(named('AccessDeniedException', 'no glue:GetJobRuns', 400));
-    const { error } = await outcome(launcher, SCHEDULED);
-    expect(error?.name).toBe('StartJobRunFailed');
-    expect(error?.message).toMatch(
-      /GetJobRuns failed with AccessDeniedException: no glue:GetJobRuns, so an earlier start of this launch could not be ruled out/,
+    const l = testLauncher();
+    l.glue.failNext('GetJobRuns', failure('GetJobRuns', 'denied', 'AccessDeniedException: no glue:GetJobRuns'));
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toBe(
+      'Job nightly-etl was not started: GetJobRuns failed with AccessDeniedException: no glue:GetJobRuns, so an earlier start of this launch could not be ruled out.',
     );
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+    expect(l.glue.starts).toEqual([]);
   });
 });
 
 describe('starts whose answer is lost', () => {
   it('a keyed start that timed out finds its own run instead of starting another', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue.on(StartJobRunCommand).rejects(named('TimeoutError', 'request timed out'));
-    launcher.glue
-      .on(GetJobRunsCommand)
-      .resolvesOnce({ JobRuns: [] }) // before the start: none
-      .resolves({ JobRuns: [run('jr_landed', KEY)] }); // after the lost answer: the start had landed
-    const { result } = await outcome(launcher, SCHEDULED);
-    expect(result).toMatchObject({ jobRunId: 'jr_landed' });
+    const l = testLauncher();
+    const start = l.glue.startJobRun.bind(l.glue);
+    l.deps.jobs.startJobRun = async (run) => {
+      await start(run); // the run lands...
+      throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out'); // ...and the answer is lost
+    };
+    const result = await l.launch(keyed());
+    expect(result).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(result).not.toHaveProperty('reused');
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
+    expect(l.glue.starts).toHaveLength(1);
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([
+      { jobName: 'nightly-etl', count: 25 },
+      { jobName: 'nightly-etl', count: 200 },
+    ]);
   });
 
   it('a keyed start that got a server error, and did not land, is tried again', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue
-      .on(StartJobRunCommand)
-      .rejectsOnce(named('InternalServiceException', 'Internal failure', 500))
-      .resolves({ JobRunId: 'jr_second_try' });
-    const { result } = await outcome(launcher, SCHEDULED);
-    expect(result).toMatchObject({ jobRunId: 'jr_second_try' });
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 2);
-    expect(launcher.glue).toHaveReceivedCommandTimes(GetJobRunsCommand, 2);
+    const l = testLauncher();
+    l.glue.failNext(
+      'StartJobRun',
+      failure('StartJobRun', 'server-error', 'InternalServiceException: Internal failure'),
+    );
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.glue.callsOf('StartJobRun')).toHaveLength(2);
+    expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2);
+  });
+
+  it('an unkeyed start that got a server error is not tried again: it may have started', async () => {
+    const l = testLauncher();
+    l.glue.failNext(
+      'StartJobRun',
+      failure('StartJobRun', 'server-error', 'InternalServiceException: Internal failure'),
+    );
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toBe(
+      'Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key the launcher cannot tell, so it did not try again.',
+    );
+    expect(l.glue.callsOf('StartJobRun')).toHaveLength(1);
   });
 
   it('a throttled start is tried again without looking: it was refused', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue
-      .on(StartJobRunCommand)
-      .rejectsOnce(named('ThrottlingException', 'Rate exceeded', 400))
-      .resolves({ JobRunId: 'jr_after_throttle' });
-    const { result } = await outcome(launcher, { jobName: 'hourly-etl' });
-    expect(result).toMatchObject({ jobRunId: 'jr_after_throttle' });
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 2);
-    expect(launcher.glue).toHaveReceivedCommandTimes(GetJobRunsCommand, 0);
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'));
+    expect(await l.launch(single({ jobName: 'hourly-etl' }))).toMatchObject({ jobRunId: 'jr_hourly-etl_1' });
+    expect(l.glue.callsOf('StartJobRun')).toHaveLength(2);
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([]);
   });
 
   it('gives up after four attempts with the service’s error', async () => {
-    const launcher = healthyLauncher();
-    launcher.glue.on(StartJobRunCommand).rejects(named('ThrottlingException', 'Rate exceeded', 400));
-    const { error } = await outcome(launcher, { jobName: 'hourly-etl' });
-    expect(error?.message).toBe(
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'), 10);
+    const error = await rejectionOf(l.launch(single({ jobName: 'hourly-etl' })));
+    expect(error.message).toBe(
       'Job hourly-etl was not started: StartJobRun failed with ThrottlingException: Rate exceeded.',
     );
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 4);
+    expect(l.glue.callsOf('StartJobRun')).toHaveLength(MAX_START_ATTEMPTS);
+    expect(MAX_START_ATTEMPTS).toBe(4);
+  });
+
+  it('a failed look for the lost run is named as such', async () => {
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'no-answer', 'TimeoutError: timed out'));
+    l.glue.failNext(
+      'GetJobRuns',
+      failure('GetJobRuns', 'throttled', 'ThrottlingException: Rate exceeded'),
+      1,
+      (input) => input.count === 200,
+    );
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.message).toMatch(/GetJobRuns failed with ThrottlingException: Rate exceeded, so an earlier start/);
   });
 });
 
 describe('the function’s remaining time', () => {
   it('a batch starts no job with less than the margin left, and says a redelivery will', async () => {
-    const launcher = healthyLauncher();
-    const { error } = await outcome(launcher, { jobs: [{}, { jobName: 'hourly-etl' }] }, START_MARGIN_MS - 1);
-    expect(error?.name).toBe('OutOfTime');
-    expect(error?.message).toMatch(
+    const l = testLauncher();
+    const error = await rejectionOf(
+      l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }), START_MARGIN_MS - 1),
+    );
+    expect(error.name).toBe('OutOfTime');
+    expect(error.message).toMatch(
       /^2 of 2 jobs were not started: nightly-etl \(OutOfTime: Job nightly-etl was not started: only \d+ ms of the function's time were left; a redelivery of the event will start it\)/,
     );
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+    expect(l.glue.starts).toEqual([]);
   });
 
   it('with time enough, the batch starts', async () => {
-    const launcher = healthyLauncher();
-    const { result } = await outcome(launcher, { jobs: [{}, { jobName: 'hourly-etl' }] }, START_MARGIN_MS + 1);
-    expect((result as { runs: unknown[] }).runs).toHaveLength(2);
+    const l = testLauncher();
+    const result = await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }), START_MARGIN_MS + 1);
+    expect('runs' in result && result.runs).toHaveLength(2);
   });
 });

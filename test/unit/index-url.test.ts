@@ -1,4 +1,5 @@
-import { indexHost, indexUrl, maskIndexUrl, redact } from '../../src/index-url';
+import { indexHost, indexUrl } from '../../src/domain/index-url';
+import { maskUrlPasswords, redact } from '../../src/domain/redact';
 
 const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
 const HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
@@ -58,7 +59,7 @@ describe('redaction', () => {
   });
 
   it('masks the password of index URLs shown to people', () => {
-    expect(maskIndexUrl('--index-url=https://aws:s3cr3t%2B@h.example/pypi/r/simple/ --upgrade')).toBe(
+    expect(maskUrlPasswords('--index-url=https://aws:s3cr3t%2B@h.example/pypi/r/simple/ --upgrade')).toBe(
       '--index-url=https://aws:****@h.example/pypi/r/simple/ --upgrade',
     );
   });

@@ -1,5 +1,5 @@
 import { roundTrips } from '../../bench/round-trips';
-import type { Call } from '../../local/standin';
+import type { Call } from '../../local/standin/server';
 
 const call = (operation: string, receivedAt: number, respondedAt: number, service: Call['service'] = 'glue'): Call => ({
   service,

@@ -1,4 +1,4 @@
-import { GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration, upfrontDuration } from '../../src/token';
+import { GLUE_DEFAULT_TIMEOUT_MINUTES, secondsNeeded, tokenDuration, upfrontDuration } from '../../src/domain/token';
 
 describe('token lifetime', () => {
   it('auto: run timeout plus 15 minutes, from the request first', () => {

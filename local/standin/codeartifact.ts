@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock';
+import { ServiceError } from './errors';
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** Shaped like CodeArtifact's tokens (base64url segments joined by dots), random, never reused. */
+const newToken = (issuedAt: number): string =>
+  [
+    b64url(JSON.stringify({ ver: 1, isu: Math.floor(issuedAt / 1000), enc: 'A128GCM', alg: 'A128GCMKW' })),
+    b64url(randomBytes(24)),
+    b64url(randomBytes(12)),
+    b64url(randomBytes(96)),
+    b64url(randomBytes(16)),
+  ].join('.');
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly durationSeconds: number;
+}
+
+/** CodeArtifact's GetAuthorizationToken and GetRepositoryEndpoint for one domain and PyPI repository. */
+export class CodeArtifact {
+  private readonly tokens = new Map<string, IssuedToken>();
+
+  constructor(
+    private readonly clock: Clock,
+    readonly domain: string,
+    readonly owner: string,
+    readonly repository: string,
+    private readonly indexBase: () => string,
+  ) {}
+
+  private checkDomain(query: URLSearchParams): void {
+    if (!query.get('domain')) throw new ServiceError('ValidationException', 'domain is required');
+    const owner = query.get('domain-owner');
+    if (query.get('domain') !== this.domain || (owner !== null && owner !== this.owner)) {
+      throw new ServiceError('ResourceNotFoundException', `Domain ${query.get('domain')} not found`, 404);
+    }
+  }
+
+  getAuthorizationToken(query: URLSearchParams): { authorizationToken: string; expiration: number } {
+    this.checkDomain(query);
+    const raw = query.get('duration');
+    const duration = raw === null ? 43_200 : Number(raw);
+    if (!Number.isInteger(duration) || (duration !== 0 && (duration < 900 || duration > 43_200))) {
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must be 0 or between 900 and 43200`,
+      );
+    }
+    const now = this.clock.now();
+    // 0 means "as long as the caller's session"; the stand-in's session is an hour.
+    const seconds = duration === 0 ? 3600 : duration;
+    const issued = { token: newToken(now), expiresAt: now + seconds * 1000, durationSeconds: duration };
+    this.tokens.set(issued.token, issued);
+    return { authorizationToken: issued.token, expiration: Math.floor(issued.expiresAt / 1000) };
+  }
+
+  getRepositoryEndpoint(query: URLSearchParams): { repositoryEndpoint: string } {
+    this.checkDomain(query);
+    if (query.get('repository') !== this.repository) {
+      throw new ServiceError('ResourceNotFoundException', `Repository ${query.get('repository')} not found`, 404);
+    }
+    if (query.get('format') !== 'pypi') {
+      throw new ServiceError(
+        'ValidationException',
+        `The stand-in serves only the pypi format, not ${query.get('format')}`,
+      );
+    }
+    return { repositoryEndpoint: `${this.indexBase()}/pypi/${this.repository}/` };
+  }
+
+  /**
+   * A token that expired `secondsAgo` seconds ago, as one pasted into a job's defaults long ago would have: for
+   * demos and tests of stale URLs, without moving the clock (which would shift every later expiry too).
+   */
+  issueExpired(secondsAgo: number, durationSeconds = 900): string {
+    const expiresAt = this.clock.now() - secondsAgo * 1000;
+    const token = newToken(expiresAt - durationSeconds * 1000);
+    this.tokens.set(token, { token, expiresAt, durationSeconds });
+    return token;
+  }
+
+  isLive(token: string): boolean {
+    const issued = this.tokens.get(token);
+    return issued !== undefined && issued.expiresAt > this.clock.now();
+  }
+
+  issued(): readonly IssuedToken[] {
+    return [...this.tokens.values()];
+  }
+}

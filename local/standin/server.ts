@@ -1,0 +1,289 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Clock } from './clock';
+import { CodeArtifact, type IssuedToken } from './codeartifact';
+import { ServiceError } from './errors';
+import { type Fault, type FaultKind, Faults } from './faults';
+import { Glue, type JobDefinition, type JobRun } from './glue';
+import { type InstallMode, type InstallOutcome, ModuleInstaller } from './installer';
+import { buildWheel, type Package, PypiIndex } from './pypi';
+
+export type Service = 'glue' | 'codeartifact' | 'pypi';
+
+/** One request the stand-in saw, for tests and for the benchmark's round-trip count. */
+export interface Call {
+  readonly service: Service;
+  readonly operation: string;
+  readonly receivedAt: number;
+  respondedAt?: number;
+  status?: number;
+  readonly input: Record<string, unknown>;
+  fault?: Fault['kind'] | FaultKind;
+}
+
+export interface StandInOptions {
+  /** 0 (default): a free port. */
+  readonly port?: number;
+  readonly domain?: string;
+  readonly owner?: string;
+  readonly repository?: string;
+  readonly install?: InstallMode;
+  /** The private packages the index serves. */
+  readonly packages?: ReadonlyArray<{ name: string; version: string }>;
+}
+
+const SERVICE_ERRORS: Record<'glue' | 'codeartifact', Record<FaultKind, ServiceError>> = {
+  glue: {
+    throttle: new ServiceError('ThrottlingException', 'Rate exceeded'),
+    internal: new ServiceError('InternalServiceException', 'Internal service error', 500),
+    accessDenied: new ServiceError('AccessDeniedException', 'User is not authorized to perform this action'),
+  },
+  codeartifact: {
+    throttle: new ServiceError('ThrottlingException', 'Rate exceeded', 429),
+    internal: new ServiceError('InternalServerException', 'Internal server error', 500),
+    accessDenied: new ServiceError('AccessDeniedException', 'User is not authorized to perform this action', 403),
+  },
+};
+
+// SigV4, as the SDK sends it; the stand-in checks the shape and the service in the scope, not the signature.
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 Credential=[^/\s]+\/\d{8}\/[\w-]+\/([\w-]+)\/aws4_request, ?SignedHeaders=[\w;-]+, ?Signature=[0-9a-f]{64}$/;
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Glue, CodeArtifact and a private PyPI index on one local port, over the real wire protocols, so that the
+ * real SDK and real pip talk to it. Development and test tooling only: never in the Lambda bundle.
+ */
+export class StandIn {
+  readonly clock = new Clock();
+  readonly faults = new Faults();
+  readonly calls: Call[] = [];
+  readonly glue: Glue;
+  readonly codeartifact: CodeArtifact;
+  readonly packages: readonly Package[];
+  private readonly installer: ModuleInstaller;
+  private readonly index: PypiIndex;
+  private readonly server = createServer((req, res) => void this.route(req, res));
+  private readonly sockets = new Set<Socket>();
+  private baseUrl = '';
+
+  private constructor(options: StandInOptions) {
+    this.installer = new ModuleInstaller(options.install ?? 'pip');
+    this.glue = new Glue(this.clock, this.installer);
+    this.codeartifact = new CodeArtifact(
+      this.clock,
+      options.domain ?? 'data-platform',
+      options.owner ?? '111122223333',
+      options.repository ?? 'private-pypi',
+      () => this.baseUrl,
+    );
+    this.packages = (options.packages ?? [{ name: 'acme-pipelines', version: '1.4.0' }]).map((p) =>
+      buildWheel(p.name, p.version),
+    );
+    this.index = new PypiIndex(this.codeartifact.repository, this.packages, (token) => this.codeartifact.isLive(token));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  static async start(options: StandInOptions = {}): Promise<StandIn> {
+    const standIn = new StandIn(options);
+    await new Promise<void>((resolve, reject) => {
+      standIn.server.once('error', reject);
+      standIn.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    standIn.baseUrl = `http://127.0.0.1:${(standIn.server.address() as AddressInfo).port}`;
+    return standIn;
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  /** The environment that points the AWS SDK (and so the launcher) at this stand-in. */
+  env(): Record<string, string> {
+    return {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+      AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
+      AWS_ENDPOINT_URL_GLUE: this.baseUrl,
+      AWS_ENDPOINT_URL_CODEARTIFACT: this.baseUrl,
+      CODEARTIFACT_DOMAIN: this.codeartifact.domain,
+      CODEARTIFACT_DOMAIN_OWNER: this.codeartifact.owner,
+      CODEARTIFACT_REPOSITORY: this.codeartifact.repository,
+    };
+  }
+
+  createJob(job: JobDefinition): void {
+    this.glue.CreateJob(job as unknown as Record<string, unknown>);
+  }
+
+  failNext(operation: string, count: number, error: FaultKind, match?: Fault['match']): void {
+    this.faults.next(operation, count, { kind: 'error', error, match });
+  }
+
+  hangNext(operation: string, count = 1): void {
+    this.faults.next(operation, count, { kind: 'hang' });
+  }
+
+  dropNext(operation: string, count = 1): void {
+    this.faults.next(operation, count, { kind: 'drop' });
+  }
+
+  slowNext(operation: string, ms: number, count = 1): void {
+    this.faults.next(operation, count, { kind: 'slow', ms });
+  }
+
+  set holdRuns(hold: boolean) {
+    this.glue.holdRuns = hold;
+  }
+
+  runs(jobName?: string): JobRun[] {
+    return this.glue.allRuns(jobName);
+  }
+
+  async waitForRun(runId: string, timeoutMs = 60_000): Promise<JobRun> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`run ${runId} did not end within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.glue.settledRun(runId), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  outcomeOf(runId: string): InstallOutcome | undefined {
+    return this.glue.outcomeOf(runId);
+  }
+
+  issuedTokens(): readonly IssuedToken[] {
+    return this.codeartifact.issued();
+  }
+
+  callsOf(operation: string): Call[] {
+    return this.calls.filter((call) => call.operation === operation);
+  }
+
+  async stop(): Promise<void> {
+    this.installer.stop();
+    this.glue.holdRuns = false;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const target = req.headers['x-amz-target'];
+    try {
+      if (
+        req.method === 'POST' &&
+        url.pathname === '/' &&
+        typeof target === 'string' &&
+        target.startsWith('AWSGlue.')
+      ) {
+        const body = await readBody(req);
+        await this.aws(req, res, 'glue', target.slice('AWSGlue.'.length), body ? JSON.parse(body) : {}, (input, op) =>
+          this.glue.call(op, input),
+        );
+      } else if (url.pathname === '/v1/authorization-token' && req.method === 'POST') {
+        await readBody(req);
+        await this.aws(req, res, 'codeartifact', 'GetAuthorizationToken', Object.fromEntries(url.searchParams), () =>
+          this.codeartifact.getAuthorizationToken(url.searchParams),
+        );
+      } else if (url.pathname === '/v1/repository/endpoint' && req.method === 'GET') {
+        await this.aws(req, res, 'codeartifact', 'GetRepositoryEndpoint', Object.fromEntries(url.searchParams), () =>
+          this.codeartifact.getRepositoryEndpoint(url.searchParams),
+        );
+      } else if (url.pathname.startsWith('/pypi/') && req.method === 'GET') {
+        const call: Call = {
+          service: 'pypi',
+          operation: 'PyPI',
+          receivedAt: performance.now(),
+          input: { path: url.pathname },
+        };
+        this.calls.push(call);
+        const answer = this.index.handle(url.pathname, req.headers.authorization);
+        call.status = answer.status;
+        call.respondedAt = performance.now();
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found\n');
+      }
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`stand-in error: ${String(error)}\n`);
+    }
+  }
+
+  private async aws(
+    req: IncomingMessage,
+    res: ServerResponse,
+    service: 'glue' | 'codeartifact',
+    operation: string,
+    input: Record<string, unknown>,
+    run: (input: Record<string, unknown>, operation: string) => unknown,
+  ): Promise<void> {
+    const call: Call = { service, operation, receivedAt: performance.now(), input };
+    this.calls.push(call);
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      call.respondedAt = performance.now();
+      const type = service === 'glue' ? 'application/x-amz-json-1.1' : 'application/json';
+      res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': crypto.randomUUID(), ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const fail = (error: ServiceError) =>
+      service === 'glue'
+        ? answer(error.status, { __type: error.type, Message: error.message })
+        : answer(error.status, { message: error.message }, { 'x-amzn-errortype': error.type });
+
+    const scope = SIGV4.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (scope !== service) {
+      fail(new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403));
+      return;
+    }
+    await sleep(this.faults.latencyOf(operation));
+    const fault = this.faults.take(operation, input);
+    if (fault?.kind === 'hang') {
+      call.fault = 'hang';
+      return; // answered never; the connection closes when the client gives up or the stand-in stops
+    }
+    if (fault?.kind === 'error') {
+      call.fault = fault.error;
+      fail(SERVICE_ERRORS[service][fault.error]);
+      return;
+    }
+    try {
+      const output = run(input, operation);
+      if (fault?.kind === 'drop') {
+        call.fault = 'drop';
+        call.status = 0;
+        req.socket.destroy(); // done, but the answer is lost on the way back
+        return;
+      }
+      if (fault?.kind === 'slow') {
+        call.fault = 'slow';
+        await sleep(fault.ms); // done; the answer comes after the client may have given up
+        if (req.socket.destroyed) return;
+      }
+      answer(200, output);
+    } catch (error) {
+      if (error instanceof ServiceError) fail(error);
+      else throw error;
+    }
+  }
+}

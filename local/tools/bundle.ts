@@ -1,0 +1,140 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAMBDA_CONTEXT, LAMBDA_ENV } from './fixtures';
+import { projectRoot } from './root';
+
+export const BUNDLE = join(projectRoot(), 'dist/handler.mjs');
+
+export interface BundleInvocation {
+  readonly result?: unknown;
+  readonly error?: { readonly name: string; readonly message: string };
+  /** Everything the function wrote (its logs), apart from the driver's own last line. */
+  readonly logs: string;
+  readonly durationMs: number;
+  /** The handler's own time, measured inside the process. */
+  readonly handlerMs?: number;
+}
+
+export interface InvokeOptions {
+  /** Milliseconds the Lambda-like context says are left (`getRemainingTimeInMillis`), counting down. */
+  readonly timeoutMs?: number;
+  readonly bundle?: string;
+}
+
+const OUTCOME = '\n@@outcome ';
+
+/**
+ * Invokes the built bundle once, in a fresh Node process (a cold container) with exactly this environment (plus
+ * PATH and what Lambda's runtime sets); `durationMs` counts the process start and the import too.
+ */
+export const invokeBundle = async (
+  event: unknown,
+  env: Record<string, string>,
+  options: InvokeOptions = {},
+): Promise<BundleInvocation> => {
+  const started = performance.now();
+  const session = new BundleSession(env, options);
+  try {
+    const invocation = await session.invoke(event, options.timeoutMs);
+    return { ...invocation, durationMs: performance.now() - started };
+  } finally {
+    await session.close();
+  }
+};
+
+// The bundle imported once, as Lambda's runtime would (a container), then one invocation per stdin line, each
+// with a Lambda-like context; each outcome printed as a marked line after the function's own output.
+const SESSION_DRIVER = `
+import { createInterface } from 'node:readline';
+const [bundle] = process.argv.slice(1);
+const { handler } = await import(bundle);
+for await (const line of createInterface({ input: process.stdin })) {
+  const { event, timeoutMs } = JSON.parse(line);
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    ...${JSON.stringify(LAMBDA_CONTEXT)},
+    awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  let outcome;
+  const started = performance.now();
+  try { outcome = { result: await handler(event, context) }; }
+  catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
+  outcome.handlerMs = performance.now() - started;
+  process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
+}
+process.exit(0); // keep-alive sockets must not hold the container open once its input ends
+`;
+
+/**
+ * A warm container: the bundle loaded once in a child process, invoked many times, one at a time. The process
+ * gets exactly the given environment, PATH, and the variables Lambda's runtime sets.
+ */
+export class BundleSession {
+  private buffer = '';
+  private stderr = '';
+  private readonly waiting: Array<{ resolve: (i: BundleInvocation) => void; reject: (e: Error) => void }> = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(env: Record<string, string>, options: InvokeOptions = {}) {
+    const bundle = options.bundle ?? BUNDLE;
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "npm run build" first`);
+    this.child = spawn(process.execPath, ['--input-type=module', '-e', SESSION_DRIVER, bundle], {
+      env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, ...env },
+    });
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.read(chunk));
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.child.on('exit', (code) => {
+      for (const { reject } of this.waiting.splice(0))
+        reject(new Error(`the bundle session exited (${code}): ${this.stderr}`));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private started = 0;
+
+  private read(chunk: string): void {
+    this.buffer += chunk;
+    for (;;) {
+      const marker = this.buffer.indexOf(OUTCOME);
+      const end = marker < 0 ? -1 : this.buffer.indexOf('\n', marker + OUTCOME.length);
+      if (end < 0) return;
+      const outcome = JSON.parse(this.buffer.slice(marker + OUTCOME.length, end));
+      const logs = this.buffer.slice(0, marker) + this.stderr;
+      this.buffer = this.buffer.slice(end + 1);
+      this.stderr = '';
+      this.waiting.shift()?.resolve({ ...outcome, logs, durationMs: performance.now() - this.started });
+    }
+  }
+
+  /** Invokes once; invocations queue, as in one Lambda container. */
+  invoke(event: unknown, timeoutMs = 60_000): Promise<BundleInvocation> {
+    const next = this.queue.then(
+      () =>
+        new Promise<BundleInvocation>((resolve, reject) => {
+          this.waiting.push({ resolve, reject });
+          this.started = performance.now();
+          this.child.stdin.write(`${JSON.stringify({ event, timeoutMs })}\n`);
+        }),
+    );
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) {
+        resolve();
+        return;
+      }
+      this.child.once('exit', () => resolve());
+      this.child.stdin.end();
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the tools, the tests and the benchmark share about running the launcher off Lambda: Lambda's context and
+ * environment, the demo jobs, and the settings that point an SDK client or the launcher at the stand-in.
+ */
+import type { JobDefinition } from '../standin/glue';
+import type { StandIn } from '../standin/server';
+
+/** The context fields Lambda gives a handler, for a function called glue-launcher. */
+export const LAMBDA_CONTEXT = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'glue-launcher',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:glue-launcher',
+  memoryLimitInMB: '128',
+  logGroupName: '/aws/lambda/glue-launcher',
+  logStreamName: '2026/11/21/[$LATEST]0123456789abcdef',
+} as const;
+
+/** A Lambda-like context whose remaining time counts down from `remainingMs`. */
+export const lambdaContext = (remainingMs = 60_000, awsRequestId: string = crypto.randomUUID()) => {
+  const deadline = Date.now() + remainingMs;
+  return {
+    ...LAMBDA_CONTEXT,
+    awsRequestId,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+/**
+ * Variables Lambda's runtime sets that the function's libraries read: Powertools reports `cold_start` only when
+ * `AWS_LAMBDA_INITIALIZATION_TYPE` says `on-demand`.
+ */
+export const LAMBDA_ENV: Readonly<Record<string, string>> = {
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_LAMBDA_FUNCTION_NAME: LAMBDA_CONTEXT.functionName,
+  AWS_LAMBDA_FUNCTION_VERSION: LAMBDA_CONTEXT.functionVersion,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: LAMBDA_CONTEXT.memoryLimitInMB,
+  AWS_LAMBDA_LOG_GROUP_NAME: LAMBDA_CONTEXT.logGroupName,
+  // The SDK's notice that its 2027 releases need Node 22 is not news where Lambda runs Node 24.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Fake credentials and endpoints on a closed local port: whatever escapes a mock fails at once, never reaches AWS. */
+export const SAFE_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+  AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+  AWS_ENDPOINT_URL_GLUE: 'http://127.0.0.1:9',
+  AWS_ENDPOINT_URL_CODEARTIFACT: 'http://127.0.0.1:9',
+};
+
+/** The private package the stand-in's index serves. */
+export const DEMO_PACKAGE = { name: 'acme-pipelines', version: '1.4.0' } as const;
+export const PRIVATE_REQUIREMENT = `${DEMO_PACKAGE.name}==${DEMO_PACKAGE.version}`;
+export const DEMO_JOB_NAMES = ['nightly-etl', 'hourly-etl'] as const;
+/** pip options a team keeps beside its index URL: the launcher must keep them, in order. */
+export const OTHER_PIP_OPTIONS = '--no-cache-dir --upgrade';
+export const STALE_INDEX_URL = 'https://aws:STALE@old.example/pypi/r/simple/';
+
+/** A Glue 5 Spark job as a team has it today: the private package, and a stale index URL among other pip options. */
+export const demoJob = (name: string, overrides: Partial<JobDefinition> = {}): JobDefinition => ({
+  Name: name,
+  Role: 'arn:aws:iam::111122223333:role/glue-demo',
+  Command: { Name: 'glueetl', ScriptLocation: `s3://demo-scripts/${name}.py` },
+  GlueVersion: '5.0',
+  Timeout: 120,
+  ExecutionProperty: { MaxConcurrentRuns: 10 },
+  DefaultArguments: {
+    '--job-language': 'python',
+    '--additional-python-modules': PRIVATE_REQUIREMENT,
+    '--python-modules-installer-option': `--index-url=${STALE_INDEX_URL} ${OTHER_PIP_OPTIONS}`,
+  },
+  ...overrides,
+});
+
+/** Settings for an SDK client of one's own (not the launcher's) that talks to the stand-in. */
+export const standInClientConfig = (standIn: StandIn) => ({
+  region: standIn.env().AWS_REGION,
+  endpoint: standIn.url,
+  credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+  maxAttempts: 1,
+});
+
+/** Everything the launcher needs to run against the stand-in: the SDK's settings, the repository and the jobs. */
+export const launcherEnvironment = (
+  standIn: StandIn,
+  jobNames: readonly string[] = DEMO_JOB_NAMES,
+): Record<string, string> => ({
+  ...standIn.env(),
+  GLUE_JOB_NAME: jobNames[0] ?? '',
+  ALLOWED_JOB_NAMES: jobNames.join(','),
+});
+
+/** An EventBridge scheduled-rule event with this id: the id is the launch's idempotency key. */
+export const scheduledEvent = (id: string, time = '2026-11-21T02:00:00Z') => ({
+  version: '0',
+  id,
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '111122223333',
+  time,
+  region: 'eu-west-1',
+  resources: [],
+  detail: {},
+});

@@ -1,0 +1,41 @@
+/**
+ * `npm run standin`: the local stand-in as a command, for trying the launcher by hand. It prints the environment
+ * that points the launcher (and any AWS SDK or CLI) at it; paste it into another shell, then
+ * `npm run invoke -- events/<file>.json`. Ctrl-C stops it.
+ */
+import { StandIn } from '../local/standin/server';
+import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
+import { DEMO_JOB_NAMES, demoJob, launcherEnvironment } from '../local/tools/fixtures';
+
+const USAGE = `usage: npm run standin [-- --port N] [-- --job NAME ...]
+
+Serves Glue, CodeArtifact and a private PyPI index on 127.0.0.1 until Ctrl-C, and prints the environment
+that points the launcher at it.
+  --port N     listen on N (default: a free port)
+  --job NAME   create a demo Spark job NAME (repeatable; default: ${DEMO_JOB_NAMES.join(' and ')})`;
+
+/** A value a POSIX shell reads back as it is. */
+const shellQuoted = (value: string) => (/^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+
+const main = async (): Promise<number> => {
+  const { values } = parseCommandLine(
+    process.argv.slice(2),
+    { port: { type: 'string' }, job: { type: 'string', multiple: true } },
+    USAGE,
+  );
+  if (values.port !== undefined && !/^\d+$/.test(values.port))
+    throw new UsageError(`--port ${values.port} is not a port number`);
+  const names = values.job ?? [...DEMO_JOB_NAMES];
+  const standIn = await StandIn.start({ port: Number(values.port ?? 0), install: 'pip' });
+  for (const name of names) standIn.createJob(demoJob(name));
+  console.log(`stand-in listening on ${standIn.url}; jobs: ${names.join(', ')}`);
+  console.log("# the launcher's environment: paste into another shell, then npm run invoke -- events/empty.json");
+  for (const [key, value] of Object.entries(launcherEnvironment(standIn, names))) {
+    console.log(`export ${key}=${shellQuoted(value)}`);
+  }
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await standIn.stop();
+  return 0;
+};
+
+runTool(main, USAGE);

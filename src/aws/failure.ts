@@ -1,0 +1,50 @@
+import { describeCause } from '../errors';
+import { type FailureKind, ServiceFailure } from '../ports';
+
+type SdkError = { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+
+const NOT_FOUND: ReadonlySet<string> = new Set(['EntityNotFoundException', 'ResourceNotFoundException']);
+// Thrown before a request is sent (no credentials), or answered when AWS does not accept the ones sent.
+const CREDENTIALS: ReadonlySet<string> = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignature',
+]);
+// The SDK's own timeout (no status), and Glue's answer that the operation itself timed out.
+const TIMEOUTS: ReadonlySet<string> = new Set(['TimeoutError', 'OperationTimeoutException']);
+
+/**
+ * What an SDK error says happened, read from its name and HTTP status. Names are compared, not classes: a bundle
+ * may hold more than one copy of the SDK's exception classes.
+ */
+export const kindOf = (error: unknown): FailureKind => {
+  const { name = '', $metadata, $retryable } = (error ?? {}) as SdkError;
+  const status = $metadata?.httpStatusCode;
+  if (name === 'ThrottlingException' || $retryable?.throttling || status === 429) return 'throttled';
+  if (NOT_FOUND.has(name)) return 'not-found';
+  if (name === 'ConcurrentRunsExceededException') return 'busy';
+  if (CREDENTIALS.has(name)) return 'credentials';
+  if (name === 'AccessDeniedException' || status === 403) return 'denied';
+  if (TIMEOUTS.has(name) || status === undefined) return 'no-answer';
+  if (status >= 500) return 'server-error';
+  if (status < 300) return 'unreadable';
+  return 'refused';
+};
+
+/** Runs one SDK call; whatever it throws leaves as a `ServiceFailure` for this operation. */
+export const translated = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw new ServiceFailure(operation, kindOf(error), describeCause(error));
+  }
+};
+
+/** An answer the SDK accepted but that lacks what the operation promises. */
+export const incomplete = (operation: string, what: string): ServiceFailure =>
+  new ServiceFailure(operation, 'unreadable', `${operation} returned no ${what}`);

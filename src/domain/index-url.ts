@@ -1,0 +1,13 @@
+/**
+ * pip's index URL for a CodeArtifact repository, built the way `aws codeartifact login --tool pip` builds it
+ * (`{scheme}://aws:{token}@{netloc}{path}simple/`, awscli's PipLogin), except that the token is
+ * percent-encoded (AWS does not promise its character set) and exactly one `/` joins path and `simple/`.
+ */
+export const indexUrl = (repositoryEndpoint: string, token: string): string => {
+  const endpoint = new URL(repositoryEndpoint);
+  const path = endpoint.pathname.endsWith('/') ? endpoint.pathname : `${endpoint.pathname}/`;
+  return `${endpoint.protocol}//aws:${encodeURIComponent(token)}@${endpoint.host}${path}simple/`;
+};
+
+/** What may be logged about the index: its host, never the URL (the URL carries the token). */
+export const indexHost = (repositoryEndpoint: string): string => new URL(repositoryEndpoint).host;

@@ -1,0 +1,39 @@
+/** What CodeArtifact accepts for `durationSeconds` (besides 0, which the launcher refuses: docs/adr/0005-one-token-per-invocation.md). */
+export const MIN_TOKEN_SECONDS = 900;
+export const MAX_TOKEN_SECONDS = 43_200;
+
+/** `TOKEN_DURATION_SECONDS`: sized per launch, or fixed. */
+export type TokenDurationSetting = 'auto' | number;
+
+/** Glue's default run timeout, used when neither the request nor the job sets one. */
+export const GLUE_DEFAULT_TIMEOUT_MINUTES = 2880;
+/** Covers queueing and start-up, on top of the run itself (auto-scaled workers install modules late). */
+export const TOKEN_MARGIN_SECONDS = 900;
+
+export interface TokenNeed {
+  /** The request's `timeout`, in minutes. */
+  readonly requestTimeout?: number | undefined;
+  /** The job's `Timeout`, in minutes, once GetJob has answered. */
+  readonly jobTimeout?: number | undefined;
+}
+
+const clamp = (value: number) => Math.min(MAX_TOKEN_SECONDS, Math.max(MIN_TOKEN_SECONDS, value));
+
+/** Seconds one run needs its token to live, for `TOKEN_DURATION_SECONDS=auto`. */
+export const secondsNeeded = ({ requestTimeout, jobTimeout }: TokenNeed): number =>
+  clamp((requestTimeout ?? jobTimeout ?? GLUE_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
+
+/** One token serves a whole invocation, so it is sized for the longest need (docs/adr/0005-one-token-per-invocation.md). */
+export const tokenDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number =>
+  setting === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : setting;
+
+/**
+ * The lifetime to ask for before GetJob answers, when it can be known then: a fixed setting, or every run's
+ * timeout known (the request's own, or the job's `Timeout` as this container last saw it). Then the token is
+ * fetched in parallel with GetJob instead of after it; `undefined` otherwise.
+ */
+export const upfrontDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number | undefined => {
+  if (setting !== 'auto') return setting;
+  const known = needs.every((need) => need.requestTimeout !== undefined || need.jobTimeout !== undefined);
+  return known ? tokenDuration('auto', needs) : undefined;
+};

@@ -1,0 +1,96 @@
+import { checkAllowed } from '../domain/allowlist';
+import { mapWithLimit } from '../domain/parallel';
+import type { LaunchPlan } from '../domain/plan';
+import { GLUE_DEFAULT_TIMEOUT_MINUTES } from '../domain/token';
+import { LauncherError } from '../errors';
+import { type IndexAccess, indexAccess } from './access';
+import { assess } from './assess';
+import { conclude } from './conclude';
+import { beginRoundTrip } from './round-trip';
+import { startRun } from './start-run';
+import type { InvocationTime, JobState, LaunchDeps, LaunchResult, Ready } from './types';
+
+/**
+ * A batch starts no job with less time than this left: one start can take a few request timeouts (its own
+ * retries and the look for a lost answer), and a job cut off mid-start is worse than one left for a redelivery.
+ */
+export const START_MARGIN_MS = 15_000;
+
+const UNBOUNDED: InvocationTime = { remainingMs: () => Number.POSITIVE_INFINITY };
+
+/**
+ * The use case (docs/architecture.md): one token for the whole plan, each job's arguments pointed at the fresh
+ * index URL, each job started once. Round trip 1 reads the jobs (and, for keyed launches, their recent runs),
+ * the endpoint and, when its lifetime is known, the token; round trip 2 starts the runs.
+ */
+export const launch = async (
+  plan: LaunchPlan,
+  deps: LaunchDeps,
+  time: InvocationTime = UNBOUNDED,
+): Promise<LaunchResult> => {
+  checkAllowed(plan.requests, deps.settings.allowlist);
+  const startedAt = deps.clock();
+  const trip = beginRoundTrip(plan.requests, deps);
+  const assessed = await Promise.all(trip.facts.map(assess));
+  logReused(assessed, deps);
+  const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
+  for (const { job } of ready) deps.jobTimeouts.set(job.name, job.timeout ?? GLUE_DEFAULT_TIMEOUT_MINUTES);
+  if (ready.length === 0) return conclude(plan.batch, assessed, undefined);
+
+  const access = await indexAccess(ready, trip, deps);
+  if (!access.ok)
+    return conclude(
+      plan.batch,
+      assessed.map((state) => tokenless(state, access.reason)),
+      undefined,
+    );
+  deps.logger.debug('Authorization token ready', {
+    indexHost: access.value.host,
+    tokenExpiresAt: access.value.expiresAt.toISOString(),
+  });
+  // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
+  const elapsedMs = () => deps.clock() - startedAt;
+  const started = await mapWithLimit(
+    assessed,
+    deps.settings.maxParallelStarts,
+    async (state): Promise<JobState> =>
+      state.kind === 'ready' ? startInTime(state, access.value, plan.batch, deps, time, elapsedMs) : state,
+  );
+  return conclude(plan.batch, started, access.value);
+};
+
+const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
+  for (const state of states) {
+    if (state.kind !== 'reused') continue;
+    deps.logger.info('Job run already started by an earlier delivery', {
+      jobName: state.request.jobName,
+      jobRunId: state.jobRunId,
+      idempotencyKey: state.request.idempotencyKey,
+    });
+  }
+};
+
+const tokenless = (state: JobState, reason: string): JobState =>
+  state.kind === 'ready'
+    ? {
+        kind: 'failed',
+        request: state.request,
+        error: new LauncherError('TokenUnavailable', `Job ${state.request.jobName} was not started: ${reason}.`),
+      }
+    : state;
+
+const startInTime = async (
+  state: Ready,
+  access: IndexAccess,
+  batch: boolean,
+  deps: LaunchDeps,
+  time: InvocationTime,
+  elapsedMs: () => number,
+): Promise<JobState> => {
+  const left = time.remainingMs();
+  if (batch && left < START_MARGIN_MS) {
+    const message = `Job ${state.request.jobName} was not started: only ${left} ms of the function's time were left; a redelivery of the event will start it.`;
+    return { kind: 'failed', request: state.request, error: new LauncherError('OutOfTime', message) };
+  }
+  return startRun(state, access, deps, elapsedMs);
+};

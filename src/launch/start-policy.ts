@@ -1,0 +1,59 @@
+import { findLaunch, MAX_RUNS_PAGE } from '../domain/idempotency';
+import { LauncherError } from '../errors';
+import { type FailureKind, type JobRunStart, ServiceFailure } from '../ports';
+import { lookupFailure, refusedStart, unexpected } from './failures';
+import type { LaunchDeps } from './types';
+
+export const MAX_START_ATTEMPTS = 4;
+
+/**
+ * What a failed StartJobRun means for the run (docs/adr/0003-no-sdk-retries-on-start-job-run.md). Throttled: Glue
+ * refused it, safe to try again. Ambiguous: no answer, or a server error, so the run may have started. Definite:
+ * Glue said no.
+ */
+export type StartVerdict = 'throttled' | 'ambiguous' | 'definite';
+
+const AMBIGUOUS: ReadonlySet<FailureKind> = new Set(['no-answer', 'server-error']);
+
+export const verdictOf = (kind: FailureKind): StartVerdict =>
+  kind === 'throttled' ? 'throttled' : AMBIGUOUS.has(kind) ? 'ambiguous' : 'definite';
+
+/** Exponential backoff with full jitter, as the SDK's standard mode does: 250 ms, 500 ms, 1 s, ... at most 4 s. */
+export const jitteredBackoff = (attempt: number): number => Math.random() * Math.min(4_000, 250 * 2 ** (attempt - 1));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts one run, at most once. A throttled start is tried again after a backoff; after an ambiguous answer a
+ * keyed start looks for its own run before trying again (a run carries its key), and an unkeyed one gives up
+ * saying the run may have started. Resolves to the run id.
+ */
+export const startOnce = async (run: JobRunStart, key: string | undefined, deps: LaunchDeps): Promise<string> => {
+  for (let attempt = 1; ; attempt += 1) {
+    let failure: ServiceFailure;
+    try {
+      return await deps.jobs.startJobRun(run);
+    } catch (error) {
+      if (!(error instanceof ServiceFailure)) throw unexpected(run.jobName, error);
+      failure = error;
+    }
+    const verdict = verdictOf(failure.kind);
+    if (verdict === 'definite') throw refusedStart(run.jobName, failure);
+    if (verdict === 'ambiguous') {
+      if (key === undefined) {
+        throw new LauncherError(
+          'StartJobRunFailed',
+          `Job ${run.jobName} may or may not have started: StartJobRun failed with ${failure.detail}, and without an idempotency key the launcher cannot tell, so it did not try again.`,
+        );
+      }
+      // Seconds after the start: the run, if it landed, is among the newest.
+      const runs = await deps.jobs.recentRuns(run.jobName, MAX_RUNS_PAGE).catch((error: unknown) => {
+        throw lookupFailure(run.jobName, error);
+      });
+      const landed = findLaunch(runs, key);
+      if (landed) return landed.jobRunId;
+    }
+    if (attempt >= MAX_START_ATTEMPTS) throw refusedStart(run.jobName, failure);
+    await sleep(deps.backoffMs(attempt));
+  }
+};

@@ -1,0 +1,50 @@
+import { mergeArguments } from '../domain/arguments';
+import { launchArguments } from '../domain/idempotency';
+import { secondsNeeded } from '../domain/token';
+import type { IndexAccess } from './access';
+import { startOnce } from './start-policy';
+import type { JobState, LaunchDeps, Ready } from './types';
+
+/**
+ * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
+ * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments.
+ */
+export const startRun = async (
+  { request, job, installerOption }: Ready,
+  access: IndexAccess,
+  deps: LaunchDeps,
+  elapsedMs: () => number,
+): Promise<JobState> => {
+  const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
+  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
+  if (access.durationSeconds < needed) {
+    deps.logger.warn('Token may expire before the run ends', {
+      jobName: job.name,
+      tokenSeconds: access.durationSeconds,
+      runNeedsSeconds: needed,
+    });
+  }
+  try {
+    const args = {
+      ...mergeArguments(
+        job.defaultArguments,
+        requestArguments,
+        installerOption,
+        deps.settings.pipIndexOption,
+        access.url,
+      ),
+      ...launchArguments(idempotencyKey, access.expiresAt),
+    };
+    const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, deps);
+    deps.logger.info('Job run started', {
+      jobName,
+      jobRunId,
+      indexHost: access.host,
+      tokenExpiresAt: access.expiresAt.toISOString(),
+      durationMs: elapsedMs(),
+    });
+    return { kind: 'started', request, jobRunId };
+  } catch (error) {
+    return { kind: 'failed', request, error };
+  }
+};

@@ -1,0 +1,82 @@
+import type { PipIndexOption } from '../domain/pip-options';
+import type { Allowlist, LaunchRequest } from '../domain/plan';
+import type { TokenDurationSetting } from '../domain/token';
+import type { LauncherErrorName } from '../errors';
+import type { GlueJob, JobService, LaunchLogger, PrivateRepository } from '../ports';
+
+/** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
+export interface LaunchSettings {
+  readonly allowlist: Allowlist;
+  readonly pipIndexOption: PipIndexOption;
+  readonly tokenDuration: TokenDurationSetting;
+  readonly maxParallelStarts: number;
+  readonly domain: string;
+  readonly repository: string;
+}
+
+/** Everything one container's launches share: created once, in src/launcher.ts. */
+export interface LaunchDeps {
+  readonly jobs: JobService;
+  readonly repository: PrivateRepository;
+  /** The repository endpoint, fetched once per container (a failure is not remembered). */
+  readonly endpoint: () => Promise<string>;
+  readonly settings: LaunchSettings;
+  readonly logger: LaunchLogger;
+  /**
+   * Each job's `Timeout` (minutes) as this container last saw it, so that a warm launch can size its token
+   * before GetJob answers: one round trip saved. GetJob still answers, and a job whose timeout grew gets a new
+   * token before it starts.
+   */
+  readonly jobTimeouts: Map<string, number>;
+  readonly clock: () => number;
+  /** Milliseconds to wait before StartJobRun attempt `attempt + 1`. */
+  readonly backoffMs: (attempt: number) => number;
+}
+
+/** What one invocation knows of its own limits: Lambda's `context.getRemainingTimeInMillis`. */
+export interface InvocationTime {
+  readonly remainingMs: () => number;
+}
+
+/** One job of the plan as the launch goes: refused or already started before the token, ready, then started. */
+export type JobState =
+  | { readonly kind: 'failed'; readonly request: LaunchRequest; readonly error: unknown }
+  | {
+      readonly kind: 'reused';
+      readonly request: LaunchRequest;
+      readonly jobRunId: string;
+      readonly tokenExpiresAt: string | undefined;
+    }
+  | {
+      readonly kind: 'ready';
+      readonly request: LaunchRequest;
+      readonly job: GlueJob;
+      /** The installer option the run's is rewritten from, already checked. */
+      readonly installerOption: string | undefined;
+    }
+  | { readonly kind: 'started'; readonly request: LaunchRequest; readonly jobRunId: string };
+
+export type Ready = Extract<JobState, { kind: 'ready' }>;
+
+export interface StartedRun {
+  readonly jobName: string;
+  readonly jobRunId: string;
+  /** The run was started by an earlier delivery of the same launch; nothing was started now. */
+  readonly reused?: true;
+}
+export interface FailedRun {
+  readonly jobName: string;
+  readonly error: { readonly name: LauncherErrorName; readonly message: string };
+}
+export type RunOutcome = StartedRun | FailedRun;
+
+export interface SingleResult extends StartedRun {
+  /** Absent only for a reused run started by something that did not record it. */
+  readonly tokenExpiresAt?: string;
+}
+export interface BatchResult {
+  readonly runs: readonly RunOutcome[];
+  /** The earliest expiry among the runs' tokens. */
+  readonly tokenExpiresAt?: string;
+}
+export type LaunchResult = SingleResult | BatchResult;

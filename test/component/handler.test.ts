@@ -1,0 +1,210 @@
+import { GetAuthorizationTokenCommand, GetRepositoryEndpointCommand } from '@aws-sdk/client-codeartifact';
+import {
+  ConcurrentRunsExceededException,
+  EntityNotFoundException,
+  GetJobCommand,
+  GetJobRunsCommand,
+  InternalServiceException,
+  StartJobRunCommand,
+} from '@aws-sdk/client-glue';
+import 'aws-sdk-client-mock-jest';
+import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
+import { captureOutput } from '../helpers/output';
+import { BASE_ENV, type MockedLauncher, mockedLauncher } from '../helpers/sdk-mocks';
+
+// The wiring (src/launcher.ts) and the SDK adapters (src/aws/), through the handler, over aws-sdk-client-mock.
+// What the launch decides is tested over fakes in test/unit; here, that the right SDK calls go out and that the
+// SDK's answers and exceptions come back in the launcher's terms.
+
+const quietly = async <T>(fn: () => Promise<T>) => {
+  const { result, error } = await captureOutput(fn);
+  if (error) throw error;
+  return result as T;
+};
+const failure = async (fn: () => Promise<unknown>) => {
+  const { error } = await captureOutput(fn);
+  if (!error) throw new Error('expected the invocation to fail');
+  return error as Error;
+};
+
+const expectNoAwsCall = (launcher: MockedLauncher) => {
+  expect(launcher.glue.calls()).toHaveLength(0);
+  expect(launcher.codeartifact.calls()).toHaveLength(0);
+};
+
+const sdkError = <T extends Error>(Type: new (opts: never) => T, message: string, status = 400) =>
+  new Type({ message, $metadata: { httpStatusCode: status } } as never);
+
+describe('configuration at init', () => {
+  it('a bad value fails every invocation with ConfigError and calls nothing', async () => {
+    const { result: launcher, output } = await captureOutput(async () =>
+      mockedLauncher({ ...BASE_ENV, TOKEN_DURATION_SECONDS: '0' }),
+    );
+    if (!launcher) throw new Error('no launcher');
+    expect(output).toMatch(/"message":"Invalid configuration"/);
+    for (let i = 0; i < 2; i += 1) {
+      const error = await failure(() => launcher.invoke({}));
+      expect(error.name).toBe('ConfigError');
+      expect(error.message).toMatch(/TOKEN_DURATION_SECONDS="0" is not valid/);
+    }
+    expectNoAwsCall(launcher);
+  });
+
+  it('is read once: changing the environment after init changes nothing', async () => {
+    const env = { ...BASE_ENV };
+    const launcher = mockedLauncher(env);
+    env.GLUE_JOB_NAME = 'hourly-etl';
+    await expect(quietly(() => launcher.invoke({}))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+});
+
+describe('bad input starts nothing', () => {
+  it('InvalidRequest, with no AWS call', async () => {
+    const launcher = mockedLauncher();
+    const error = await failure(() => launcher.invoke({ jobName: 'nightly-etl', arguments: { debug: 'true' } }));
+    expect(error.name).toBe('InvalidRequest');
+    expect(error.message).toMatch(/arguments\.debug/);
+    expectNoAwsCall(launcher);
+  });
+
+  it('JobNotAllowed, with no AWS call', async () => {
+    const launcher = mockedLauncher();
+    const error = await failure(() => launcher.invoke({ jobs: [{ jobName: 'nightly-etl' }, { jobName: 'payroll' }] }));
+    expect(error.name).toBe('JobNotAllowed');
+    expectNoAwsCall(launcher);
+  });
+});
+
+describe('the SDK calls that go out', () => {
+  it('StartJobRun gets the merged arguments and the run settings under the SDK’s names', async () => {
+    const launcher = mockedLauncher();
+    const result = await quietly(() => launcher.invoke(WITH_RUN_SETTINGS));
+    expect(result).toEqual({ jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl', tokenExpiresAt: EXPIRES.toISOString() });
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
+    expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, {
+      JobName: 'hourly-etl',
+      Timeout: 30,
+      WorkerType: 'G.2X',
+      NumberOfWorkers: 7,
+      ExecutionClass: 'FLEX',
+      SecurityConfiguration: 'encrypted',
+      JobRunQueuingEnabled: true,
+      Arguments: {
+        '--additional-python-modules': 'acme-pipelines==1.4.0',
+        '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
+        '--job-language': 'python',
+        '--run-date': '2026-11-21',
+        '--launch-token-expires-at': EXPIRES.toISOString(),
+      },
+    });
+  });
+
+  it('GetJob and, for a keyed launch, GetJobRuns name the job; CodeArtifact gets the domain, owner and repository', async () => {
+    const launcher = mockedLauncher();
+    await quietly(() => launcher.invoke({ idempotencyKey: 'k' }));
+    expect(launcher.glue).toHaveReceivedCommandWith(GetJobCommand, { JobName: 'nightly-etl' });
+    expect(launcher.glue).toHaveReceivedCommandWith(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 25 });
+    expect(launcher.codeartifact).toHaveReceivedCommandWith(GetRepositoryEndpointCommand, {
+      domain: 'data-platform',
+      domainOwner: '111122223333',
+      repository: 'private-pypi',
+      format: 'pypi',
+    });
+    expect(launcher.codeartifact).toHaveReceivedCommandWith(GetAuthorizationTokenCommand, {
+      domain: 'data-platform',
+      domainOwner: '111122223333',
+      durationSeconds: 60 * 60 + 900, // the job's Timeout of 60 minutes, plus the margin
+    });
+  });
+});
+
+describe('SDK exceptions come back as named errors', () => {
+  it('GetJob EntityNotFoundException is JobNotFound', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue.on(GetJobCommand).rejects(sdkError(EntityNotFoundException, 'Job not found'));
+    const error = await failure(() => launcher.invoke({ jobName: 'missing-job' }));
+    expect(error.name).toBe('JobNotFound');
+    expect(error.message).toBe(
+      'Job missing-job was not started: Glue has no such job (EntityNotFoundException: Job not found).',
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+  });
+
+  it('a GetJob answer without a job is JobNotFound too', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue.on(GetJobCommand).resolves({});
+    expect((await failure(() => launcher.invoke({}))).message).toMatch(
+      /Glue has no such job \(EntityNotFoundException: GetJob returned no job\)/,
+    );
+  });
+
+  it('ConcurrentRunsExceededException is ConcurrentRunsExceeded', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue
+      .on(StartJobRunCommand)
+      .rejects(sdkError(ConcurrentRunsExceededException, 'Concurrent runs exceeded for busy-job'));
+    const error = await failure(() => launcher.invoke({ jobName: 'busy-job' }));
+    expect(error.name).toBe('ConcurrentRunsExceeded');
+    expect(error.message).toMatch(
+      /^Job busy-job was not started: it already has as many runs as its MaxConcurrentRuns allows/,
+    );
+  });
+
+  it('anything else from StartJobRun is StartJobRunFailed naming the service’s error', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue.on(StartJobRunCommand).rejects(
+      Object.assign(new Error('1 validation error'), {
+        name: 'InvalidInputException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toBe(
+      'Job nightly-etl was not started: StartJobRun failed with InvalidInputException: 1 validation error.',
+    );
+  });
+
+  it('a server error on a start without a key is not retried blindly: it may have started', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue.on(StartJobRunCommand).rejects(sdkError(InternalServiceException, 'Internal failure', 500));
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.message).toMatch(
+      /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key/,
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
+  });
+
+  it('a GetJob failure other than not-found is StartJobRunFailed', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue
+      .on(GetJobCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toMatch(/GetJob failed with AccessDeniedException: not authorized/);
+  });
+
+  it('CodeArtifact failures are TokenUnavailable and start nothing', async () => {
+    const launcher = mockedLauncher();
+    launcher.codeartifact
+      .on(GetAuthorizationTokenCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('TokenUnavailable');
+    expect(error.message).toBe(
+      'Job nightly-etl was not started: CodeArtifact gave no token for domain data-platform: AccessDeniedException: User is not authorized.',
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+  });
+
+  it('an empty CodeArtifact answer is TokenUnavailable too', async () => {
+    const launcher = mockedLauncher();
+    launcher.codeartifact.on(GetRepositoryEndpointCommand).resolves({});
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('TokenUnavailable');
+    expect(error.message).toMatch(
+      /did not give the endpoint of data-platform\/private-pypi: GetRepositoryEndpoint returned no endpoint/,
+    );
+  });
+});

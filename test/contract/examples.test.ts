@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsonata from 'jsonata';
+import { ERROR_NAMES } from '../../src/errors';
+import { parseEvent } from '../../src/input/events';
+
+const EXAMPLES = join(__dirname, '../../examples');
+const read = (path: string) => readFileSync(join(EXAMPLES, path), 'utf8');
+
+/** A `{% expression %}` of a JSONata state, evaluated as Step Functions does (it implements JSONata 2.0.6). */
+const evaluate = (field: string, bindings: Record<string, unknown>): Promise<unknown> => {
+  const expression = /^\{%(.*)%\}$/s.exec(field)?.[1];
+  if (expression === undefined) throw new Error(`not a JSONata field: ${field}`);
+  return jsonata(expression).evaluate({}, bindings);
+};
+
+const EXECUTION_ID = 'arn:aws:states:eu-west-1:111122223333:execution:launch:2026-11-21';
+
+describe('examples/', () => {
+  it('EventBridge Scheduler input is a valid launch request', () => {
+    const input = JSON.parse(
+      read('eventbridge/schedule-input.json').replace(
+        '<aws.scheduler.execution-id>',
+        'b3c1f7d2-0c1e-4e1a-9a55-0123456789ab',
+      ),
+    );
+    expect(parseEvent(input, undefined).requests).toEqual([
+      expect.objectContaining({ jobName: 'nightly-etl', idempotencyKey: 'b3c1f7d2-0c1e-4e1a-9a55-0123456789ab' }),
+    ]);
+  });
+
+  describe('Step Functions', () => {
+    const machine = JSON.parse(read('step-functions/launch-and-wait.asl.json'));
+    const launch = machine.States.Launch;
+    const payloadFor = (input: unknown) =>
+      evaluate(launch.Arguments.Payload, { states: { input, context: { Execution: { Id: EXECUTION_ID } } } });
+
+    it('invokes the launcher with a valid launch request keyed by the execution, with or without arguments', async () => {
+      expect(machine.QueryLanguage).toBe('JSONata');
+      expect(launch.Resource).toBe('arn:aws:states:::lambda:invoke');
+      const withArguments = await payloadFor({ jobName: 'nightly-etl', arguments: { '--run-date': '2026-11-21' } });
+      expect(parseEvent(withArguments, undefined).requests).toEqual([
+        {
+          jobName: 'nightly-etl',
+          arguments: { '--run-date': '2026-11-21' },
+          timeout: 120,
+          idempotencyKey: EXECUTION_ID,
+        },
+      ]);
+      const withoutArguments = await payloadFor({ jobName: 'nightly-etl' });
+      expect(parseEvent(withoutArguments, undefined).requests).toEqual([
+        { jobName: 'nightly-etl', timeout: 120, idempotencyKey: EXECUTION_ID },
+      ]);
+      // No job name either: the launcher's GLUE_JOB_NAME.
+      expect(parseEvent(await payloadFor({}), 'nightly-etl').requests[0]).toMatchObject({ jobName: 'nightly-etl' });
+    });
+
+    it('retries ConcurrentRunsExceeded, catches every other launcher error, and names only real errors', () => {
+      const retried: string[] = launch.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
+      const caught: string[] = launch.Catch.flatMap((c: { ErrorEquals: string[] }) => c.ErrorEquals);
+      expect(launch.Retry[0].ErrorEquals).toEqual(['ConcurrentRunsExceeded']);
+      const launcherErrors = [...retried, ...caught].filter(
+        (name) => !name.startsWith('Lambda.') && !name.startsWith('States.'),
+      );
+      expect([...new Set(launcherErrors)].sort()).toEqual([...ERROR_NAMES].sort());
+    });
+
+    it('polls glue:getJobRun for the launched run until it ends, and says how it ended', async () => {
+      const launched = { jobName: 'nightly-etl', jobRunId: 'jr_1', tokenExpiresAt: '2026-11-22T10:00:00.000Z' };
+      expect(await evaluate(launch.Assign.launch, { states: { result: { Payload: launched } } })).toEqual(launched);
+      const poll = machine.States.GetJobRun;
+      expect(poll.Resource).toBe('arn:aws:states:::aws-sdk:glue:getJobRun');
+      expect(await evaluate(poll.Arguments.JobName, { launch: launched })).toBe('nightly-etl');
+      expect(await evaluate(poll.Arguments.RunId, { launch: launched })).toBe('jr_1');
+      const state = await evaluate(poll.Assign.state, { states: { result: { JobRun: { JobRunState: 'TIMEOUT' } } } });
+      const [succeeded, failed] = machine.States['RunEnded?'].Choices;
+      const next = async (runState: string) =>
+        (await evaluate(succeeded.Condition, { state: runState }))
+          ? succeeded.Next
+          : (await evaluate(failed.Condition, { state: runState }))
+            ? failed.Next
+            : machine.States['RunEnded?'].Default;
+      expect([await next('SUCCEEDED'), await next(state as string), await next('RUNNING')]).toEqual([
+        'RunSucceeded',
+        'RunFailed',
+        'WaitForRun',
+      ]);
+      expect(await evaluate(machine.States.RunFailed.Cause, { launch: launched, state })).toBe(
+        'Glue run jr_1 of nightly-etl ended TIMEOUT',
+      );
+      for (const [name, value] of Object.entries<{ Next?: string; Default?: string }>(machine.States)) {
+        for (const following of [value.Next, value.Default].filter(Boolean))
+          expect(Object.keys(machine.States)).toContain(following);
+        expect(name.length).toBeGreaterThan(0);
+      }
+    });
+  });
+
+  it('the Airflow DAG sends a valid launch request, rendered per run', () => {
+    // python3 reads the dict literal without importing Airflow.
+    const literal = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import ast, json, sys; tree = ast.parse(open(sys.argv[1]).read()); ' +
+          'print(json.dumps(next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "LAUNCH_REQUEST")))',
+        join(EXAMPLES, 'airflow/glue_launcher_dag.py'),
+      ],
+      { encoding: 'utf8' },
+    );
+    const rendered = literal
+      .replace('{{ ds }}', '2026-11-21')
+      .replace('{{ dag.dag_id }}:{{ run_id }}', 'glue_launcher_nightly_etl:scheduled__2026-11-21T02:00:00+00:00');
+    expect(parseEvent(JSON.parse(rendered), undefined).requests[0]).toMatchObject({
+      jobName: 'nightly-etl',
+      idempotencyKey: 'glue_launcher_nightly_etl:scheduled__2026-11-21T02:00:00+00:00',
+    });
+    const dag = read('airflow/glue_launcher_dag.py');
+    expect(dag).toMatch(/LambdaInvokeFunctionOperator\(/);
+    expect(dag).toMatch(/GlueJobSensor\(/);
+  });
+});

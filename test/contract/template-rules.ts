@@ -1,0 +1,347 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import type { PropertyType, SpecDatabase, Resource as SpecResource, TypeDefinition } from '@aws-cdk/service-spec-types';
+import type { Template } from '../../local/tools/cloudformation';
+
+/** A finding: where in the template, and what is wrong there. */
+export type Problem = string;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = Record<string, Json>;
+type Resource = { Type: string; Properties?: Obj; Condition?: string; Metadata?: Obj; DependsOn?: Json };
+
+const ROOT = join(__dirname, '../..');
+const PSEUDO = new Set([
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+const RESOURCE_KEYS = new Set([
+  'Type',
+  'Properties',
+  'Condition',
+  'DependsOn',
+  'Metadata',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+]);
+
+let db: SpecDatabase | undefined;
+/** The AWS resource specification (CloudFormation and SAM types), from @aws-cdk/aws-service-spec. */
+export const spec = (): SpecDatabase => {
+  db ??= loadAwsServiceSpecSync();
+  return db;
+};
+
+/**
+ * Where the specification is known to be wrong, as the package's own patches do it: each with its reason.
+ * SAM's EventInvokeConfig.DestinationConfig takes OnSuccess and OnFailure, each optional (SAM's
+ * AWS::Serverless::Function reference), though the spec marks both required.
+ */
+const OPTIONAL_DESPITE_SPEC = new Set([
+  'EventInvokeDestinationConfig.OnSuccess',
+  'EventInvokeDestinationConfig.OnFailure',
+]);
+
+const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isIntrinsic = (value: unknown): boolean => {
+  if (!isObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] as string).startsWith('Fn::') || keys[0] === 'Condition');
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Fn::ForEach, expanded as AWS::LanguageExtensions would, with a sample collection.
+
+const replaceIdentifier = (node: Json, identifier: string, value: string): Json => {
+  const swap = (text: string) =>
+    text
+      .split(`\${${identifier}}`)
+      .join(value)
+      .split(`&{${identifier}}`)
+      .join(value.replace(/[^A-Za-z0-9]/g, ''));
+  if (typeof node === 'string') return swap(node);
+  if (Array.isArray(node)) return node.map((item) => replaceIdentifier(item, identifier, value));
+  if (isObject(node)) {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [swap(k), replaceIdentifier(v, identifier, value)]));
+  }
+  return node;
+};
+
+export const SAMPLE_JOBS = ['nightly-etl', 'hourly-etl'];
+
+/** The Resources with every Fn::ForEach loop expanded over SAMPLE_JOBS. */
+export const expandedResources = (template: Template): Record<string, Resource> => {
+  const out: Record<string, Resource> = {};
+  for (const [id, value] of Object.entries(template.Resources)) {
+    if (id.startsWith('Fn::ForEach::')) {
+      const [identifier, , fragment] = value as [string, Json, Obj];
+      for (const sample of SAMPLE_JOBS) Object.assign(out, replaceIdentifier(fragment, identifier, sample));
+    } else {
+      out[id] = value as Resource;
+    }
+  }
+  return out;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 1: every resource's type and properties against the AWS resource specification.
+
+const checkValue = (type: PropertyType, value: Json, where: string): Problem[] => {
+  if (isIntrinsic(value)) return [];
+  switch (type.type) {
+    case 'string':
+      return typeof value === 'string' || typeof value === 'number' ? [] : [`${where}: expected a string`];
+    case 'number':
+    case 'integer':
+      return typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))
+        ? []
+        : [`${where}: expected a number`];
+    case 'boolean':
+      return typeof value === 'boolean' || value === 'true' || value === 'false'
+        ? []
+        : [`${where}: expected a boolean`];
+    case 'json':
+      return isObject(value) || Array.isArray(value) || typeof value === 'string' ? [] : [`${where}: expected JSON`];
+    case 'array':
+      if (!Array.isArray(value)) return [`${where}: expected a list`];
+      return value.flatMap((item, i) => checkValue(type.element, item, `${where}[${i}]`));
+    case 'map':
+      if (!isObject(value)) return [`${where}: expected a map`];
+      return Object.entries(value).flatMap(([k, v]) => checkValue(type.element, v, `${where}.${k}`));
+    case 'ref': {
+      const definition = spec().get('typeDefinition', type.reference.$ref) as TypeDefinition;
+      if (!isObject(value)) return [`${where}: expected a ${definition.name} object`];
+      return checkProperties(definition.name, definition.properties, value, where);
+    }
+    case 'union': {
+      const tries = type.types.map((member) => checkValue(member, value, where));
+      return tries.some((problems) => problems.length === 0) ? [] : (tries[0] ?? []);
+    }
+    case 'tag':
+      return isObject(value) && 'Key' in value && 'Value' in value ? [] : [`${where}: expected a tag`];
+    default:
+      return [];
+  }
+};
+
+const checkProperties = (
+  owner: string,
+  properties: SpecResource['properties'],
+  value: Obj,
+  where: string,
+): Problem[] => {
+  const problems: Problem[] = [];
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.required && !(name in value) && !OPTIONAL_DESPITE_SPEC.has(`${owner}.${name}`)) {
+      problems.push(`${where}: ${name} is required`);
+    }
+  }
+  for (const [name, v] of Object.entries(value)) {
+    const property = properties[name];
+    if (!property) problems.push(`${where}.${name}: not a property of ${owner}`);
+    else problems.push(...checkValue(property.type, v, `${where}.${name}`));
+  }
+  return problems;
+};
+
+export const resourcesMatchSpec = (template: Template): Problem[] =>
+  Object.entries(expandedResources(template)).flatMap(([id, resource]) => {
+    const problems: Problem[] = Object.keys(resource)
+      .filter((key) => !RESOURCE_KEYS.has(key))
+      .map((key) => `${id}: ${key} is not a resource attribute`);
+    const [found] = spec().lookup('resource', 'cloudFormationType', 'equals', resource.Type);
+    if (!found) return [...problems, `${id}: unknown resource type ${resource.Type}`];
+    return [...problems, ...checkProperties(resource.Type, found.properties, resource.Properties ?? {}, id)];
+  });
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules 2 and 3: IAM.
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: Json;
+  readonly Condition?: Obj;
+}
+
+const policyStatements = (document: Json): Statement[] => {
+  if (!isObject(document)) return [];
+  const statement = document.Statement;
+  return (Array.isArray(statement) ? statement : [statement]) as unknown as Statement[];
+};
+
+/** The statements that apply to the launcher's role: its inline policies and each RolePolicy attached to it. */
+export const launcherStatements = (template: Template, role = 'GlueLauncherRole'): Statement[] => {
+  const resources = expandedResources(template);
+  const inline = ((resources[role]?.Properties?.Policies ?? []) as Obj[]).flatMap((p) =>
+    policyStatements(p.PolicyDocument as Json),
+  );
+  const attached = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::RolePolicy' || r.Type === 'AWS::IAM::Policy')
+    .filter((r) => JSON.stringify(r.Properties?.RoleName ?? r.Properties?.Roles).includes(`"Ref":"${role}"`))
+    .flatMap((r) => policyStatements(r.Properties?.PolicyDocument as Json));
+  return [...inline, ...attached];
+};
+
+export const actions = (statement: Statement): string[] => [statement.Action].flat();
+
+/** The IAM actions behind the SDK commands the code sends, read from src/aws/. */
+export const actionsTheCodeNeeds = (dir = join(ROOT, 'src/aws')): string[] => {
+  const needed = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const [, names, service] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([\w-]+)'/g)) {
+      for (const [, command] of (names as string).matchAll(/\b(\w+)Command\b/g)) {
+        if (new RegExp(`new ${command}Command\\(`).test(text)) needed.add(`${service}:${command}`);
+      }
+    }
+  }
+  // CodeArtifact's token needs a service bearer token, and is only useful if the role may read the repository.
+  if (needed.has('codeartifact:GetAuthorizationToken')) {
+    needed.add('sts:GetServiceBearerToken');
+    needed.add('codeartifact:ReadFromRepository');
+  }
+  return [...needed].sort();
+};
+
+export const iamCoversCode = (template: Template, needed = actionsTheCodeNeeds()): Problem[] => {
+  const granted = new Set(
+    launcherStatements(template)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap(actions),
+  );
+  return needed.filter((action) => !granted.has(action)).map((action) => `the launcher's role lacks ${action}`);
+};
+
+const hasWildcard = (resource: Json): boolean =>
+  JSON.stringify(resource)
+    .replace(/"(Ref|Fn::[\w:]+)"/g, '')
+    .includes('*');
+
+export const noOtherWildcards = (template: Template): Problem[] =>
+  Object.entries(expandedResources(template)).flatMap(([id, resource]) => {
+    const documents = [
+      ...((resource.Properties?.Policies ?? []) as Obj[]).map((p) => p.PolicyDocument as Json),
+      resource.Properties?.PolicyDocument as Json,
+    ];
+    return documents
+      .flatMap(policyStatements)
+      .filter((s) => s && hasWildcard(s.Resource))
+      .filter(
+        (s) =>
+          !(
+            actions(s).length === 1 &&
+            actions(s)[0] === 'sts:GetServiceBearerToken' &&
+            s.Resource === '*' &&
+            JSON.stringify(s.Condition) ===
+              JSON.stringify({ StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } })
+          ),
+      )
+      .map((s) => `${id}: ${actions(s).join(', ')} on a wildcard resource`);
+  });
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules 4 and 5: the build and the environment.
+
+const functions = (template: Template) =>
+  Object.entries(expandedResources(template)).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+
+export const entryPointsExist = (template: Template, root = ROOT): Problem[] =>
+  functions(template).flatMap(([id, fn]) => {
+    const properties = (fn.Metadata?.BuildProperties ?? {}) as Obj;
+    const entries = (properties.EntryPoints ?? []) as string[];
+    if (fn.Metadata?.BuildMethod !== 'esbuild' || entries.length === 0) return [`${id}: no esbuild entry point`];
+    return entries
+      .filter((entry) => !existsSync(join(root, String(fn.Properties?.CodeUri ?? '.'), entry)))
+      .map((entry) => `${id}: entry point ${entry} does not exist`);
+  });
+
+/** Every variable the code reads, from process.env or the env it is given (src/**). */
+export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {
+  const found = new Set<string>();
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        for (const [, name] of readFileSync(full, 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g))
+          found.add(name as string);
+      }
+    }
+  };
+  walk(dir);
+  return [...found].sort();
+};
+
+export const environmentFromParameters = (
+  template: Template,
+  variables: readonly string[],
+  literalOk: readonly string[] = ['POWERTOOLS_SERVICE_NAME'],
+): Problem[] =>
+  functions(template).flatMap(([id, fn]) => {
+    const set = ((fn.Properties?.Environment as Obj | undefined)?.Variables ?? {}) as Obj;
+    return variables.flatMap((name) => {
+      if (!(name in set)) return [`${id}: ${name} is not set`];
+      if (literalOk.includes(name)) return [];
+      const refs = [...JSON.stringify(set[name]).matchAll(/"Ref":"([\w:]+)"/g)].map((m) => m[1] as string);
+      return refs.some((ref) => ref in template.Parameters) ? [] : [`${id}: ${name} is not set from a parameter`];
+    });
+  });
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 6: every Ref, GetAtt and ${} names something declared.
+
+export const referencesResolve = (template: Template): Problem[] => {
+  const parameters = new Set(Object.keys(template.Parameters ?? {}));
+  const resources = new Set(Object.keys(expandedResources(template)));
+  const conditions = new Set(Object.keys(template.Conditions ?? {}));
+  const problems: Problem[] = [];
+  const visit = (node: Json, where: string, scope: ReadonlySet<string>) => {
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) visit(item, `${where}[${i}]`, scope);
+      return;
+    }
+    if (!isObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string') {
+        if (!parameters.has(value) && !resources.has(value) && !PSEUDO.has(value) && !scope.has(value)) {
+          problems.push(`${where}: Ref to undeclared ${value}`);
+        }
+      } else if (key === 'Fn::GetAtt') {
+        const target = Array.isArray(value) ? value[0] : String(value).split('.')[0];
+        if (!resources.has(String(target))) problems.push(`${where}: GetAtt of undeclared ${target}`);
+      } else if (key === 'Fn::Sub') {
+        const [text, variables] = Array.isArray(value) ? (value as [string, Obj?]) : [value as string, {}];
+        const local = new Set([...scope, ...Object.keys(variables ?? {})]);
+        for (const [, name] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const base = (name as string).split('.')[0] as string;
+          if (!parameters.has(base) && !resources.has(base) && !PSEUDO.has(base) && !local.has(base)) {
+            problems.push(`${where}: \${${name}} names nothing declared`);
+          }
+        }
+        if (variables) visit(variables, `${where}.Fn::Sub`, scope);
+      } else if ((key === 'Condition' || key === 'Fn::If') && (typeof value === 'string' || Array.isArray(value))) {
+        const name = typeof value === 'string' ? value : value[0];
+        if (typeof name === 'string' && !conditions.has(name)) problems.push(`${where}: undeclared condition ${name}`);
+        if (Array.isArray(value)) visit(value.slice(1), `${where}.${key}`, scope);
+      } else if (key.startsWith('Fn::ForEach::') && Array.isArray(value)) {
+        const [identifier, collection, fragment] = value as [string, Json, Json];
+        visit(collection, `${where}.${key}`, scope);
+        visit(fragment, `${where}.${key}`, new Set([...scope, identifier]));
+      } else {
+        visit(value, where === '' ? key : `${where}.${key}`, scope);
+      }
+    }
+  };
+  visit(template.Resources as unknown as Json, 'Resources', new Set());
+  visit((template.Outputs ?? {}) as Json, 'Outputs', new Set());
+  visit((template.Conditions ?? {}) as Json, 'Conditions', new Set());
+  return problems;
+};

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTemplate, type Template } from '../../local/tools/cloudformation';
+import { CONFIG_VARIABLES } from '../../src/input/config';
+import {
+  actions,
+  actionsTheCodeNeeds,
+  entryPointsExist,
+  environmentFromParameters,
+  expandedResources,
+  iamCoversCode,
+  launcherStatements,
+  noOtherWildcards,
+  referencesResolve,
+  resourcesMatchSpec,
+  variablesTheCodeReads,
+} from './template-rules';
+
+jest.setTimeout(30_000);
+
+const template = loadTemplate();
+/** A fresh copy to break. */
+const broken = (mutate: (t: any) => void): Template => {
+  const copy = structuredClone(template) as any;
+  mutate(copy);
+  return copy;
+};
+const CONFIGURATION = [...CONFIG_VARIABLES, 'POWERTOOLS_LOG_LEVEL'];
+const fn = (t: any) => t.Resources.GlueLauncherFunction;
+const role = (t: any) => t.Resources.GlueLauncherRole;
+const codeartifactPolicy = (t: any) =>
+  role(t).Properties.Policies.find((p: any) => p.PolicyName === 'codeartifact-read');
+const jobPolicy = (t: any) => t.Resources['Fn::ForEach::AllowedJobs'][2]['GlueJobPolicy&{JobName}'];
+
+describe('template.yaml passes every rule', () => {
+  it('every resource’s type and properties match the AWS resource specification', () => {
+    expect(resourcesMatchSpec(template)).toEqual([]);
+  });
+  it('the launcher’s role allows every SDK command the code sends', () => {
+    expect(actionsTheCodeNeeds()).toEqual(
+      expect.arrayContaining([
+        'glue:GetJob',
+        'glue:StartJobRun',
+        'codeartifact:GetAuthorizationToken',
+        'sts:GetServiceBearerToken',
+      ]),
+    );
+    expect(iamCoversCode(template)).toEqual([]);
+  });
+  it('has no wildcard resource but sts:GetServiceBearerToken, with its condition', () => {
+    expect(noOtherWildcards(template)).toEqual([]);
+  });
+  it('the esbuild entry point exists', () => {
+    expect(entryPointsExist(template)).toEqual([]);
+  });
+  it('every variable the code reads is set, and the configuration from parameters', () => {
+    expect(variablesTheCodeReads()).toEqual(
+      expect.arrayContaining(['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']),
+    );
+    const read = [...new Set([...CONFIGURATION, ...variablesTheCodeReads()])];
+    expect(environmentFromParameters(template, read)).toEqual([]);
+  });
+  it('every Ref, GetAtt and ${} names a declared parameter, resource, condition or loop identifier', () => {
+    expect(referencesResolve(template)).toEqual([]);
+  });
+});
+
+describe('each rule catches its broken template', () => {
+  it('an unknown resource type, an unknown property, a missing required one, a wrong value type', () => {
+    expect(resourcesMatchSpec(broken((t) => (t.Resources.FailedLaunchesQueue.Type = 'AWS::SQS::Queu')))).toEqual([
+      'FailedLaunchesQueue: unknown resource type AWS::SQS::Queu',
+    ]);
+    expect(resourcesMatchSpec(broken((t) => (fn(t).Properties.MemorySise = 128)))).toEqual([
+      'GlueLauncherFunction.MemorySise: not a property of AWS::Serverless::Function',
+    ]);
+    expect(resourcesMatchSpec(broken((t) => delete t.Resources.LaunchSchedule.Properties.FlexibleTimeWindow))).toEqual([
+      'LaunchSchedule: FlexibleTimeWindow is required',
+    ]);
+    expect(resourcesMatchSpec(broken((t) => (fn(t).Properties.Architectures = 'arm64')))).toEqual([
+      'GlueLauncherFunction.Architectures: expected a list',
+    ]);
+    expect(
+      resourcesMatchSpec(broken((t) => (t.Resources.LaunchSchedule.Properties.Target.RetryPolicy.Retries = 3))),
+    ).toEqual(['LaunchSchedule.Target.RetryPolicy.Retries: not a property of RetryPolicy']);
+    expect(resourcesMatchSpec(broken((t) => (jobPolicy(t).Properties.PolicyDocument = 42)))).toEqual([
+      'GlueJobPolicynightlyetl.PolicyDocument: expected JSON',
+      'GlueJobPolicyhourlyetl.PolicyDocument: expected JSON',
+    ]);
+  });
+
+  it('a command the code sends whose action the role lacks', () => {
+    const withoutStart = broken((t) => {
+      const statement = jobPolicy(t).Properties.PolicyDocument.Statement[0];
+      statement.Action = statement.Action.filter((a: string) => a !== 'glue:StartJobRun');
+    });
+    expect(iamCoversCode(withoutStart)).toEqual(["the launcher's role lacks glue:StartJobRun"]);
+    const withoutBearer = broken((t) => {
+      const policy = codeartifactPolicy(t);
+      policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter(
+        (s: any) => s.Sid !== 'CodeArtifactBearerToken',
+      );
+    });
+    expect(iamCoversCode(withoutBearer)).toEqual(["the launcher's role lacks sts:GetServiceBearerToken"]);
+    // A policy on some other role does not count.
+    const elsewhere = broken((t) => (jobPolicy(t).Properties.RoleName = { Ref: 'SchedulerRole' }));
+    expect(iamCoversCode(elsewhere)).toEqual([
+      "the launcher's role lacks glue:GetJob",
+      "the launcher's role lacks glue:GetJobRuns",
+      "the launcher's role lacks glue:StartJobRun",
+    ]);
+    expect(launcherStatements(template).flatMap(actions)).toContain('codeartifact:ReadFromRepository');
+  });
+
+  it('a wildcard resource anywhere else, or the bearer token without its condition', () => {
+    const wildJobs = broken(
+      (t) =>
+        (jobPolicy(t).Properties.PolicyDocument.Statement[0].Resource = {
+          'Fn::Sub': 'arn:${AWS::Partition}:glue:*:*:job/*',
+        }),
+    );
+    expect(noOtherWildcards(wildJobs)).toEqual([
+      'GlueJobPolicynightlyetl: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
+      'GlueJobPolicyhourlyetl: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
+    ]);
+    const unconditioned = broken((t) => {
+      const bearer = codeartifactPolicy(t).PolicyDocument.Statement.find(
+        (s: any) => s.Sid === 'CodeArtifactBearerToken',
+      );
+      delete bearer.Condition;
+    });
+    expect(noOtherWildcards(unconditioned)).toEqual([
+      'GlueLauncherRole: sts:GetServiceBearerToken on a wildcard resource',
+    ]);
+    const wildLogs = broken((t) => (role(t).Properties.Policies[0].PolicyDocument.Statement[0].Resource = '*'));
+    expect(noOtherWildcards(wildLogs)).toEqual([
+      'GlueLauncherRole: logs:CreateLogStream, logs:PutLogEvents on a wildcard resource',
+    ]);
+  });
+
+  it('an entry point that does not exist', () => {
+    expect(entryPointsExist(broken((t) => (fn(t).Metadata.BuildProperties.EntryPoints = ['src/main.ts'])))).toEqual([
+      'GlueLauncherFunction: entry point src/main.ts does not exist',
+    ]);
+    expect(entryPointsExist(broken((t) => delete fn(t).Metadata))).toEqual([
+      'GlueLauncherFunction: no esbuild entry point',
+    ]);
+  });
+
+  it('a variable not set, or set to a literal instead of a parameter', () => {
+    expect(
+      environmentFromParameters(
+        broken((t) => delete fn(t).Properties.Environment.Variables.MAX_PARALLEL_STARTS),
+        CONFIGURATION,
+      ),
+    ).toEqual(['GlueLauncherFunction: MAX_PARALLEL_STARTS is not set']);
+    expect(
+      environmentFromParameters(
+        broken((t) => (fn(t).Properties.Environment.Variables.PIP_INDEX_OPTION = 'index-url')),
+        CONFIGURATION,
+      ),
+    ).toEqual(['GlueLauncherFunction: PIP_INDEX_OPTION is not set from a parameter']);
+  });
+
+  it('a Ref, GetAtt, ${} or condition that names nothing declared', () => {
+    expect(
+      referencesResolve(broken((t) => (fn(t).Properties.Environment.Variables.GLUE_JOB_NAME = { Ref: 'GlueJob' }))),
+    ).toEqual([
+      'Resources.GlueLauncherFunction.Properties.Environment.Variables.GLUE_JOB_NAME: Ref to undeclared GlueJob',
+    ]);
+    expect(
+      referencesResolve(broken((t) => (t.Outputs.FunctionArn.Value = { 'Fn::GetAtt': ['Launcher', 'Arn'] }))),
+    ).toEqual(['Outputs.FunctionArn.Value: GetAtt of undeclared Launcher']);
+    expect(
+      referencesResolve(
+        broken(
+          (t) => (t.Resources.GlueLauncherLogGroup.Properties.LogGroupName = { 'Fn::Sub': '/aws/lambda/${Stack}' }),
+        ),
+      ),
+    ).toEqual(['Resources.GlueLauncherLogGroup.Properties.LogGroupName: ${Stack} names nothing declared']);
+    expect(referencesResolve(broken((t) => (t.Resources.LaunchSchedule.Condition = 'HasCron')))).toEqual([
+      'Resources.LaunchSchedule: undeclared condition HasCron',
+    ]);
+    expect(
+      referencesResolve(broken((t) => (jobPolicy(t).Properties.PolicyName = { 'Fn::Sub': 'glue-job-${Job}' }))),
+    ).toEqual([
+      'Resources.Fn::ForEach::AllowedJobs.GlueJobPolicy&{JobName}.Properties.PolicyName: ${Job} names nothing declared',
+    ]);
+  });
+});
+
+describe('what the template deploys', () => {
+  const resources = expandedResources(template);
+
+  it('the function: nodejs24.x, arm64, 128 MB, the esbuild ESM bundle, bounded asynchronous retries to a queue', () => {
+    expect(fn(template).Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 128,
+      Handler: 'handler.handler',
+      EventInvokeConfig: {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: {
+          OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['FailedLaunchesQueue', 'Arn'] } },
+        },
+      },
+    });
+    expect(fn(template).Metadata.BuildProperties).toEqual({
+      EntryPoints: ['src/handler.ts'],
+      Format: 'esm',
+      OutExtension: ['.js=.mjs'],
+      Target: 'node20',
+      Minify: true,
+      Sourcemap: true,
+      MainFields: 'module,main',
+      External: [
+        '@aws-sdk/credential-provider-ini',
+        '@aws-sdk/credential-provider-process',
+        '@aws-sdk/credential-provider-sso',
+        '@aws-sdk/credential-provider-web-identity',
+      ],
+    });
+  });
+
+  it('a log group with the retention parameter, named after the function', () => {
+    expect(resources.GlueLauncherLogGroup?.Properties).toEqual({
+      LogGroupName: { 'Fn::Sub': '/aws/lambda/${AWS::StackName}-glue-launcher' },
+      RetentionInDays: { Ref: 'LogRetentionDays' },
+    });
+    expect(fn(template).Properties.FunctionName).toEqual({ 'Fn::Sub': '${AWS::StackName}-glue-launcher' });
+  });
+
+  it('one policy per allowed job, on that job’s ARN only', () => {
+    expect(resources.GlueJobPolicynightlyetl?.Properties?.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['glue:GetJob', 'glue:GetJobRuns', 'glue:StartJobRun'],
+          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:job/nightly-etl' },
+        },
+      ],
+    });
+  });
+
+  it('a schedule only when an expression is given, that passes the execution id as idempotency key', () => {
+    const schedule = resources.LaunchSchedule as any;
+    expect(schedule.Condition).toBe('HasSchedule');
+    expect(schedule.Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['SchedulerRole', 'Arn'] });
+    expect(template.Conditions?.HasSchedule).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ScheduleExpression' }, ''] }],
+    });
+    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ idempotencyKey: '<aws.scheduler.execution-id>' });
+    expect(schedule.Properties.Target.DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': ['FailedLaunchesQueue', 'Arn'] },
+    });
+  });
+
+  it('outputs the function’s ARN and name and the failure queue', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['FunctionArn', 'FunctionName', 'FailedLaunchesQueueUrl']),
+    );
+  });
+
+  it('a scheduler role for more schedules, whatever ScheduleExpression, that create-schedule.sh finds by its output', () => {
+    const role = resources.SchedulerRole as any;
+    expect(role.Condition).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
+      Service: 'scheduler.amazonaws.com',
+    });
+    expect(role.Properties.Policies[0].PolicyDocument.Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: { 'Fn::GetAtt': ['GlueLauncherFunction', 'Arn'] },
+    });
+    expect((template.Outputs as any).SchedulerRoleArn.Value).toEqual({ 'Fn::GetAtt': ['SchedulerRole', 'Arn'] });
+    const script = readFileSync(join(__dirname, '../../examples/eventbridge/create-schedule.sh'), 'utf8');
+    expect(script).toMatch(/role_arn=\$\{SCHEDULER_ROLE_ARN:-\$\(output SchedulerRoleArn\)\}/);
+    expect(script).toMatch(/--target "\$\(jq [\s\S]*--arg role "\$role_arn"[\s\S]*RoleArn: \$role/);
+  });
+});

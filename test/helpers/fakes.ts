@@ -1,0 +1,261 @@
+import type { Arguments } from '../../src/domain/arguments';
+import type { RecentRun } from '../../src/domain/idempotency';
+import type { LaunchPlan, LaunchRequest } from '../../src/domain/plan';
+import { cachedEndpoint } from '../../src/launch/access';
+import { launch } from '../../src/launch/launch';
+import type { LaunchDeps, LaunchResult, LaunchSettings } from '../../src/launch/types';
+import {
+  type AuthorizationToken,
+  type FailureKind,
+  type GlueJob,
+  type JobRunStart,
+  type JobService,
+  type LaunchLogger,
+  type PrivateRepository,
+  ServiceFailure,
+} from '../../src/ports';
+
+/** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
+export const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.Zm9v+YmFy/YmF6=.c2VjcmV0';
+export const ENCODED_TOKEN = encodeURIComponent(TOKEN);
+export const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
+export const INDEX_HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
+export const INDEX = `https://aws:${ENCODED_TOKEN}@${INDEX_HOST}/pypi/private-pypi/simple/`;
+export const EXPIRES = new Date('2026-11-22T10:00:00.000Z');
+export const STALE_OPTION = '--index-url=https://aws:STALE@old.example/pypi/r/simple/ --upgrade';
+
+/** A request that sets every run setting StartJobRun takes. */
+export const WITH_RUN_SETTINGS = {
+  jobName: 'hourly-etl',
+  arguments: { '--run-date': '2026-11-21' },
+  timeout: 30,
+  workerType: 'G.2X',
+  numberOfWorkers: 7,
+  executionClass: 'FLEX',
+  securityConfiguration: 'encrypted',
+  jobRunQueuingEnabled: true,
+} as const;
+
+/** A Spark job as a team has it today: a stale index URL in its defaults. */
+export const sparkJob = (name: string, overrides: Partial<GlueJob> = {}): GlueJob => ({
+  name,
+  command: 'glueetl',
+  defaultArguments: {
+    '--additional-python-modules': 'acme-pipelines==1.4.0',
+    '--python-modules-installer-option': STALE_OPTION,
+    '--job-language': 'python',
+  },
+  nonOverridableArguments: {},
+  timeout: 60,
+  ...overrides,
+});
+
+export const failure = (operation: string, kind: FailureKind, detail = `${kind} from ${operation}`) =>
+  new ServiceFailure(operation, kind, detail);
+
+/** What a scripted call does instead of the fake's own answer: fail, or wait for the test to let it go on. */
+type Step = { readonly fail: ServiceFailure } | { readonly wait: Promise<unknown> };
+
+/** A gate the test opens: calls that wait on it are in flight until then. */
+export const gate = () => {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+};
+
+/** Calls as the fakes saw them, in order, with what each was asked. */
+export interface FakeCall {
+  readonly operation: string;
+  readonly input: unknown;
+}
+
+abstract class Scripted {
+  readonly calls: FakeCall[] = [];
+  private readonly steps = new Map<string, Array<{ step: Step; match?: (input: unknown) => boolean }>>();
+
+  /** The next `count` calls of `operation` (whose input matches) fail with this failure. */
+  failNext(operation: string, fail: ServiceFailure, count = 1, match?: (input: any) => boolean): this {
+    for (let i = 0; i < count; i += 1) this.queue(operation).push({ step: { fail }, match });
+    return this;
+  }
+
+  /** The next call of `operation` waits until `promise` settles, then answers as usual. */
+  holdNext(operation: string, promise: Promise<unknown>): this {
+    this.queue(operation).push({ step: { wait: promise } });
+    return this;
+  }
+
+  callsOf(operation: string): unknown[] {
+    return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
+  }
+
+  protected async call(operation: string, input: unknown): Promise<void> {
+    this.calls.push({ operation, input });
+    const queue = this.queue(operation);
+    const index = queue.findIndex(({ match }) => match === undefined || match(input));
+    if (index < 0) return;
+    const [{ step }] = queue.splice(index, 1) as [{ step: Step }];
+    if ('fail' in step) throw step.fail;
+    await step.wait;
+  }
+
+  private queue(operation: string) {
+    const queue = this.steps.get(operation) ?? [];
+    this.steps.set(operation, queue);
+    return queue;
+  }
+}
+
+/** Glue in memory: jobs, runs newest first, and a start that records its run, as the real one does. */
+export class FakeGlue extends Scripted implements JobService {
+  readonly jobs = new Map<string, GlueJob>();
+  private readonly runs = new Map<string, RecentRun[]>();
+  private started = 0;
+
+  constructor(jobs: readonly GlueJob[] = []) {
+    super();
+    for (const job of jobs) this.jobs.set(job.name, job);
+  }
+
+  /** Runs of the job, newest first (as GetJobRuns lists them). */
+  runsOf(jobName: string): RecentRun[] {
+    return this.runs.get(jobName) ?? [];
+  }
+
+  /** A run started by someone else, or by an earlier delivery. */
+  addRun(jobName: string, id: string, args: Arguments): void {
+    this.runs.set(jobName, [{ id, arguments: args }, ...this.runsOf(jobName)]);
+  }
+
+  async getJob(jobName: string): Promise<GlueJob> {
+    await this.call('GetJob', jobName);
+    const job = this.jobs.get(jobName);
+    if (!job) throw failure('GetJob', 'not-found', `EntityNotFoundException: Job ${jobName} not found`);
+    return job;
+  }
+
+  async recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]> {
+    await this.call('GetJobRuns', { jobName, count });
+    return this.runsOf(jobName).slice(0, count);
+  }
+
+  async startJobRun(run: JobRunStart): Promise<string> {
+    await this.call('StartJobRun', run);
+    this.started += 1;
+    const id = `jr_${run.jobName}_${this.started}`;
+    this.addRun(run.jobName, id, run.arguments);
+    return id;
+  }
+
+  /** The StartJobRun calls that were made, in order. */
+  get starts(): JobRunStart[] {
+    return this.callsOf('StartJobRun') as JobRunStart[];
+  }
+}
+
+/** A CodeArtifact repository in memory: one endpoint, the same token every time, with a fixed expiry. */
+export class FakeRepository extends Scripted implements PrivateRepository {
+  constructor(
+    private readonly endpoint = ENDPOINT,
+    private readonly token: AuthorizationToken = { token: TOKEN, expiresAt: EXPIRES },
+  ) {
+    super();
+  }
+
+  async repositoryEndpoint(): Promise<string> {
+    await this.call('GetRepositoryEndpoint', undefined);
+    return this.endpoint;
+  }
+
+  async authorizationToken(durationSeconds: number): Promise<AuthorizationToken> {
+    await this.call('GetAuthorizationToken', durationSeconds);
+    return this.token;
+  }
+
+  /** The durations asked for, in order. */
+  get durations(): number[] {
+    return this.callsOf('GetAuthorizationToken') as number[];
+  }
+}
+
+export interface LogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export class RecordingLogger implements LaunchLogger {
+  readonly records: LogRecord[] = [];
+  debug = (message: string, attributes: Record<string, unknown>) => this.record('debug', message, attributes);
+  info = (message: string, attributes: Record<string, unknown>) => this.record('info', message, attributes);
+  warn = (message: string, attributes: Record<string, unknown>) => this.record('warn', message, attributes);
+  error = (message: string, attributes: Record<string, unknown>) => this.record('error', message, attributes);
+
+  private record(level: LogRecord['level'], message: string, attributes: Record<string, unknown>) {
+    this.records.push({ level, message, attributes });
+  }
+}
+
+export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
+
+export const SETTINGS: LaunchSettings = {
+  allowlist: { any: false, names: new Set(JOB_NAMES) },
+  pipIndexOption: 'index-url',
+  tokenDuration: 'auto',
+  maxParallelStarts: 5,
+  domain: 'data-platform',
+  repository: 'private-pypi',
+};
+
+export interface TestLauncher {
+  readonly glue: FakeGlue;
+  readonly repository: FakeRepository;
+  readonly logger: RecordingLogger;
+  readonly deps: LaunchDeps;
+  /** Launches a plan as one invocation of this container, with `remainingMs` of the function's time left. */
+  readonly launch: (plan: LaunchPlan, remainingMs?: number) => Promise<LaunchResult>;
+}
+
+/** One container over fakes: every job of JOB_NAMES exists as a Spark job, starts land, tokens come. */
+export const testLauncher = (
+  settings: Partial<LaunchSettings> = {},
+  jobs = JOB_NAMES.map((name) => sparkJob(name)),
+) => {
+  const glue = new FakeGlue(jobs);
+  const repository = new FakeRepository();
+  const logger = new RecordingLogger();
+  const deps: LaunchDeps = {
+    jobs: glue,
+    repository,
+    endpoint: cachedEndpoint(repository),
+    settings: { ...SETTINGS, ...settings },
+    logger,
+    jobTimeouts: new Map(),
+    clock: Date.now,
+    backoffMs: () => 0,
+  };
+  return {
+    glue,
+    repository,
+    logger,
+    deps,
+    launch: (plan: LaunchPlan, remainingMs?: number) =>
+      launch(plan, deps, { remainingMs: () => remainingMs ?? Number.POSITIVE_INFINITY }),
+  } satisfies TestLauncher;
+};
+
+/** A plan of one request, or a batch. */
+export const single = (request: LaunchRequest): LaunchPlan => ({ batch: false, requests: [request] });
+export const batchOf = (...requests: LaunchRequest[]): LaunchPlan => ({ batch: true, requests });
+
+/** The error a promise rejected with, or a failed assertion if it resolved. */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<Error> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+};

@@ -1,0 +1,72 @@
+import {
+  CodeartifactClient,
+  GetAuthorizationTokenCommand,
+  GetRepositoryEndpointCommand,
+} from '@aws-sdk/client-codeartifact';
+import {
+  GetJobCommand,
+  type GetJobCommandOutput,
+  GetJobRunsCommand,
+  GlueClient,
+  type Job,
+  StartJobRunCommand,
+} from '@aws-sdk/client-glue';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { lambdaContext } from '../../local/tools/fixtures';
+import { createLauncher } from '../../src/launcher';
+import { ENDPOINT, EXPIRES, STALE_OPTION, TOKEN } from './fakes';
+
+export const BASE_ENV = {
+  CODEARTIFACT_DOMAIN: 'data-platform',
+  CODEARTIFACT_DOMAIN_OWNER: '111122223333',
+  CODEARTIFACT_REPOSITORY: 'private-pypi',
+  GLUE_JOB_NAME: 'nightly-etl',
+  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,shell-job,ray-job,missing-job,busy-job',
+};
+
+/** GetJob's answer for a Spark job as a team has it today. */
+export const sdkJob = (name: string, overrides: Partial<Job> = {}): GetJobCommandOutput => ({
+  $metadata: {},
+  Job: {
+    Name: name,
+    Command: { Name: 'glueetl', ScriptLocation: `s3://scripts/${name}.py` },
+    GlueVersion: '5.0',
+    Timeout: 60,
+    DefaultArguments: {
+      '--additional-python-modules': 'acme-pipelines==1.4.0',
+      '--python-modules-installer-option': STALE_OPTION,
+      '--job-language': 'python',
+    },
+    ...overrides,
+  },
+});
+
+export interface MockedLauncher {
+  readonly invoke: (event: unknown, remainingMs?: number) => Promise<unknown>;
+  readonly glue: AwsClientStub<GlueClient>;
+  readonly codeartifact: AwsClientStub<CodeartifactClient>;
+}
+
+// Class-level mocks: they cover every client of the class, the StartJobRun client included.
+const glue = mockClient(GlueClient);
+const codeartifact = mockClient(CodeartifactClient);
+
+/**
+ * A fresh container (configuration read from this environment) over the module-scope clients, mocked and reset:
+ * no call can reach AWS. Its answers are all good: every job exists as a Spark job, runs start, tokens come.
+ */
+export const mockedLauncher = (env: Record<string, string | undefined> = BASE_ENV): MockedLauncher => {
+  glue.reset();
+  codeartifact.reset();
+  glue.on(GetJobCommand).callsFake(({ JobName }) => sdkJob(JobName));
+  glue.on(GetJobRunsCommand).resolves({ JobRuns: [] });
+  glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
+  codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
+  codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
+  const handler = createLauncher(env);
+  return {
+    invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs, 'c6af9ac6-7b61-11e6-9a41-93e812345678')),
+    glue,
+    codeartifact,
+  };
+};

@@ -1,0 +1,57 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+// `npm run standin` prints an environment; pasted into another shell, it must be enough for `npm run invoke`.
+jest.setTimeout(60_000);
+
+const ROOT = resolve(__dirname, '../..');
+let standIn: ChildProcess | undefined;
+
+afterAll(() => {
+  standIn?.kill('SIGINT');
+});
+
+/** The `export KEY=value` lines, read back as a POSIX shell would (values plain or in single quotes). */
+const exported = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    [...text.matchAll(/^export (\w+)=(.*)$/gm)].map(([, key, value]) => [
+      key as string,
+      (value as string).startsWith("'") ? (value as string).slice(1, -1).replace(/'\\''/g, "'") : (value as string),
+    ]),
+  );
+
+describe('npm run standin', () => {
+  it('prints a complete environment: the launcher starts a job with it and nothing else', async () => {
+    standIn = spawn(
+      process.execPath,
+      [join(ROOT, 'dist/tools/standin.cjs'), '--job', "team's-etl", '--job', 'hourly-etl'],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+    let printed = '';
+    await new Promise<void>((ready, failed) => {
+      standIn?.stdout?.on('data', (chunk) => {
+        printed += chunk;
+        if (printed.includes('export ALLOWED_JOB_NAMES=')) ready();
+      });
+      standIn?.on('exit', (code) => failed(new Error(`the stand-in exited (${code}): ${printed}`)));
+    });
+    const env = exported(printed);
+    expect(env).toMatchObject({ GLUE_JOB_NAME: "team's-etl", ALLOWED_JOB_NAMES: "team's-etl,hourly-etl" });
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        [join(ROOT, 'dist/tools/invoke.cjs'), 'events/empty.json'],
+        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+        (error, out, err) => done({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
+      ),
+    );
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout.slice(stdout.lastIndexOf('\n{')))).toMatchObject({
+      jobName: "team's-etl",
+      jobRunId: expect.stringMatching(/^jr_/),
+    });
+    expect(code).toBe(0);
+  });
+});

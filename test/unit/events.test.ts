@@ -1,0 +1,160 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LauncherError } from '../../src/errors';
+import { parseEvent } from '../../src/input/events';
+
+const EVENTS = join(__dirname, '../../events');
+const sample = (file: string): unknown => JSON.parse(readFileSync(join(EVENTS, file), 'utf8'));
+
+const invalid = (event: unknown, defaultJob?: string | null): string => {
+  try {
+    parseEvent(event, defaultJob === null ? undefined : (defaultJob ?? 'nightly-etl'));
+  } catch (error) {
+    expect(error).toBeInstanceOf(LauncherError);
+    expect((error as Error).name).toBe('InvalidRequest');
+    return (error as Error).message;
+  }
+  throw new Error(`expected InvalidRequest for ${JSON.stringify(event)}`);
+};
+
+describe('sample events (events/)', () => {
+  it('has one sample per event kind, and each parses', () => {
+    const files = readdirSync(EVENTS).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual(
+      [
+        'batch.json',
+        'custom-batch.json',
+        'custom-request.json',
+        'empty.json',
+        'scheduled-rule.json',
+        'scheduler.json',
+        'step-functions-request.json',
+      ].sort(),
+    );
+    for (const file of files) expect(() => parseEvent(sample(file), 'nightly-etl')).not.toThrow();
+  });
+
+  it('{} launches the default job without a key', () => {
+    expect(parseEvent(sample('empty.json'), 'nightly-etl')).toEqual({
+      batch: false,
+      requests: [{ jobName: 'nightly-etl' }],
+    });
+  });
+
+  it('a scheduled rule launches the default job keyed by the event id', () => {
+    expect(parseEvent(sample('scheduled-rule.json'), 'nightly-etl')).toEqual({
+      batch: false,
+      requests: [{ jobName: 'nightly-etl', idempotencyKey: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa' }],
+    });
+  });
+
+  it('EventBridge Scheduler’s default event (detail is a JSON string) launches the default job', () => {
+    expect(parseEvent(sample('scheduler.json'), 'nightly-etl')).toEqual({
+      batch: false,
+      requests: [{ jobName: 'nightly-etl', idempotencyKey: '8f1c7a52-3bd0-4b1e-9a55-4d7f2b0c9e11' }],
+    });
+  });
+
+  it('a direct request keeps its run settings and key', () => {
+    const plan = parseEvent(sample('step-functions-request.json'), undefined);
+    expect(plan).toEqual({
+      batch: false,
+      requests: [
+        {
+          jobName: 'nightly-etl',
+          arguments: { '--run-date': '2026-11-21', '--enable-metrics': 'true' },
+          timeout: 120,
+          workerType: 'G.1X',
+          numberOfWorkers: 4,
+          executionClass: 'STANDARD',
+          idempotencyKey: 'arn:aws:states:eu-west-1:111122223333:execution:nightly:2026-11-21',
+        },
+      ],
+    });
+  });
+
+  it('a batch gives one request per job, each with key:index', () => {
+    const plan = parseEvent(sample('batch.json'), undefined);
+    expect(plan.batch).toBe(true);
+    expect(plan.requests.map((r) => [r.jobName, r.idempotencyKey])).toEqual([
+      ['nightly-etl', 'backfill-2026-11-21:0'],
+      ['hourly-etl', 'backfill-2026-11-21:1'],
+    ]);
+    expect(plan.requests[1]?.executionClass).toBe('FLEX');
+  });
+
+  it('a custom EventBridge event carries a request or a batch in detail, keyed by the event id', () => {
+    expect(parseEvent(sample('custom-request.json'), undefined).requests).toEqual([
+      {
+        jobName: 'hourly-etl',
+        arguments: { '--source-prefix': 's3://landing/2026/11/21/06/' },
+        idempotencyKey: '0d2e8a90-2c1b-4f4e-8f3c-6b1a9f0d7e21',
+      },
+    ]);
+    const batch = parseEvent(sample('custom-batch.json'), undefined);
+    expect(batch.batch).toBe(true);
+    expect(batch.requests.map((r) => r.idempotencyKey)).toEqual([
+      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:0',
+      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:1',
+    ]);
+  });
+
+  it('a batch of 1 and of 100 parse', () => {
+    expect(parseEvent({ jobs: [{}] }, 'nightly-etl').requests).toHaveLength(1);
+    expect(parseEvent({ jobs: Array.from({ length: 100 }, () => ({})) }, 'nightly-etl').requests).toHaveLength(100);
+  });
+});
+
+describe('bad input is InvalidRequest naming the field', () => {
+  it.each([
+    [{ jobNmae: 'x' }, /unknown field "jobNmae"/],
+    [{ jobName: 'x', arguments: { 'run-date': '1' } }, /arguments\.run-date: argument keys must start with "--"/],
+    [{ arguments: { '--a': 1 } }, /arguments\["--a"\]: argument values must be strings/],
+    [{ timeout: '60' }, /timeout: must be a whole number of minutes/],
+    [{ timeout: 1.5 }, /timeout: must be a whole number of minutes/],
+    [{ numberOfWorkers: 0 }, /numberOfWorkers/],
+    [{ executionClass: 'CHEAP' }, /executionClass/],
+    [{ jobRunQueuingEnabled: 'yes' }, /jobRunQueuingEnabled/],
+    [{ jobName: '' }, /jobName: must be a Glue job name/],
+    [{ arguments: { '--launch-idempotency-key': 'k' } }, /the --launch-\* arguments are set by the launcher/],
+    [{ jobs: [] }, /jobs: a batch needs at least one job/],
+    [{ jobs: Array.from({ length: 101 }, () => ({})) }, /jobs: a batch holds at most 100 jobs/],
+    [{ jobs: [{}, { jobName: 'x', extra: 1 }] }, /jobs\[1\]: unknown field "extra"/],
+    [{ jobs: [{ arguments: { x: 'y' } }] }, /jobs\[0\]\.arguments\.x: argument keys must start/],
+    [JSON.parse('{"__proto__": {"polluted": true}}'), /unknown field "__proto__"/],
+    [{ arguments: JSON.parse('{"__proto__": "x"}') }, /arguments\.__proto__: argument keys must start/],
+    [{ arguments: { '--launch-token-expires-at': 'never' } }, /the --launch-\* arguments are set by the launcher/],
+  ])('%j', (event, message) => {
+    expect(invalid(event)).toMatch(message);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    [[], /must be a JSON object, not an array/],
+    [null, /not null/],
+    ['{}', /not a string/],
+    [42, /not a number/],
+  ])('the event %j', (event, message) => {
+    expect(invalid(event)).toMatch(message);
+  });
+
+  it('an EventBridge event with a bad detail names the detail field', () => {
+    const event = { ...(sample('custom-request.json') as object), detail: { jobName: 'x', timeout: -1 } };
+    expect(invalid(event)).toMatch(/detail\.timeout/);
+  });
+
+  it('a Scheduler detail that is not JSON', () => {
+    const event = { ...(sample('scheduler.json') as object), detail: 'not json' };
+    expect(invalid(event)).toMatch(/^Invalid launch request: detail/);
+  });
+
+  it('a truncated EventBridge envelope', () => {
+    const { account: _, ...event } = sample('scheduled-rule.json') as Record<string, unknown>;
+    expect(invalid(event)).toMatch(/account/);
+  });
+
+  it('no job name and no GLUE_JOB_NAME', () => {
+    expect(invalid({}, null)).toMatch(/jobName is missing and GLUE_JOB_NAME is not set/);
+    expect(invalid({ jobs: [{ jobName: 'a' }, {}] }, null)).toMatch(/jobs\[1\]\.jobName is missing/);
+  });
+});

@@ -1,0 +1,379 @@
+import { TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
+import type { LauncherErrorName } from '../../src/errors';
+import type { FailureKind } from '../../src/ports';
+import {
+  batchOf,
+  EXPIRES,
+  failure,
+  gate,
+  INDEX,
+  INDEX_HOST,
+  rejectionOf,
+  single,
+  sparkJob,
+  testLauncher,
+  WITH_RUN_SETTINGS,
+} from '../helpers/fakes';
+
+// The use case over in-memory fakes of Glue and CodeArtifact: what is asked, in which order, what is started.
+
+describe('one launch', () => {
+  it('starts the job with the merged arguments and returns the run id and expiry only', async () => {
+    const l = testLauncher();
+    const result = await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(result).toEqual({
+      jobName: 'nightly-etl',
+      jobRunId: 'jr_nightly-etl_1',
+      tokenExpiresAt: EXPIRES.toISOString(),
+    });
+    expect(l.glue.starts).toEqual([
+      {
+        jobName: 'nightly-etl',
+        arguments: {
+          '--additional-python-modules': 'acme-pipelines==1.4.0',
+          '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
+          '--job-language': 'python',
+          // No key: only the token's expiry, for whoever reads the run later.
+          [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+        },
+      },
+    ]);
+  });
+
+  it('passes the request’s run settings to the start, and its arguments over the job’s', async () => {
+    const l = testLauncher();
+    await l.launch(single(WITH_RUN_SETTINGS));
+    const [start] = l.glue.starts;
+    const { arguments: requested, ...settings } = WITH_RUN_SETTINGS;
+    expect(start).toMatchObject(settings);
+    expect(start?.arguments).toMatchObject(requested);
+  });
+
+  it('asks for a token that covers the job’s Timeout plus the margin', async () => {
+    const l = testLauncher();
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.repository.durations).toEqual([60 * 60 + 900]);
+  });
+
+  it('uses --extra-index-url when PIP_INDEX_OPTION says so', async () => {
+    const l = testLauncher({ pipIndexOption: 'extra-index-url' });
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.glue.starts[0]?.arguments['--python-modules-installer-option']).toBe(
+      `--extra-index-url=${INDEX} --upgrade`,
+    );
+  });
+
+  it('logs one line per started run, and warns when a fixed lifetime is shorter than the run', async () => {
+    const l = testLauncher({ tokenDuration: 900 });
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    const info = l.logger.records.filter((r) => r.level === 'info');
+    expect(info).toEqual([
+      {
+        level: 'info',
+        message: 'Job run started',
+        attributes: expect.objectContaining({
+          jobName: 'nightly-etl',
+          jobRunId: 'jr_nightly-etl_1',
+          indexHost: INDEX_HOST,
+          tokenExpiresAt: EXPIRES.toISOString(),
+          durationMs: expect.any(Number),
+        }),
+      },
+    ]);
+    // The job's Timeout is 60 minutes: the run needs 60 * 60 + 900 seconds.
+    expect(l.logger.records.filter((r) => r.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'Token may expire before the run ends',
+        attributes: { jobName: 'nightly-etl', tokenSeconds: 900, runNeedsSeconds: 4500 },
+      },
+    ]);
+  });
+});
+
+describe('before anything is called', () => {
+  it('JobNotAllowed for any job of a batch off the allowlist, and no call at all', async () => {
+    const l = testLauncher();
+    const error = await rejectionOf(l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'payroll' })));
+    expect(error.name).toBe('JobNotAllowed');
+    expect(error.message).toBe('Job payroll is not in ALLOWED_JOB_NAMES, so nothing was started.');
+    expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
+  });
+
+  it('names every refused job', async () => {
+    const l = testLauncher();
+    const error = await rejectionOf(l.launch(batchOf({ jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' })));
+    expect(error.message).toBe('Job a, b are not in ALLOWED_JOB_NAMES, so nothing was started.');
+  });
+
+  it('"*" allows any job', async () => {
+    const l = testLauncher({ allowlist: { any: true } });
+    l.glue.jobs.set('other', sparkJob('other'));
+    await expect(l.launch(single({ jobName: 'other' }))).resolves.toMatchObject({ jobName: 'other' });
+  });
+});
+
+describe('round trips', () => {
+  it('GetJob, the endpoint and the token are in flight together when the lifetime is fixed', async () => {
+    const l = testLauncher({ tokenDuration: 3600 });
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const pending = l.launch(single({ jobName: 'nightly-etl' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    // GetJob has not answered, yet both CodeArtifact calls were already made.
+    expect(l.glue.callsOf('GetJob')).toHaveLength(1);
+    expect(l.repository.callsOf('GetRepositoryEndpoint')).toHaveLength(1);
+    expect(l.repository.durations).toEqual([3600]);
+    job.open();
+    await expect(pending).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+
+  it('also with an auto lifetime when the request gives its timeout', async () => {
+    const l = testLauncher();
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const pending = l.launch(single({ jobName: 'nightly-etl', timeout: 45 }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(l.repository.durations).toEqual([45 * 60 + 900]);
+    job.open();
+    await pending;
+  });
+
+  it('waits for GetJob before the token when the lifetime depends on the job’s Timeout', async () => {
+    const l = testLauncher({}, [sparkJob('nightly-etl', { timeout: 240 })]);
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const pending = l.launch(single({ jobName: 'nightly-etl' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(l.repository.durations).toEqual([]);
+    job.open();
+    await pending;
+    expect(l.repository.durations).toEqual([240 * 60 + 900]);
+  });
+
+  it('fetches the repository endpoint once per container, and a fresh token every invocation', async () => {
+    const l = testLauncher();
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }));
+    expect(l.repository.callsOf('GetRepositoryEndpoint')).toHaveLength(1);
+    expect(l.repository.durations).toHaveLength(3);
+  });
+
+  it('does not remember a failed endpoint lookup', async () => {
+    const l = testLauncher();
+    l.repository.failNext(
+      'GetRepositoryEndpoint',
+      failure('GetRepositoryEndpoint', 'throttled', 'ThrottlingException: Rate exceeded'),
+    );
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.name).toBe('TokenUnavailable');
+    expect(error.message).toBe(
+      'Job nightly-etl was not started: CodeArtifact did not give the endpoint of data-platform/private-pypi: ThrottlingException: Rate exceeded.',
+    );
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+    expect(l.repository.callsOf('GetRepositoryEndpoint')).toHaveLength(2);
+  });
+});
+
+describe('a warm container remembers each job’s timeout', () => {
+  it('sizes the token before GetJob answers on the second launch: two round trips', async () => {
+    const l = testLauncher();
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const pending = l.launch(single({ jobName: 'nightly-etl' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(l.repository.durations).toEqual([4500, 4500]); // the second asked before GetJob answered
+    job.open();
+    await pending;
+    expect(l.repository.durations).toHaveLength(2);
+  });
+
+  it('a job whose timeout grew since gets a token that covers the new one before it starts', async () => {
+    const l = testLauncher();
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    l.glue.jobs.set('nightly-etl', sparkJob('nightly-etl', { timeout: 600 }));
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.repository.durations).toEqual([4500, 4500, 600 * 60 + 900]);
+    expect(l.glue.starts).toHaveLength(2);
+  });
+});
+
+describe('job checks before starting', () => {
+  it.each([
+    [
+      '--no-index',
+      { defaultArguments: { '--python-modules-installer-option': '--upgrade --no-index' } },
+      'InstallerOptionConflict',
+      /--no-index/,
+    ],
+    [
+      'a non-overridable installer option',
+      { nonOverridableArguments: { '--python-modules-installer-option': '--upgrade' } },
+      'InstallerOptionConflict',
+      /NonOverridableArguments/,
+    ],
+    ['a pythonshell job', { command: 'pythonshell' }, 'UnsupportedJobType', /nightly-etl is a pythonshell job/],
+    ['a Ray job', { command: 'glueray' }, 'UnsupportedJobType', /glueray/],
+  ])('%s: %s, and nothing is started', async (_case, overrides, name, message) => {
+    const l = testLauncher({}, [sparkJob('nightly-etl', overrides)]);
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.name).toBe(name);
+    expect(error.message).toMatch(message);
+    expect(l.glue.starts).toEqual([]);
+    expect(l.repository.durations).toEqual([]); // nothing to start, no token
+  });
+
+  it('a request that brings --no-index in its own installer option', async () => {
+    const l = testLauncher();
+    const request = { jobName: 'nightly-etl', arguments: { '--python-modules-installer-option': '--no-index' } };
+    expect((await rejectionOf(l.launch(single(request)))).name).toBe('InstallerOptionConflict');
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a gluestreaming job is supported', async () => {
+    const l = testLauncher({}, [sparkJob('nightly-etl', { command: 'gluestreaming' })]);
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+});
+
+describe('failures become named errors', () => {
+  type Case = [string, 'glue' | 'repository', string, FailureKind, string, string, LauncherErrorName, string];
+  it.each<Case>([
+    [
+      'a job Glue does not have is JobNotFound',
+      'glue',
+      'GetJob',
+      'not-found',
+      'EntityNotFoundException: Job busy-job not found',
+      'busy-job',
+      'JobNotFound',
+      'Job busy-job was not started: Glue has no such job (EntityNotFoundException: Job busy-job not found).',
+    ],
+    [
+      'a job at its MaxConcurrentRuns is ConcurrentRunsExceeded',
+      'glue',
+      'StartJobRun',
+      'busy',
+      'ConcurrentRunsExceededException: Concurrent runs exceeded',
+      'busy-job',
+      'ConcurrentRunsExceeded',
+      'Job busy-job was not started: it already has as many runs as its MaxConcurrentRuns allows (ConcurrentRunsExceededException: Concurrent runs exceeded).',
+    ],
+    [
+      'anything else Glue refuses is StartJobRunFailed naming the service’s error',
+      'glue',
+      'StartJobRun',
+      'refused',
+      'InvalidInputException: 1 validation error',
+      'nightly-etl',
+      'StartJobRunFailed',
+      'Job nightly-etl was not started: StartJobRun failed with InvalidInputException: 1 validation error.',
+    ],
+    [
+      'a GetJob failure other than not-found is StartJobRunFailed',
+      'glue',
+      'GetJob',
+      'denied',
+      'AccessDeniedException: not authorized',
+      'nightly-etl',
+      'StartJobRunFailed',
+      'Job nightly-etl was not started: GetJob failed with AccessDeniedException: not authorized.',
+    ],
+    [
+      'a CodeArtifact failure is TokenUnavailable',
+      'repository',
+      'GetAuthorizationToken',
+      'denied',
+      'AccessDeniedException: User is not authorized',
+      'nightly-etl',
+      'TokenUnavailable',
+      'Job nightly-etl was not started: CodeArtifact gave no token for domain data-platform: AccessDeniedException: User is not authorized.',
+    ],
+  ])('%s, and nothing starts', async (_case, fake, operation, kind, detail, jobName, name, message) => {
+    const l = testLauncher();
+    l[fake].failNext(operation, failure(operation, kind, detail));
+    const error = await rejectionOf(l.launch(single({ jobName })));
+    expect([error.name, error.message]).toEqual([name, message]);
+    expect(l.glue.runsOf(jobName)).toEqual([]);
+  });
+
+  it('something that is not a service’s answer still leaves as a named error', async () => {
+    const l = testLauncher();
+    l.deps.jobs.startJobRun = async () => {
+      throw new TypeError('x is not a function');
+    };
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toBe('Job nightly-etl was not started: TypeError: x is not a function.');
+  });
+});
+
+describe('batches', () => {
+  it('one token for the whole batch, sized for the longest need, one GetJob per job, one result per job', async () => {
+    const l = testLauncher({}, [sparkJob('nightly-etl'), sparkJob('hourly-etl', { timeout: 600 })]);
+    const result = await l.launch(
+      batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }, { jobName: 'nightly-etl', timeout: 5 }),
+    );
+    expect(result).toEqual({
+      runs: [
+        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_1' },
+        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_2' },
+        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_3' },
+      ],
+      tokenExpiresAt: EXPIRES.toISOString(),
+    });
+    expect(l.repository.durations).toEqual([600 * 60 + 900]);
+    expect(l.glue.callsOf('GetJob')).toEqual(['nightly-etl', 'hourly-etl']);
+    expect(l.glue.starts).toHaveLength(3);
+  });
+
+  it('tries every job, then fails naming the ones that failed and the ones that started', async () => {
+    const l = testLauncher();
+    l.glue.jobs.delete('hourly-etl');
+    l.glue.failNext(
+      'StartJobRun',
+      failure('StartJobRun', 'busy', 'ConcurrentRunsExceededException: busy'),
+      1,
+      (run) => run.jobName === 'busy-job',
+    );
+    const error = await rejectionOf(
+      l.launch(batchOf({ jobName: 'hourly-etl' }, { jobName: 'nightly-etl' }, { jobName: 'busy-job' })),
+    );
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toMatch(
+      /^2 of 3 jobs were not started: hourly-etl \(JobNotFound: .*\); busy-job \(ConcurrentRunsExceeded: .*\)\. Started: nightly-etl \(jr_nightly-etl_\d\)\.$/,
+    );
+    expect(l.glue.starts.map((s) => s.jobName)).toEqual(['nightly-etl', 'busy-job']);
+  });
+
+  it('keeps the shared error name when every failure has the same cause', async () => {
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'busy', 'ConcurrentRunsExceededException: busy'), 2);
+    const error = await rejectionOf(l.launch(batchOf({ jobName: 'busy-job' }, { jobName: 'hourly-etl' })));
+    expect(error.name).toBe('ConcurrentRunsExceeded');
+    expect(error.message).toMatch(/^2 of 2 jobs were not started: busy-job .*; hourly-etl .*\.$/);
+  });
+
+  it('never has more than MAX_PARALLEL_STARTS StartJobRun calls in flight', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `job-${i}`);
+    const l = testLauncher(
+      { allowlist: { any: true }, maxParallelStarts: 3 },
+      names.map((name) => sparkJob(name)),
+    );
+    let inFlight = 0;
+    let peak = 0;
+    const start = l.glue.startJobRun.bind(l.glue);
+    l.deps.jobs.startJobRun = async (run) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return start(run);
+    };
+    const result = await l.launch(batchOf(...names.map((jobName) => ({ jobName }))));
+    expect('runs' in result && result.runs).toHaveLength(12);
+    expect(peak).toBe(3);
+  });
+});
