@@ -12,8 +12,10 @@ const shared = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // middy and parts of Powertools ship ESM only.
+  // middy and parts of Powertools ship ESM only: swc turns them into CommonJS, and middy 7, whose package exports
+  // have no `require` condition, is found by path.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|@aws-lambda-powertools)/)'],
+  moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };
 

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { StandIn } from '../local/standin/server';
 import { BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
-import { loadTemplate } from '../local/tools/cloudformation';
+import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
 import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext } from '../local/tools/fixtures';
 
 const FUNCTION = 'GlueLauncherFunction';
@@ -31,8 +31,7 @@ const templateEnvironment = (): { env: Record<string, string>; timeoutSeconds: n
     const join = (value as { 'Fn::Join'?: [string, unknown] } | undefined)?.['Fn::Join'];
     return join ? resolve(join[1]) : undefined;
   };
-  type FunctionProperties = { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
-  const fn = (template.Resources[FUNCTION] as { Properties?: FunctionProperties }).Properties ?? {};
+  const fn = launcherFunction(template) as { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.Environment?.Variables ?? {})) {
     const resolved = resolve(value);

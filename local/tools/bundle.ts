@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LAMBDA_CONTEXT, LAMBDA_ENV } from './fixtures';
 import { projectRoot } from './root';
 
-export const BUNDLE = join(projectRoot(), 'dist/handler.mjs');
+export const BUNDLE = join(projectRoot(), 'dist/handler.cjs');
 
 export interface BundleInvocation {
   readonly result?: unknown;

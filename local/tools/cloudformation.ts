@@ -67,3 +67,16 @@ export const TEMPLATE_PATH = join(projectRoot(), 'template.yaml');
 export const parseTemplate = (text: string): Template => parse(text, { customTags: CLOUDFORMATION_TAGS }) as Template;
 
 export const loadTemplate = (): Template => parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'));
+
+type FunctionResource = {
+  Properties?: Record<string, unknown>;
+  Metadata?: { BuildProperties?: Record<string, unknown> };
+};
+
+/** The launcher function's Properties, as template.yaml declares them. */
+export const launcherFunction = (template: Template = loadTemplate()): Record<string, unknown> =>
+  (template.Resources.GlueLauncherFunction as FunctionResource).Properties ?? {};
+
+/** What `sam build` gives esbuild for the launcher function (its Metadata.BuildProperties). */
+export const launcherBuildProperties = (template: Template = loadTemplate()): Record<string, unknown> =>
+  (template.Resources.GlueLauncherFunction as FunctionResource).Metadata?.BuildProperties ?? {};

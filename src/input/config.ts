@@ -28,43 +28,29 @@ type Variable = keyof typeof ACCEPTED;
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
-// zod/mini, not classic zod: the same checks at a fraction of the bundle (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
+// zod/mini, not classic zod: the same checks at a fraction of the bundle
+// (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md). Few schema objects, no transforms: each one is
+// built and first run at every cold start (docs/adr/0007-commonjs-bundle-for-cold-start.md).
 const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
-
-/** SAM passes an empty string for an optional parameter left blank: treat it as unset. */
-const optional = <T extends z.ZodMiniType, F extends z.output<T> | undefined = undefined>(schema: T, fallback?: F) =>
-  z.pipe(
-    z.transform((value: unknown) => (value === '' ? undefined : value)),
-    z.pipe(
-      z.optional(schema),
-      z.transform((value) => (value ?? fallback) as F extends undefined ? z.output<T> | undefined : z.output<T>),
-    ),
-  );
-
 const wholeNumber = (min: number, max: number) =>
-  z.pipe(matching(/^\d+$/), z.pipe(z.transform(Number), z.int().check(z.minimum(min), z.maximum(max))));
-
-const jobList = z.pipe(
-  z.string(),
-  z.pipe(
-    z.transform((value: string) => value.split(',').map((name) => name.trim())),
-    z.array(matching(JOB_NAME)).check(z.minLength(1)),
-  ),
-);
+  z.string().check(z.refine((value: string) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max));
+const namesOf = (list: string) => list.split(',').map((name) => name.trim());
+const jobList = z.string().check(z.refine((list: string) => namesOf(list).every((name) => JOB_NAME.test(name))));
 
 const VARIABLES = {
   CODEARTIFACT_DOMAIN: matching(DOMAIN),
-  CODEARTIFACT_DOMAIN_OWNER: optional(matching(ACCOUNT)),
+  CODEARTIFACT_DOMAIN_OWNER: z.optional(matching(ACCOUNT)),
   CODEARTIFACT_REPOSITORY: matching(REPOSITORY),
-  GLUE_JOB_NAME: optional(matching(JOB_NAME)),
-  ALLOWED_JOB_NAMES: optional(jobList),
-  PIP_INDEX_OPTION: optional(z.enum(['index-url', 'extra-index-url']), 'index-url'),
-  TOKEN_DURATION_SECONDS: optional(
-    z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)]),
-    'auto',
-  ),
-  MAX_PARALLEL_STARTS: optional(wholeNumber(1, 20), 5),
+  GLUE_JOB_NAME: z.optional(matching(JOB_NAME)),
+  ALLOWED_JOB_NAMES: z.optional(jobList),
+  PIP_INDEX_OPTION: z.optional(z.enum(['index-url', 'extra-index-url'])),
+  TOKEN_DURATION_SECONDS: z.optional(z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)])),
+  MAX_PARALLEL_STARTS: z.optional(wholeNumber(1, 20)),
 } satisfies Record<Variable, z.ZodMiniType>;
+
+/** SAM passes an empty string for an optional parameter left blank: it counts as unset. */
+const setVariables = (env: NodeJS.ProcessEnv): Partial<Record<Variable, string>> =>
+  Object.fromEntries(CONFIG_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 
 const EnvironmentSchema = z.object(VARIABLES);
 
@@ -83,11 +69,11 @@ export interface Config {
  * Which jobs may be started, from the two variables that name them: `"*"` lets IAM alone bound it. Checked on
  * their own, so that its problems are reported with every other variable's, in one message.
  */
-const allowlistOf = (env: NodeJS.ProcessEnv): { allowlist?: Allowlist; problem?: string } => {
-  const names = VARIABLES.ALLOWED_JOB_NAMES.safeParse(env.ALLOWED_JOB_NAMES);
-  const defaultJob = VARIABLES.GLUE_JOB_NAME.safeParse(env.GLUE_JOB_NAME);
-  if (!names.success || !defaultJob.success) return {}; // each reported as a bad value
-  const [list, job] = [names.data, defaultJob.data];
+const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allowlist; problem?: string } => {
+  const valid = (name: 'ALLOWED_JOB_NAMES' | 'GLUE_JOB_NAME') => VARIABLES[name].safeParse(set[name]).success;
+  if (!valid('ALLOWED_JOB_NAMES') || !valid('GLUE_JOB_NAME')) return {}; // each reported as a bad value
+  const list = set.ALLOWED_JOB_NAMES === undefined ? undefined : namesOf(set.ALLOWED_JOB_NAMES);
+  const job = set.GLUE_JOB_NAME;
   if (list?.length === 1 && list[0] === '*') return { allowlist: { any: true } };
   if (list?.includes('*'))
     return { problem: `ALLOWED_JOB_NAMES mixes "*" with job names; expected ${ACCEPTED.ALLOWED_JOB_NAMES}` };
@@ -114,23 +100,25 @@ const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
 export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
-  const parsed = EnvironmentSchema.safeParse(env);
-  const { allowlist, problem } = allowlistOf(env);
+  const set = setVariables(env);
+  const parsed = EnvironmentSchema.safeParse(set);
+  const { allowlist, problem } = allowlistOf(set);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describe(issue.path[0] as Variable, env));
   if (problem) problems.push(problem);
   if (!parsed.success || allowlist === undefined) {
     throw new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
   }
   const vars = parsed.data;
+  const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   return {
     domain: vars.CODEARTIFACT_DOMAIN,
     domainOwner: vars.CODEARTIFACT_DOMAIN_OWNER,
     repository: vars.CODEARTIFACT_REPOSITORY,
     defaultJobName: vars.GLUE_JOB_NAME,
     allowlist,
-    pipIndexOption: vars.PIP_INDEX_OPTION,
-    tokenDuration: vars.TOKEN_DURATION_SECONDS,
-    maxParallelStarts: vars.MAX_PARALLEL_STARTS,
+    pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
+    tokenDuration: duration === 'auto' ? duration : Number(duration),
+    maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
   };
 };
 

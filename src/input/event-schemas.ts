@@ -4,79 +4,98 @@ import { LAUNCHER_ARGUMENTS } from '../domain/idempotency';
 
 export const MAX_BATCH = 100;
 
-// zod/mini, not classic zod: classic zod costs ~95 KB of bundle even tree-shaken (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
-const JobName = z.string().check(
-  z.regex(/^[^\p{Cc}]{1,255}$/u, {
-    error: 'must be a Glue job name of 1 to 255 characters without control characters',
-  }),
-);
-
-export const IdempotencyKey = z
-  .string()
-  .check(z.regex(/^[\x21-\x7e]{1,256}$/, { error: 'must be 1 to 256 printable ASCII characters without spaces' }));
-
-const ArgumentKey = z.string().check(
-  z.regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' }),
-  z.refine((key: string) => !LAUNCHER_ARGUMENTS.includes(key), {
-    error: 'the --launch-* arguments are set by the launcher; use "idempotencyKey" for the key',
-  }),
-);
-
-/** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */
-const ArgumentsSchema = z.pipe(
-  z.unknown().check(
-    z.superRefine((value: unknown, ctx) => {
-      if (typeof value !== 'object' || value === null) return;
-      for (const key of Object.keys(value)) {
-        const checked = ArgumentKey.safeParse(key);
-        if (!checked.success) ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]?.message });
-      }
-    }),
-  ),
-  z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })),
-);
-
-const Minutes = z.int({ error: 'must be a whole number of minutes' }).check(z.minimum(1), z.maximum(1_000_000));
-const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-
-/** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */
-export const LaunchRequestSchema = z.strictObject({
-  jobName: z.optional(JobName),
-  arguments: z.optional(ArgumentsSchema),
-  timeout: z.optional(Minutes),
-  workerType: z.optional(Text(64)),
-  numberOfWorkers: z.optional(z.int({ error: 'must be a whole number' }).check(z.minimum(1))),
-  executionClass: z.optional(z.enum(['STANDARD', 'FLEX'])),
-  securityConfiguration: z.optional(Text(255)),
-  jobRunQueuingEnabled: z.optional(z.boolean()),
-  idempotencyKey: z.optional(IdempotencyKey),
-});
-
-export const BatchSchema = z.strictObject({
-  jobs: z
-    .array(LaunchRequestSchema)
-    .check(
-      z.minLength(1, { error: 'a batch needs at least one job' }),
-      z.maxLength(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} jobs` }),
-    ),
-  idempotencyKey: z.optional(IdempotencyKey),
-});
-
 /**
- * The EventBridge envelope, field for field as @aws-lambda-powertools/parser's EventBridgeSchema defines it
- * (test/unit/envelope.test.ts holds the two to the same verdicts). Not imported from there: that module's
- * `import { z } from 'zod'` defeats esbuild's tree shaking and pulls all of classic zod into the bundle
- * (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
+ * The event schemas, built by the first event rather than at import: a container's cold start pays for them only
+ * when it has an event to parse (docs/adr/0007-commonjs-bundle-for-cold-start.md).
  */
-export const EventBridgeEnvelopeSchema = z.object({
-  version: z.string(),
-  id: z.string(),
-  source: z.string(),
-  account: z.string(),
-  time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
-  'detail-type': z.string(),
-  detail: z.unknown(),
-  'replay-name': z.optional(z.string()),
-});
+const build = () => {
+  // zod/mini, not classic zod: classic zod costs ~95 KB of bundle even tree-shaken
+  // (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
+  const JobName = z.string().check(
+    z.regex(/^[^\p{Cc}]{1,255}$/u, {
+      error: 'must be a Glue job name of 1 to 255 characters without control characters',
+    }),
+  );
+
+  const IdempotencyKey = z
+    .string()
+    .check(z.regex(/^[\x21-\x7e]{1,256}$/, { error: 'must be 1 to 256 printable ASCII characters without spaces' }));
+
+  const ArgumentKey = z.string().check(
+    z.regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' }),
+    z.refine((key: string) => !LAUNCHER_ARGUMENTS.includes(key), {
+      error: 'the --launch-* arguments are set by the launcher; use "idempotencyKey" for the key',
+    }),
+  );
+
+  /** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */
+  const ArgumentsSchema = z.pipe(
+    z.unknown().check(
+      z.superRefine((value: unknown, ctx) => {
+        if (typeof value !== 'object' || value === null) return;
+        for (const key of Object.keys(value)) {
+          const checked = ArgumentKey.safeParse(key);
+          if (!checked.success)
+            ctx.addIssue({ code: 'custom', path: [key], message: checked.error.issues[0]?.message });
+        }
+      }),
+    ),
+    z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })),
+  );
+
+  const Minutes = z.int({ error: 'must be a whole number of minutes' }).check(z.minimum(1), z.maximum(1_000_000));
+  const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+  /** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */
+  const LaunchRequestSchema = z.strictObject({
+    jobName: z.optional(JobName),
+    arguments: z.optional(ArgumentsSchema),
+    timeout: z.optional(Minutes),
+    workerType: z.optional(Text(64)),
+    numberOfWorkers: z.optional(z.int({ error: 'must be a whole number' }).check(z.minimum(1))),
+    executionClass: z.optional(z.enum(['STANDARD', 'FLEX'])),
+    securityConfiguration: z.optional(Text(255)),
+    jobRunQueuingEnabled: z.optional(z.boolean()),
+    idempotencyKey: z.optional(IdempotencyKey),
+  });
+
+  const BatchSchema = z.strictObject({
+    jobs: z
+      .array(LaunchRequestSchema)
+      .check(
+        z.minLength(1, { error: 'a batch needs at least one job' }),
+        z.maxLength(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} jobs` }),
+      ),
+    idempotencyKey: z.optional(IdempotencyKey),
+  });
+
+  /**
+   * The EventBridge envelope, field for field as @aws-lambda-powertools/parser's EventBridgeSchema defines it
+   * (test/unit/envelope.test.ts holds the two to the same verdicts). Not imported from there: that module's
+   * `import { z } from 'zod'` defeats esbuild's tree shaking and pulls all of classic zod into the bundle
+   * (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
+   */
+  const EventBridgeEnvelopeSchema = z.object({
+    version: z.string(),
+    id: z.string(),
+    source: z.string(),
+    account: z.string(),
+    time: z.iso.datetime(),
+    region: z.string(),
+    resources: z.array(z.string()),
+    'detail-type': z.string(),
+    detail: z.unknown(),
+    'replay-name': z.optional(z.string()),
+  });
+
+  return { request: LaunchRequestSchema, batch: BatchSchema, envelope: EventBridgeEnvelopeSchema };
+};
+
+export type EventSchemas = ReturnType<typeof build>;
+
+let built: EventSchemas | undefined;
+
+export const eventSchemas = (): EventSchemas => {
+  built ??= build();
+  return built;
+};

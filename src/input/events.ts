@@ -1,9 +1,10 @@
 import type * as z from 'zod/mini';
 import type { LaunchPlan, LaunchRequest } from '../domain/plan';
 import { LauncherError } from '../errors';
-import { BatchSchema, EventBridgeEnvelopeSchema, LaunchRequestSchema } from './event-schemas';
+import { type EventSchemas, eventSchemas } from './event-schemas';
 
-type Body = z.output<typeof BatchSchema> | z.output<typeof LaunchRequestSchema>;
+type Request = z.output<EventSchemas['request']>;
+type Body = z.output<EventSchemas['batch']> | Request;
 
 const invalid = (what: string) => new LauncherError('InvalidRequest', `Invalid launch request: ${what}.`);
 
@@ -51,8 +52,8 @@ const parseWith = <T extends z.ZodMiniType>(schema: T, input: unknown, prefix: r
 /** `jobs` tells a batch from a request; trying both schemas would report both sets of errors, which helps nobody. */
 const parseBody = (body: unknown, prefix: readonly PropertyKey[]): Body =>
   isObject(body) && Object.hasOwn(body, 'jobs')
-    ? parseWith(BatchSchema, body, prefix)
-    : parseWith(LaunchRequestSchema, body, prefix);
+    ? parseWith(eventSchemas().batch, body, prefix)
+    : parseWith(eventSchemas().request, body, prefix);
 
 const parseEnvelope = (event: unknown): { body: Body; eventId?: string } => {
   if (!isObject(event)) {
@@ -60,14 +61,14 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string } => {
     throw invalid(`the event must be a JSON object, not ${kind}`);
   }
   if (looksLikeEventBridge(event)) {
-    const envelope = parseWith(EventBridgeEnvelopeSchema, event, []);
+    const envelope = parseWith(eventSchemas().envelope, event, []);
     return { body: parseBody(decodeDetail(envelope.detail), ['detail']), eventId: envelope.id };
   }
   return { body: parseBody(event, []) };
 };
 
 const toRequest = (
-  { jobName, idempotencyKey, ...settings }: z.output<typeof LaunchRequestSchema>,
+  { jobName, idempotencyKey, ...settings }: Request,
   defaultJobName: string | undefined,
   key: string | undefined,
   where = '',

@@ -1,25 +1,27 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { BUNDLE, invokeBundle } from '../../local/tools/bundle';
-import { loadTemplate } from '../../local/tools/cloudformation';
+import { launcherBuildProperties, launcherFunction } from '../../local/tools/cloudformation';
+import { SAFE_ENV } from '../../local/tools/fixtures';
+import { lambdaBundle } from '../../scripts/bundle-options.mjs';
 
 const ENV = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'AKIDTESTTEST',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
-  AWS_ENDPOINT_URL_GLUE: 'http://127.0.0.1:9',
-  AWS_ENDPOINT_URL_CODEARTIFACT: 'http://127.0.0.1:9',
+  ...SAFE_ENV,
   CODEARTIFACT_DOMAIN: 'data-platform',
   CODEARTIFACT_REPOSITORY: 'private-pypi',
   GLUE_JOB_NAME: 'nightly-etl',
 };
 
-describe('the built bundle (dist/handler.mjs)', () => {
-  it('is one minified ESM file with a source map', () => {
+describe('the built bundle (dist/handler.cjs)', () => {
+  it('is one minified CommonJS file that exports the handler, with a source map', () => {
     const code = readFileSync(BUNDLE, 'utf8');
-    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
-    expect(code).not.toMatch(/\brequire\("node:https"\)/);
-    expect(code.length / code.split('\n').length).toBeGreaterThan(2000); // minified: long lines
-    expect(code).toMatch(/\/\/# sourceMappingURL=handler\.mjs\.map\s*$/);
+    const shape = {
+      exportsHandler: code.includes('module.exports={handler}'),
+      staticImports: /^import |;import[{ ]/m.test(code),
+      minified: code.length / code.split('\n').length > 2000, // long lines
+      sourceMapped: /\/\/# sourceMappingURL=handler\.cjs\.map\s*$/.test(code),
+    };
+    expect(shape).toEqual({ exportsHandler: true, staticImports: false, minified: true, sourceMapped: true });
     expect(statSync(`${BUNDLE}.map`).size).toBeGreaterThan(0);
   });
 
@@ -35,20 +37,55 @@ describe('the built bundle (dist/handler.mjs)', () => {
   });
 });
 
-describe('the bundle matches template.yaml and leaves out what Lambda never uses', () => {
-  it('esbuild options in scripts/build.mjs and the template’s BuildProperties agree', () => {
-    type Fn = { Metadata: { BuildProperties: Record<string, unknown> } };
-    const properties = (loadTemplate().Resources.GlueLauncherFunction as unknown as Fn).Metadata.BuildProperties;
-    const script = readFileSync(`${__dirname}/../../scripts/build.mjs`, 'utf8');
-    for (const external of properties.External as string[]) expect(script).toContain(`'${external}'`);
-    expect(script).toMatch(new RegExp(`target: '${properties.Target}'`));
-    expect(script).toMatch(/mainFields: \['module', 'main'\]/);
+describe('sam build and npm run build make the same bundle', () => {
+  // SAM's esbuild builder takes BuildProperties (aws-lambda-builders' esbuild workflow): names and forms below.
+  const properties = launcherBuildProperties();
+
+  it('the template’s BuildProperties are scripts/bundle-options.mjs, option for option', () => {
+    expect(properties).toEqual({
+      EntryPoints: ['src/handler.ts'],
+      Format: lambdaBundle.format,
+      OutExtension: ['.js=.cjs'],
+      Target: lambdaBundle.target,
+      Minify: lambdaBundle.minify,
+      Sourcemap: lambdaBundle.sourcemap,
+      MainFields: lambdaBundle.mainFields.join(','),
+      External: lambdaBundle.external,
+    });
+    expect(Object.keys(lambdaBundle).sort()).toEqual(
+      [
+        'bundle',
+        'external',
+        'format',
+        'legalComments',
+        'logLevel',
+        'mainFields',
+        'metafile',
+        'minify',
+        'platform',
+        'sourcemap',
+        'target',
+      ].sort(),
+    );
+  });
+
+  it('the handler the template names is the file the build writes', () => {
+    const [file, exported] = String(launcherFunction().Handler).split('.');
+    expect(BUNDLE).toBe(join(__dirname, `../../dist/${file}.cjs`));
+    expect(exported).toBe('handler');
+  });
+
+  it('the runtime the template deploys is the Node the tests run on', () => {
+    expect(launcherFunction().Runtime).toBe('nodejs24.x');
+    expect(lambdaBundle.target).toBe('node24');
   });
 
   it('imports the unused credential providers lazily from outside, and holds no STS or SSO client', () => {
     const code = readFileSync(BUNDLE, 'utf8');
-    expect(code).toMatch(/import\("@aws-sdk\/credential-provider-sso"\)/);
-    expect(code).not.toMatch(/sso-oidc|AssumeRoleWithWebIdentity/);
-    expect(code).not.toMatch(/from"node:child_process"/);
+    const lazilyImported = lambdaBundle.external.filter((name) => code.includes(`import("${name}")`));
+    expect(lazilyImported).toEqual(lambdaBundle.external);
+    // Their code is not in the bundle: no STS or SSO client, no container-credentials client, no child processes.
+    const inside = ['sso-oidc', 'AssumeRoleWithWebIdentity', '169.254.170.2', 'require("node:child_process")'];
+    expect(inside.filter((text) => code.includes(text))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTemplate } from '../../local/tools/cloudformation';
+import { launcherFunction, loadTemplate } from '../../local/tools/cloudformation';
 import { ERROR_NAMES } from '../../src/errors';
 import { CONFIG_VARIABLES } from '../../src/input/config';
 
@@ -46,8 +46,7 @@ describe('README matches template.yaml', () => {
   });
 
   it('asks for a SAM CLI that knows the runtime the template deploys, not an older version number', () => {
-    const fn = loadTemplate().Resources.GlueLauncherFunction as { Properties?: Record<string, unknown> };
-    const runtime = String(fn.Properties?.Runtime);
+    const runtime = String(launcherFunction().Runtime);
     const prerequisite = README.split('\n').find((line) => line.includes('SAM CLI that knows')) ?? '';
     expect(prerequisite).toContain(`\`${runtime}\``);
     expect(README).not.toMatch(/SAM CLI 1\.\d+ or later/);

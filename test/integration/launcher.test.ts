@@ -157,6 +157,7 @@ describe('the launcher against the local stand-in', () => {
     const calls = standIn.calls.length;
     const { error } = await invokeAgainst(standIn, {}, { ...ENV, CODEARTIFACT_DOMAIN_OWNER: 'me' });
     expect(error?.name).toBe('ConfigError');
-    expect(standIn.calls).toHaveLength(calls);
+    // No AWS call (earlier runs' pip may still be fetching from the index meanwhile).
+    expect(standIn.calls.slice(calls).filter((call) => call.service !== 'pypi')).toEqual([]);
   });
 });

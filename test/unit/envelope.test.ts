@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import fc from 'fast-check';
-import { EventBridgeEnvelopeSchema } from '../../src/input/event-schemas';
+import { eventSchemas } from '../../src/input/event-schemas';
 import { mutatedEvent, SAMPLES } from '../helpers/fuzz';
 
 // The bundle declares the EventBridge envelope itself (zod/mini, for size); Powertools' EventBridgeSchema is the
@@ -9,7 +9,7 @@ const envelopes = SAMPLES.filter((event) => typeof event === 'object' && event !
 
 const verdicts = (event: unknown) => ({
   powertools: EventBridgeSchema.safeParse(event).success,
-  launcher: EventBridgeEnvelopeSchema.safeParse(event).success,
+  launcher: eventSchemas().envelope.safeParse(event).success,
 });
 
 describe('the EventBridge envelope agrees with @aws-lambda-powertools/parser', () => {

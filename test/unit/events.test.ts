@@ -113,8 +113,10 @@ describe('bad input is InvalidRequest naming the field', () => {
     [{ timeout: '60' }, /timeout: must be a whole number of minutes/],
     [{ timeout: 1.5 }, /timeout: must be a whole number of minutes/],
     [{ numberOfWorkers: 0 }, /numberOfWorkers/],
-    [{ executionClass: 'CHEAP' }, /executionClass/],
-    [{ jobRunQueuingEnabled: 'yes' }, /jobRunQueuingEnabled/],
+    [{ executionClass: 'CHEAP' }, /executionClass: expected "STANDARD" or "FLEX"/],
+    [{ jobRunQueuingEnabled: 'yes' }, /jobRunQueuingEnabled: expected boolean, received string/],
+    [{ workerType: '' }, /workerType: expected at least 1 characters/],
+    [{ securityConfiguration: 'x'.repeat(256) }, /securityConfiguration: expected at most 255 characters/],
     [{ jobName: '' }, /jobName: must be a Glue job name/],
     [{ arguments: { '--launch-idempotency-key': 'k' } }, /the --launch-\* arguments are set by the launcher/],
     [{ jobs: [] }, /jobs: a batch needs at least one job/],
@@ -146,6 +148,11 @@ describe('bad input is InvalidRequest naming the field', () => {
   it('a Scheduler detail that is not JSON', () => {
     const event = { ...(sample('scheduler.json') as object), detail: 'not json' };
     expect(invalid(event)).toMatch(/^Invalid launch request: detail/);
+  });
+
+  it('an EventBridge envelope whose time is not a date and time', () => {
+    const event = { ...(sample('scheduled-rule.json') as object), time: 'yesterday' };
+    expect(invalid(event)).toBe('Invalid launch request: time: expected an ISO 8601 date and time.');
   });
 
   it('a truncated EventBridge envelope', () => {

@@ -1,0 +1,6 @@
+import type { BuildOptions } from 'esbuild';
+
+/** The Lambda bundle's esbuild options (scripts/bundle-options.mjs). */
+export declare const lambdaBundle: BuildOptions & { external: string[]; mainFields: string[] };
+/** The options before docs/adr/0007-commonjs-bundle-for-cold-start.md. */
+export declare const previousLambdaBundle: BuildOptions;

@@ -1,0 +1,43 @@
+// The esbuild options of the Lambda bundle, as data: scripts/build.mjs builds with them, and a contract test holds
+// template.yaml's BuildProperties (what `sam build` uses) to the same.
+
+/**
+ * The Lambda bundle's options (docs/adr/0007-commonjs-bundle-for-cold-start.md). CommonJS, because Node 24 loads
+ * an ES module's `node:http` through an ESM facade that pulls in undici at import; a `.cjs` file is CommonJS
+ * wherever it lies (this package is "type": "module"), and Lambda takes it as the handler's file.
+ */
+export const lambdaBundle = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  // The SDK's ES module entry points tree-shake far better than its CommonJS ones.
+  mainFields: ['module', 'main'],
+  // Credential providers a Lambda function never reaches: it gets its role's credentials from environment
+  // variables, the default chain's first link, and the chain imports the others lazily. Left out, they cost no
+  // parsing at cold start; if one were ever reached, Lambda's runtime carries the SDK to resolve it from.
+  external: [
+    '@aws-sdk/credential-provider-http',
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-web-identity',
+    '@smithy/credential-provider-imds',
+  ],
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/**
+ * The options before docs/adr/0007-commonjs-bundle-for-cold-start.md, kept so that `npm run bench` measures the
+ * change in the same run.
+ */
+export const previousLambdaBundle = {
+  ...lambdaBundle,
+  target: 'node20',
+  format: 'esm',
+  external: lambdaBundle.external.filter((name) => !/credential-provider-(http|imds)$/.test(name)),
+};
