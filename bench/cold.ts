@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StandIn } from '../local/standin/server';
-import { LAMBDA_CONTEXT, LAMBDA_ENV, scheduledEvent } from '../local/tools/fixtures';
+import { LAMBDA_CONTEXT, LAMBDA_ENV, nextScheduledEvent } from '../local/tools/fixtures';
 import { roundTrips } from './round-trips';
 import { median } from './stats';
 
@@ -103,7 +103,7 @@ export const coldStarts = async (
       overBare.get(target.name)?.push(ms - (bareNow.get(target.node) as number));
       if (!target.launch) continue;
       const before = standIn.calls.length;
-      const event = JSON.stringify(scheduledEvent(crypto.randomUUID()));
+      const event = JSON.stringify(nextScheduledEvent(standIn));
       const { stdout } = await run(target.node, ['-e', firstLaunch(target.bundle), event], {
         ...env,
         ...cacheEnv(target),

@@ -1,7 +1,7 @@
 /** Warm launches, and a batch, in one process that loaded the bundle once: a warm Lambda container. */
 import type { Call, StandIn } from '../local/standin/server';
 import { BundleSession } from '../local/tools/bundle';
-import { scheduledEvent } from '../local/tools/fixtures';
+import { nextScheduledEvent } from '../local/tools/fixtures';
 import { awsCalls, roundTrips } from './round-trips';
 import { quantile } from './stats';
 
@@ -26,13 +26,13 @@ export const warmLaunches = async (
 ): Promise<WarmFigures> => {
   const session = new BundleSession(env, { bundle: flow.bundle });
   try {
-    for (let i = 0; i < 3; i += 1) await session.invoke(scheduledEvent(crypto.randomUUID())); // the job is known now
+    for (let i = 0; i < 3; i += 1) await session.invoke(nextScheduledEvent(standIn)); // the job is known now
     const latencies: number[] = [];
     let window: Call[] = [];
     for (let i = 0; i < options.warm; i += 1) {
       if (i % 20 === 0) progress(`${flow.name}: warm launch ${i + 1}/${options.warm}`);
       const before = standIn.calls.length;
-      const { error, handlerMs } = await session.invoke(scheduledEvent(crypto.randomUUID()));
+      const { error, handlerMs } = await session.invoke(nextScheduledEvent(standIn));
       if (error) throw new Error(`${flow.name} failed a warm launch: ${error.name}: ${error.message}`);
       latencies.push(handlerMs as number);
       window = standIn.calls.slice(before);

@@ -21,6 +21,7 @@ await build({
     invoke: 'scripts/invoke.ts',
     standin: 'scripts/standin.ts',
     bench: 'bench/run.ts',
+    race: 'bench/race.ts',
   },
   outdir: 'dist/tools',
   outExtension: { '.js': '.cjs' },

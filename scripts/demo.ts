@@ -86,7 +86,7 @@ const main = async (): Promise<number> => {
     line(green('✓'), 'stand-in', `Glue, CodeArtifact and a private PyPI index on ${standIn.url}`, startMs);
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
-    const staleUrl = `${standIn.url.replace('//', `//aws:${stale}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
+    const staleUrl = `${standIn.url.replace('//', `//aws:${encodeURIComponent(stale)}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
     for (const name of JOBS) {
       const defaults = demoJob(name).DefaultArguments;
       const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;

@@ -6,11 +6,13 @@ export const ERROR_NAMES = [
   'ConfigError',
   'InvalidRequest',
   'JobNotAllowed',
+  'ArgumentNotAllowed',
   'JobNotFound',
   'InstallerOptionConflict',
   'UnsupportedJobType',
   'TokenUnavailable',
   'ConcurrentRunsExceeded',
+  'IdempotencyConflict',
   'StartJobRunFailed',
   'OutOfTime',
 ] as const;

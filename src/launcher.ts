@@ -5,7 +5,8 @@ import type { Context } from 'aws-lambda';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
-import { isLauncherError } from './errors';
+import { redact } from './domain/redact';
+import { describeCause, isLauncherError, LauncherError } from './errors';
 import { type Config, loadConfigState } from './input/config';
 import { parseEvent } from './input/events';
 import { cachedEndpoint } from './launch/access';
@@ -13,13 +14,24 @@ import { launch } from './launch/launch';
 import { jitteredBackoff } from './launch/start-policy';
 import type { LaunchDeps, LaunchResult } from './launch/types';
 
+/**
+ * Every failure leaves named (docs/adr/0006-one-closed-set-of-error-names.md): a bug that escaped the launch is
+ * still StartJobRunFailed, scrubbed of any URL password, rather than a TypeError.
+ */
+export const named = (error: unknown): LauncherError =>
+  isLauncherError(error)
+    ? error
+    : new LauncherError(
+        'StartJobRunFailed',
+        redact(`The launch failed unexpectedly: ${describeCause(error)}.`, undefined),
+      );
+
 /** Logs the one-sentence reason once; Lambda then reports the error's `name` as its errorType. */
 const logFailure = (logger: Logger): middy.MiddlewareObj => ({
-  onError: ({ error }) => {
-    logger.error(isLauncherError(error) ? 'Launch failed' : 'Launch failed unexpectedly', {
-      errorName: error?.name,
-      errorMessage: error?.message,
-    });
+  onError: (request) => {
+    const error = named(request.error);
+    request.error = error;
+    logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
   },
 });
 
@@ -62,7 +74,8 @@ export const createLauncher = (env: NodeJS.ProcessEnv) => {
     return launch(plan, container.deps, { remainingMs: () => context.getRemainingTimeInMillis() });
   };
 
-  return middy(launchFromEvent)
+  // No middy early timeout: the launch answers OutOfTime itself, saying whether a run may have started.
+  return middy(launchFromEvent, { timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logFailure(logger));
 };

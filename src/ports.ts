@@ -25,11 +25,17 @@ export interface JobRunStart extends Omit<RunSettings, 'arguments'> {
   readonly arguments: Arguments;
 }
 
+/** One page of a job's runs, newest first, and the token for the next (older) page if there is one. */
+export interface JobRunsPage {
+  readonly runs: readonly RecentRun[];
+  readonly nextToken: string | undefined;
+}
+
 /** Glue, as the launcher uses it. Every method makes one call and throws a `ServiceFailure` when it fails. */
 export interface JobService {
   getJob(jobName: string): Promise<GlueJob>;
-  /** The job's most recent runs, newest first: one page of at most `count` (1 to 200). */
-  recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]>;
+  /** One page of the job's runs, newest first: at most `pageSize` (1 to 200), after `nextToken` when given. */
+  jobRuns(jobName: string, pageSize: number, nextToken?: string): Promise<JobRunsPage>;
   /** One attempt, never retried here: a retry could start a second run (docs/adr/0003-no-sdk-retries-on-start-job-run.md). Resolves to the run id. */
   startJobRun(run: JobRunStart): Promise<string>;
 }

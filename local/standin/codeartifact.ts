@@ -4,14 +4,18 @@ import { ServiceError } from './errors';
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
-/** Shaped like CodeArtifact's tokens (base64url segments joined by dots), random, never reused. */
+/**
+ * Shaped like CodeArtifact's tokens (base64url segments joined by dots), random, never reused. The last segment is
+ * standard base64, padding included: a token with characters a URL must percent-encode (`+`, `/`, `=`) proves the
+ * encoding end to end, through pip, and gives a leak in any encoded spelling something to show.
+ */
 const newToken = (issuedAt: number): string =>
   [
     b64url(JSON.stringify({ ver: 1, isu: Math.floor(issuedAt / 1000), enc: 'A128GCM', alg: 'A128GCMKW' })),
     b64url(randomBytes(24)),
     b64url(randomBytes(12)),
     b64url(randomBytes(96)),
-    b64url(randomBytes(16)),
+    randomBytes(16).toString('base64'),
   ].join('.');
 
 export interface IssuedToken {

@@ -1,7 +1,12 @@
+import type { ServiceError } from './errors';
+
 /**
  * Fault injection, per operation: latency, the next N calls failing with a service error, hanging (never
- * answered), dropped (the operation takes effect, then the connection is cut: a lost response), or slow (the
- * operation takes effect at once, the answer comes late: after a client's timeout, it is lost too).
+ * answered), dropped (the operation takes effect, then the connection is cut: a lost response), slow (the
+ * operation takes effect at once, the answer comes late: after a client's timeout, it is lost too), cut off (the
+ * operation takes effect and a 200 begins, but the connection is cut halfway through its body), rejected with an
+ * error made from the call's input (a service that echoes what it was sent), or answered with a rewritten output
+ * (a service that answers something it should not: an endpoint that is no URL, a token already expired).
  */
 export type FaultKind = 'throttle' | 'internal' | 'accessDenied';
 export type Fault = (
@@ -9,6 +14,9 @@ export type Fault = (
   | { readonly kind: 'hang' }
   | { readonly kind: 'drop' }
   | { readonly kind: 'slow'; readonly ms: number }
+  | { readonly kind: 'cut' }
+  | { readonly kind: 'reject'; readonly error: (input: Record<string, unknown>) => ServiceError }
+  | { readonly kind: 'reply'; readonly output: (output: unknown) => unknown }
 ) & {
   /** Only calls whose input matches (e.g. one job of a batch); every call when absent. */
   readonly match?: (input: Record<string, unknown>) => boolean;

@@ -38,10 +38,8 @@ export class ModuleInstaller {
 
   async install(args: Readonly<Record<string, string>>): Promise<InstallOutcome> {
     if (this.mode === 'none') return { ok: true, installed: [], message: '', output: '' };
-    const modules = (args[MODULES] ?? '')
-      .split(',')
-      .map((m) => m.trim())
-      .filter((m) => m.length > 0);
+    // Commas separate the modules; whitespace inside one still separates pip's words, as a command line would.
+    const modules = (args[MODULES] ?? '').split(/[,\s]+/).filter((m) => m.length > 0);
     if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
     const options = splitWords(args[OPTIONS]);
     // Glue appends the modules after the options, so that Glue 5's `-r` takes the requirements file.

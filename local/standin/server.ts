@@ -147,6 +147,21 @@ export class StandIn {
     this.faults.next(operation, count, { kind: 'slow', ms });
   }
 
+  /** The next call takes effect, and its 200 answer is cut off halfway through the body. */
+  cutNext(operation: string, count = 1): void {
+    this.faults.next(operation, count, { kind: 'cut' });
+  }
+
+  /** The next call fails with an error made from what it was sent (nothing takes effect). */
+  rejectNext(operation: string, error: (input: Record<string, unknown>) => ServiceError, count = 1): void {
+    this.faults.next(operation, count, { kind: 'reject', error });
+  }
+
+  /** The next call takes effect and answers 200 with its output rewritten. */
+  replyNext(operation: string, output: (output: unknown) => unknown, count = 1): void {
+    this.faults.next(operation, count, { kind: 'reply', output });
+  }
+
   set holdRuns(hold: boolean) {
     this.glue.holdRuns = hold;
   }
@@ -239,10 +254,10 @@ export class StandIn {
   ): Promise<void> {
     const call: Call = { service, operation, receivedAt: performance.now(), input };
     this.calls.push(call);
+    const type = service === 'glue' ? 'application/x-amz-json-1.1' : 'application/json';
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       call.respondedAt = performance.now();
-      const type = service === 'glue' ? 'application/x-amz-json-1.1' : 'application/json';
       res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': crypto.randomUUID(), ...headers });
       res.end(JSON.stringify(body));
     };
@@ -262,13 +277,26 @@ export class StandIn {
       call.fault = 'hang';
       return; // answered never; the connection closes when the client gives up or the stand-in stops
     }
-    if (fault?.kind === 'error') {
-      call.fault = fault.error;
-      fail(SERVICE_ERRORS[service][fault.error]);
+    if (fault?.kind === 'error' || fault?.kind === 'reject') {
+      call.fault = fault.kind === 'error' ? fault.error : 'reject';
+      fail(fault.kind === 'error' ? SERVICE_ERRORS[service][fault.error] : fault.error(input));
       return;
     }
     try {
       const output = run(input, operation);
+      if (fault?.kind === 'reply') {
+        call.fault = 'reply';
+        answer(200, fault.output(output));
+        return;
+      }
+      if (fault?.kind === 'cut') {
+        call.fault = 'cut';
+        call.status = 200;
+        const body = JSON.stringify(output);
+        res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+        res.write(body.slice(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+        return;
+      }
       if (fault?.kind === 'drop') {
         call.fault = 'drop';
         call.status = 0;

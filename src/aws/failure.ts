@@ -36,12 +36,24 @@ export const kindOf = (error: unknown): FailureKind => {
   return 'refused';
 };
 
+// The SDK's advice to developers, appended to a body it could not parse: not for the people reading the error.
+const SDK_ADVICE = /\s*Deserialization error: to see the raw response.*$/s;
+
+/** The service's words, or for a success whose body never arrived whole, what became of it. */
+const detailOf = (error: unknown, kind: FailureKind): string => {
+  if (kind !== 'unreadable') return describeCause(error);
+  const { message = '' } = (error ?? {}) as { message?: string };
+  const why = message.replace(SDK_ADVICE, '').trim();
+  return `a success answer that could not be read${why ? ` (${why})` : ''}`;
+};
+
 /** Runs one SDK call; whatever it throws leaves as a `ServiceFailure` for this operation. */
 export const translated = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (error) {
-    throw new ServiceFailure(operation, kindOf(error), describeCause(error));
+    const kind = kindOf(error);
+    throw new ServiceFailure(operation, kind, detailOf(error, kind));
   }
 };
 

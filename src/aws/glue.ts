@@ -5,7 +5,7 @@ import {
   StartJobRunCommand,
   type WorkerType,
 } from '@aws-sdk/client-glue';
-import type { GlueJob, JobRunStart, JobService, RecentRun } from '../ports';
+import type { GlueJob, JobRunStart, JobRunsPage, JobService } from '../ports';
 import { incomplete, translated } from './failure';
 
 /** Glue's GetJob, GetJobRuns and StartJobRun, in the launcher's terms. */
@@ -31,10 +31,17 @@ export class GlueJobService implements JobService {
     });
   }
 
-  recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]> {
+  jobRuns(jobName: string, pageSize: number, nextToken?: string): Promise<JobRunsPage> {
     return translated('GetJobRuns', async () => {
-      const { JobRuns: runs } = await this.client.send(new GetJobRunsCommand({ JobName: jobName, MaxResults: count }));
-      return (runs ?? []).flatMap((run) => (run.Id ? [{ id: run.Id, arguments: run.Arguments ?? {} }] : []));
+      const page = await this.client.send(
+        new GetJobRunsCommand({ JobName: jobName, MaxResults: pageSize, NextToken: nextToken }),
+      );
+      return {
+        runs: (page.JobRuns ?? []).flatMap((run) =>
+          run.Id ? [{ id: run.Id, startedOn: run.StartedOn, arguments: run.Arguments ?? {} }] : [],
+        ),
+        nextToken: page.NextToken,
+      };
     });
   }
 

@@ -1,8 +1,9 @@
 import { LauncherError } from '../errors';
-import { hasNoIndex, type PipIndexOption, rewriteInstallerOption, words } from './pip-options';
+import { optionName, type PipIndexOption, rewriteInstallerOption, scanPipOptions, words } from './pip-options';
 
 /** Glue passes this value's words to `pip3 install`, then appends `--additional-python-modules`' value. */
 export const INSTALLER_OPTION = '--python-modules-installer-option';
+export const MODULES_OPTION = '--additional-python-modules';
 
 export type Arguments = Readonly<Record<string, string>>;
 
@@ -12,22 +13,36 @@ export interface JobArguments {
   readonly nonOverridableArguments: Arguments;
 }
 
+const conflict = (job: JobArguments, why: string) =>
+  new LauncherError('InstallerOptionConflict', `Job ${job.name} was not started: ${why}.`);
+
 /**
- * Checks, before any token exists, that the installer option can carry an index for this job, and returns the
- * value the run's installer option will be rewritten from: the request's, else the job's default.
+ * Checks, before any token exists, that pip can be given the launcher's index and no other, and returns the
+ * installer option the run's is rewritten from: the request's, else the job's default. pip reads the modules value
+ * too (comma-separated, after the options), so an index option there would be a second index.
  */
 export const installerOptionBase = (job: JobArguments, requestArguments: Arguments | undefined): string | undefined => {
   if (Object.hasOwn(job.nonOverridableArguments, INSTALLER_OPTION)) {
-    throw new LauncherError(
-      'InstallerOptionConflict',
-      `Job ${job.name} sets ${INSTALLER_OPTION} in its NonOverridableArguments, so a run cannot be given the index URL; move it to DefaultArguments.`,
+    throw conflict(
+      job,
+      `it sets ${INSTALLER_OPTION} in its NonOverridableArguments, so a run cannot be given the index URL; move it to DefaultArguments`,
     );
   }
   const base = requestArguments?.[INSTALLER_OPTION] ?? job.defaultArguments[INSTALLER_OPTION];
-  if (hasNoIndex(words(base))) {
-    throw new LauncherError(
-      'InstallerOptionConflict',
-      `Job ${job.name} has --no-index in ${INSTALLER_OPTION}, so pip would ignore the CodeArtifact index; remove --no-index.`,
+  const noIndex = scanPipOptions(words(base)).noIndex;
+  if (noIndex) {
+    throw conflict(job, `${INSTALLER_OPTION} holds ${noIndex}, so pip would ignore the CodeArtifact index; remove it`);
+  }
+  const modules =
+    requestArguments?.[MODULES_OPTION] ??
+    job.nonOverridableArguments[MODULES_OPTION] ??
+    job.defaultArguments[MODULES_OPTION];
+  const inModules = scanPipOptions(words(modules?.replace(/,/g, ' ')));
+  const found = inModules.noIndex ?? inModules.index[0];
+  if (found) {
+    throw conflict(
+      job,
+      `${MODULES_OPTION} holds the pip option ${optionName(found)}, which pip would read beside the launcher's index; move index options to ${INSTALLER_OPTION}`,
     );
   }
   return base;

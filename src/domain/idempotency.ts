@@ -1,57 +1,85 @@
+import { createHash } from 'node:crypto';
 import type { Arguments } from './arguments';
 import type { LaunchRequest } from './plan';
 
 /**
  * Glue itself is the record of what was launched (docs/adr/0001-glue-run-list-as-idempotency-record.md): each run
- * carries its launch's key, and the expiry of the token it got, so that a redelivered event finds the run it
- * already started instead of starting another.
+ * carries its launch's key, a digest of the request it was started for, and the expiry of its token, so that a
+ * redelivered event finds the run it already started instead of starting another.
  */
 export const IDEMPOTENCY_ARGUMENT = '--launch-idempotency-key';
+export const DIGEST_ARGUMENT = '--launch-request-digest';
 export const TOKEN_EXPIRY_ARGUMENT = '--launch-token-expires-at';
-/** Set by the launcher only: a request may not forge them. */
-export const LAUNCHER_ARGUMENTS: readonly string[] = [IDEMPOTENCY_ARGUMENT, TOKEN_EXPIRY_ARGUMENT];
 
 /** A run as GetJobRuns lists it (newest first). */
 export interface RecentRun {
   readonly id: string;
+  readonly startedOn: Date | undefined;
   readonly arguments: Arguments;
 }
 
-export interface EarlierLaunch {
-  readonly jobRunId: string;
-  readonly tokenExpiresAt: string | undefined;
-}
+/** What an earlier run of the same key means for this launch. */
+export type Earlier =
+  | { readonly verdict: 'reused'; readonly jobRunId: string; readonly tokenExpiresAt: string | undefined }
+  | { readonly verdict: 'conflict'; readonly jobRunId: string };
 
-/** The newest run that carries this launch's key, if any. */
-export const findLaunch = (runs: readonly RecentRun[], key: string): EarlierLaunch | undefined => {
-  const run = runs.find((r) => r.arguments[IDEMPOTENCY_ARGUMENT] === key);
-  return run && { jobRunId: run.id, tokenExpiresAt: run.arguments[TOKEN_EXPIRY_ARGUMENT] };
+const sorted = (value: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * A short hash of what the request asks for: the job, its arguments as given and its run settings; not its key,
+ * and nothing the launcher adds (the token above all). Equal requests have equal digests, in any key order.
+ */
+export const requestDigest = ({ idempotencyKey: _, arguments: args, ...settings }: LaunchRequest): string =>
+  createHash('sha256')
+    .update(JSON.stringify([sorted(settings), sorted(args ?? {})]))
+    .digest('hex')
+    .slice(0, 16);
+
+/**
+ * The same key on an earlier run: the same request (or a run started before digests were recorded) is reused; a
+ * different request is a conflict, because the caller meant something else by it.
+ */
+export const judgeEarlier = (run: RecentRun, digest: string): Earlier => {
+  const recorded = run.arguments[DIGEST_ARGUMENT];
+  return recorded === undefined || recorded === digest
+    ? { verdict: 'reused', jobRunId: run.id, tokenExpiresAt: run.arguments[TOKEN_EXPIRY_ARGUMENT] }
+    : { verdict: 'conflict', jobRunId: run.id };
 };
 
 /** The launcher's own arguments for a run. */
-export const launchArguments = (key: string | undefined, tokenExpiresAt: Date): Record<string, string> => ({
+export const launchArguments = (
+  key: string | undefined,
+  digest: string,
+  tokenExpiresAt: Date,
+): Record<string, string> => ({
   ...(key === undefined ? {} : { [IDEMPOTENCY_ARGUMENT]: key }),
+  [DIGEST_ARGUMENT]: digest,
   [TOKEN_EXPIRY_ARGUMENT]: tokenExpiresAt.toISOString(),
 });
 
-/** GetJobRuns' largest page. */
-export const MAX_RUNS_PAGE = 200;
-/** Enough for a redelivery an hour later of a job that other callers also start now and then. */
-const MIN_RUNS_SEARCHED = 25;
+/** EventBridge and Scheduler stop redelivering an event 24 hours after it was sent. */
+export const REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Clock skew between EventBridge's `time` and Glue's `StartedOn`. */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
- * How far back to look for `launches` keyed launches of one job: every one of them could have started, plus
- * room for other runs in between. A smaller page keeps the warm path light (a page of 200 runs, each with its
- * arguments, is a large answer to parse); a batch of 100 launches of one job still sees every one of them.
+ * How far back an earlier start of this launch can be: the event's own time (a redelivery carries the first
+ * delivery's), less the skew; without one, as far as any redelivery can come.
  */
-export const runsToSearch = (launches: number): number =>
-  Math.min(MAX_RUNS_PAGE, Math.max(MIN_RUNS_SEARCHED, 2 * launches));
+export const lookupHorizon = (eventTime: Date | undefined, now: number): Date =>
+  new Date(eventTime ? eventTime.getTime() - CLOCK_SKEW_MS : now - REDELIVERY_WINDOW_MS);
 
-/** Each job name of the plan, once, with how many of its launches carry a key (0: no lookup needed). */
-export const keyedLaunchesPerJob = (requests: readonly LaunchRequest[]): Map<string, number> => {
-  const counts = new Map<string, number>();
-  for (const { jobName, idempotencyKey } of requests) {
-    counts.set(jobName, (counts.get(jobName) ?? 0) + (idempotencyKey === undefined ? 0 : 1));
-  }
-  return counts;
-};
+/** GetJobRuns' largest page. */
+export const MAX_RUNS_PAGE = 200;
+/** How many runs a lookup reads at most before it gives up rather than risk a second start. */
+export const MAX_RUNS_READ = 1000;
+/** Enough for a redelivery an hour later of a job that other callers also start now and then. */
+const MIN_FIRST_PAGE = 25;
+
+/**
+ * The first page to ask for when `launches` keyed launches of one job look for earlier runs: every one of them
+ * could have started, plus room for other runs; later pages, if the horizon is further back, are full ones.
+ */
+export const firstPageSize = (launches: number): number =>
+  Math.min(MAX_RUNS_PAGE, Math.max(MIN_FIRST_PAGE, 2 * launches));

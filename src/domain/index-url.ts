@@ -1,3 +1,10 @@
+/** Whether CodeArtifact's answer can be an index: an https (or, for a local stand-in, http) URL with a host. */
+export const isRepositoryEndpoint = (endpoint: string): boolean => {
+  if (!URL.canParse(endpoint)) return false;
+  const { protocol, host, username, password } = new URL(endpoint);
+  return (protocol === 'https:' || protocol === 'http:') && host.length > 0 && username === '' && password === '';
+};
+
 /**
  * pip's index URL for a CodeArtifact repository, built the way `aws codeartifact login --tool pip` builds it
  * (`{scheme}://aws:{token}@{netloc}{path}simple/`, awscli's PipLogin), except that the token is

@@ -1,51 +1,125 @@
 /**
- * pip's options as words, and the index options among them. pip parses with optparse, which takes any
- * unambiguous prefix of a long option (`--extra` is `--extra-index-url`; `--ex` could also be `--exists-action`).
+ * pip's options, read as pip reads them (optparse): a long option may be abbreviated to any unambiguous prefix and
+ * take its value after `=` or as the next word; short options combine (`-Uqi URL`), a value-taking one taking the
+ * rest of its group or the next word. The tables are `pip install`'s (pip 23.2; test/integration/pip-options.test.ts
+ * holds them to the machine's pip and runs real pip on the rewritten words).
  */
-interface LongOption {
-  readonly name: string;
-  readonly shortest: string;
-}
-const INDEX_URL: LongOption = { name: '--index-url', shortest: '--ind' };
-const EXTRA_INDEX_URL: LongOption = { name: '--extra-index-url', shortest: '--ext' };
-const NO_INDEX: LongOption = { name: '--no-index', shortest: '--no-ind' };
+export type PipOptionKind = 'index' | 'no-index' | 'value' | 'flag';
+type Kind = PipOptionKind;
+
+const longOptions = (kind: Kind, names: string): Array<[string, Kind]> =>
+  names.split(' ').map((name) => [`--${name}`, kind]);
+
+export const PIP_LONG_OPTIONS: ReadonlyMap<string, Kind> = new Map([
+  ...longOptions('index', 'index-url pypi-url extra-index-url'),
+  ...longOptions('no-index', 'no-index'),
+  ...longOptions(
+    'value',
+    'abi cache-dir cert client-cert config-settings constraint default-timeout editable exists-action find-links ' +
+      'global-option implementation keyring-provider local-log log log-file no-binary only-binary platform prefix ' +
+      'progress-bar proxy python python-version report requirement retries root root-user-action source source-dir ' +
+      'source-directory src target timeout trusted-host upgrade-strategy use-deprecated use-feature',
+  ),
+  ...longOptions(
+    'flag',
+    'break-system-packages check-build-dependencies compile debug disable-pip-version-check dry-run force-reinstall ' +
+      'help ignore-installed ignore-requires-python isolated no-build-isolation no-cache-dir no-clean no-color ' +
+      'no-compile no-dependencies no-deps no-input no-python-version-warning no-use-pep517 no-user no-warn-conflicts ' +
+      'no-warn-script-location pre prefer-binary quiet require-hashes require-venv require-virtualenv upgrade ' +
+      'use-pep517 user verbose version',
+  ),
+]);
+/** Short options that take a value; `-i` is the index. Any other letter is read as a flag. */
+export const PIP_SHORT_WITH_VALUE: ReadonlySet<string> = new Set(['C', 'c', 'e', 'f', 'i', 'r', 't']);
 
 /** The pip option the launcher puts its own index URL under: `PIP_INDEX_OPTION`. */
 export type PipIndexOption = 'index-url' | 'extra-index-url';
 
-const spells = (word: string, option: LongOption): boolean => {
-  const name = word.split('=', 1)[0] as string;
-  return name.length >= option.shortest.length && option.name.startsWith(name);
+/**
+ * What a long option word (without its `=value`) can mean to pip. Exact names win; a prefix that could be an index
+ * option counts as one, even when pip would find it ambiguous and refuse it: removing it is safe, keeping it is not.
+ */
+const longKind = (name: string): Kind => {
+  const exact = PIP_LONG_OPTIONS.get(name);
+  if (exact) return exact;
+  const meanings = new Set(
+    [...PIP_LONG_OPTIONS].filter(([option]) => name.length > 2 && option.startsWith(name)).map(([, k]) => k),
+  );
+  if (meanings.has('no-index')) return 'no-index';
+  if (meanings.has('index')) return 'index';
+  return meanings.size === 1 && meanings.has('value') ? 'value' : 'flag';
 };
 
-const isIndexOption = (word: string) => spells(word, INDEX_URL) || spells(word, EXTRA_INDEX_URL);
+/** Whether a word, wherever it stands, could be read by pip as an index option (or `--no-index`). */
+const indexLike = (word: string): Kind | undefined => {
+  if (word.startsWith('--')) {
+    const kind = longKind(word.split('=', 1)[0] as string);
+    return kind === 'index' || kind === 'no-index' ? kind : undefined;
+  }
+  return /^-[^-]/.test(word) && shortGroup(word, undefined).dropped ? 'index' : undefined;
+};
 
-export const words = (options: string | undefined): string[] =>
-  options === undefined ? [] : options.split(/\s+/).filter((word) => word.length > 0);
+/** A group of short options: what stays, and whether it held `-i` (and with it, takes the next word). */
+const shortGroup = (word: string, next: string | undefined): { kept: string; dropped: boolean; takesNext: boolean } => {
+  for (let at = 1; at < word.length; at += 1) {
+    const letter = word[at] as string;
+    if (!PIP_SHORT_WITH_VALUE.has(letter)) continue;
+    const valueInGroup = at + 1 < word.length;
+    if (letter === 'i') return { kept: at > 1 ? word.slice(0, at) : '', dropped: true, takesNext: !valueInGroup };
+    // Another value-taking letter: the rest of the group, or the next word, is its value.
+    return { kept: word, dropped: false, takesNext: !valueInGroup && next !== undefined && !indexLike(next) };
+  }
+  return { kept: word, dropped: false, takesNext: false };
+};
 
-/**
- * Drops every index option (`--index-url=X`, `--index-url X`, `-i X`, `-iX`, `--extra-index-url[=| ]X`
- * and their abbreviations), keeping every other word in its order: Glue 5's `-r` must stay last.
- */
-export const withoutIndexOptions = (optionWords: readonly string[]): string[] => {
+export interface PipScan {
+  /** The words pip would still read, in their order, with every index option and its value removed. */
+  readonly kept: readonly string[];
+  /** The index options found (each with its value), as they were written. */
+  readonly index: readonly string[];
+  /** A word that is, or could be, `--no-index`. */
+  readonly noIndex: string | undefined;
+}
+
+/** Reads pip option words the way pip would, keeping every word but the index options (and their values). */
+export const scanPipOptions = (words: readonly string[]): PipScan => {
   const kept: string[] = [];
-  for (let i = 0; i < optionWords.length; i += 1) {
-    const word = optionWords[i] as string;
-    if (word === '-i' || (isIndexOption(word) && !word.includes('='))) {
-      i += 1; // its value is the next word
-    } else if (!(word.startsWith('-i') && !word.startsWith('--')) && !isIndexOption(word)) {
+  const index: string[] = [];
+  let noIndex: string | undefined;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] as string;
+    const next = words[i + 1];
+    if (word.startsWith('--') && word.length > 2) {
+      const kind = longKind(word.split('=', 1)[0] as string);
+      const takesNext =
+        !word.includes('=') && next !== undefined && (kind === 'index' || (kind === 'value' && !indexLike(next)));
+      if (kind === 'no-index') noIndex ??= word;
+      if (kind === 'index') index.push(takesNext ? `${word} ${next}` : word);
+      else kept.push(...(takesNext ? [word, next as string] : [word]));
+      if (takesNext) i += 1;
+    } else if (/^-[^-]/.test(word)) {
+      const group = shortGroup(word, next);
+      if (group.kept) kept.push(group.kept);
+      if (group.dropped) index.push(group.takesNext && next !== undefined ? `${word} ${next}` : word);
+      else if (group.takesNext) kept.push(next as string);
+      if (group.takesNext) i += 1;
+    } else {
       kept.push(word);
     }
   }
-  return kept;
+  return { kept, index, noIndex };
 };
 
-export const hasNoIndex = (optionWords: readonly string[]): boolean =>
-  optionWords.some((word) => spells(word, NO_INDEX));
+/** The option a found word names, without its value: `--index-url=X` and `-qiX` are `--index-url` and `-qi`. */
+export const optionName = (found: string): string =>
+  found.startsWith('--') ? (found.split(/[ =]/)[0] as string) : (/^-[^i ]*i?/.exec(found)?.[0] ?? found);
+
+export const words = (options: string | undefined): string[] =>
+  options === undefined ? [] : options.split(/\s+/).filter((word) => word.length > 0);
 
 /** The installer option with our index first, then the other pip options as they were. */
 export const rewriteInstallerOption = (
   existing: string | undefined,
   indexOption: PipIndexOption,
   url: string,
-): string => [`--${indexOption}=${url}`, ...withoutIndexOptions(words(existing))].join(' ');
+): string => [`--${indexOption}=${url}`, ...scanPipOptions(words(existing)).kept].join(' ');

@@ -22,6 +22,8 @@ export interface LaunchPlan {
   /** A batch answers with `runs`, a single request with one run, whatever the number of jobs. */
   readonly batch: boolean;
   readonly requests: readonly LaunchRequest[];
+  /** An EventBridge event's `time`: a redelivery carries the first delivery's, which bounds the lookup. */
+  readonly eventTime?: Date;
 }
 
 /** Which jobs an invocation may start: `"*"` lets IAM alone bound it. */

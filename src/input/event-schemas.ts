@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import { LAUNCHER_ARGUMENTS } from '../domain/idempotency';
 
 export const MAX_BATCH = 100;
 
@@ -21,12 +20,10 @@ const build = () => {
     .string()
     .check(z.regex(/^[\x21-\x7e]{1,256}$/, { error: 'must be 1 to 256 printable ASCII characters without spaces' }));
 
-  const ArgumentKey = z.string().check(
-    z.regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' }),
-    z.refine((key: string) => !LAUNCHER_ARGUMENTS.includes(key), {
-      error: 'the --launch-* arguments are set by the launcher; use "idempotencyKey" for the key',
-    }),
-  );
+  // Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after parsing.
+  const ArgumentKey = z
+    .string()
+    .check(z.regex(/^--\S+$/, { error: 'argument keys must start with "--" and contain no spaces' }));
 
   /** Checked on the raw keys: zod's record quietly drops a `__proto__` key, and no key may go unchecked. */
   const ArgumentsSchema = z.pipe(
@@ -73,11 +70,13 @@ const build = () => {
    * The EventBridge envelope, field for field as @aws-lambda-powertools/parser's EventBridgeSchema defines it
    * (test/unit/envelope.test.ts holds the two to the same verdicts). Not imported from there: that module's
    * `import { z } from 'zod'` defeats esbuild's tree shaking and pulls all of classic zod into the bundle
-   * (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md).
+   * (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md). Stricter than Powertools' in two ways: no field
+   * beside the envelope's own (a request put there would be silently ignored), and an `id` that can serve as an
+   * idempotency key.
    */
-  const EventBridgeEnvelopeSchema = z.object({
+  const EventBridgeEnvelopeSchema = z.strictObject({
     version: z.string(),
-    id: z.string(),
+    id: IdempotencyKey,
     source: z.string(),
     account: z.string(),
     time: z.iso.datetime(),

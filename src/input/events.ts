@@ -55,45 +55,60 @@ const parseBody = (body: unknown, prefix: readonly PropertyKey[]): Body =>
     ? parseWith(eventSchemas().batch, body, prefix)
     : parseWith(eventSchemas().request, body, prefix);
 
-const parseEnvelope = (event: unknown): { body: Body; eventId?: string } => {
+const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTime?: Date } => {
   if (!isObject(event)) {
     const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
     throw invalid(`the event must be a JSON object, not ${kind}`);
   }
   if (looksLikeEventBridge(event)) {
     const envelope = parseWith(eventSchemas().envelope, event, []);
-    return { body: parseBody(decodeDetail(envelope.detail), ['detail']), eventId: envelope.id };
+    const body = parseBody(decodeDetail(envelope.detail), ['detail']);
+    return { body, eventId: envelope.id, eventTime: new Date(envelope.time) };
   }
   return { body: parseBody(event, []) };
 };
 
-const toRequest = (
-  { jobName, idempotencyKey, ...settings }: Request,
-  defaultJobName: string | undefined,
-  key: string | undefined,
-  where = '',
-): LaunchRequest => {
+const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where = ''): string => {
   const name = jobName ?? defaultJobName;
-  if (name === undefined)
+  if (name === undefined) {
     throw invalid(`${where}jobName is missing and GLUE_JOB_NAME is not set, so there is no job to start`);
+  }
+  return name;
+};
+
+const toRequest = ({ jobName: _, idempotencyKey, ...settings }: Request, jobName: string, key: string | undefined) => {
   const runKey = idempotencyKey ?? key;
-  return runKey === undefined ? { ...settings, jobName: name } : { ...settings, jobName: name, idempotencyKey: runKey };
+  const request: LaunchRequest = { ...settings, jobName };
+  return runKey === undefined ? request : { ...request, idempotencyKey: runKey };
 };
 
 /**
- * Any supported event -> the jobs to start. The idempotency key is the request's own, else the
- * EventBridge event's `id`; in a batch each job gets `<key>:<index>` so that a redelivery can tell them apart.
+ * A batch key that does not depend on position: the n-th request for a job name (n = 0, 1, ...) among those that
+ * take the batch's key gets `<key>:<jobName>`, then `<key>:<jobName>:<n>`, so that a batch redelivered in another
+ * order, or with a job added, finds each run it already started (docs/adr/0001-glue-run-list-as-idempotency-record.md).
+ */
+const batchKey = (key: string, jobName: string, seen: Map<string, number>): string => {
+  const n = seen.get(jobName) ?? 0;
+  seen.set(jobName, n + 1);
+  return n === 0 ? `${key}:${jobName}` : `${key}:${jobName}:${n}`;
+};
+
+/**
+ * Any supported event -> the jobs to start. The idempotency key is the request's own, else the batch's or the
+ * EventBridge event's `id` (per job in a batch); the event's `time` bounds how far back an earlier start can be.
  */
 export const parseEvent = (event: unknown, defaultJobName: string | undefined): LaunchPlan => {
-  const { body, eventId } = parseEnvelope(event);
+  const { body, eventId, eventTime } = parseEnvelope(event);
   const key = body.idempotencyKey ?? eventId;
-  if ('jobs' in body) {
-    return {
-      batch: true,
-      requests: body.jobs.map((job, index) =>
-        toRequest(job, defaultJobName, key === undefined ? undefined : `${key}:${index}`, `jobs[${index}].`),
-      ),
-    };
+  const when = eventTime === undefined ? {} : { eventTime };
+  if (!('jobs' in body)) {
+    return { batch: false, requests: [toRequest(body, resolveJobName(body.jobName, defaultJobName), key)], ...when };
   }
-  return { batch: false, requests: [toRequest(body, defaultJobName, key)] };
+  const seen = new Map<string, number>();
+  const requests = body.jobs.map((job, index) => {
+    const jobName = resolveJobName(job.jobName, defaultJobName, `jobs[${index}].`);
+    const derived = job.idempotencyKey === undefined && key !== undefined ? batchKey(key, jobName, seen) : undefined;
+    return toRequest(job, jobName, derived);
+  });
+  return { batch: true, requests, ...when };
 };

@@ -1,6 +1,6 @@
-import { indexHost, indexUrl } from '../domain/index-url';
+import { indexHost, indexUrl, isRepositoryEndpoint } from '../domain/index-url';
 import { tokenDuration } from '../domain/token';
-import type { PrivateRepository } from '../ports';
+import { type PrivateRepository, ServiceFailure } from '../ports';
 import { detailOf } from './failures';
 import { fetchToken, type RoundTrip } from './round-trip';
 import type { LaunchDeps, Ready } from './types';
@@ -12,18 +12,33 @@ export interface IndexAccess {
   readonly expiresAt: Date;
   /** What was asked of CodeArtifact: `expiresAt` is rounded to the second, so needs are compared with this. */
   readonly durationSeconds: number;
-  /** The token and the URL: scrubbed from every message that leaves the launcher. */
-  readonly secrets: readonly string[];
+  /** Scrubbed, in every spelling, from every message that leaves the launcher (domain/redact.ts). */
+  readonly token: string;
 }
 
-/** The repository's endpoint, asked for once per container; a failure is not remembered, the next launch asks again. */
+/** A token that ends sooner than this is refused: a run's pip would not get far with it. */
+export const MIN_TOKEN_LIFE_MS = 15 * 60 * 1000;
+
+const checkedEndpoint = (endpoint: string): string => {
+  if (isRepositoryEndpoint(endpoint)) return endpoint;
+  const shown = JSON.stringify(endpoint.length > 80 ? `${endpoint.slice(0, 80)}...` : endpoint);
+  throw new ServiceFailure('GetRepositoryEndpoint', 'unreadable', `the endpoint ${shown} is not an http(s) URL`);
+};
+
+/**
+ * The repository's endpoint, asked for once per container. A failure, or an answer that is not a URL, is not
+ * remembered: the next launch asks again.
+ */
 export const cachedEndpoint = (repository: PrivateRepository): (() => Promise<string>) => {
   let endpoint: Promise<string> | undefined;
   return () => {
-    endpoint ??= repository.repositoryEndpoint().catch((error: unknown) => {
-      endpoint = undefined;
-      throw error;
-    });
+    endpoint ??= repository
+      .repositoryEndpoint()
+      .then(checkedEndpoint)
+      .catch((error: unknown) => {
+        endpoint = undefined;
+        throw error;
+      });
     return endpoint;
   };
 };
@@ -58,9 +73,15 @@ export const indexAccess = async (
   }
   if (!got.ok) return { ok: false, reason: `CodeArtifact gave no token for domain ${domain}: ${detailOf(got.error)}` };
   const { token: secret, expiresAt, durationSeconds } = got.value;
+  if (expiresAt.getTime() < deps.clock() + MIN_TOKEN_LIFE_MS) {
+    return {
+      ok: false,
+      reason: `CodeArtifact gave a token that expires at ${expiresAt.toISOString()}, less than 15 minutes from now`,
+    };
+  }
   const url = indexUrl(endpoint.value, secret);
   return {
     ok: true,
-    value: { url, secrets: [secret, url], host: indexHost(endpoint.value), expiresAt, durationSeconds },
+    value: { url, token: secret, host: indexHost(endpoint.value), expiresAt, durationSeconds },
   };
 };

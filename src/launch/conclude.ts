@@ -5,10 +5,10 @@ import { unexpected } from './failures';
 import type { FailedRun, JobState, LaunchResult, RunOutcome, StartedRun } from './types';
 
 /** The error a caller sees: always a named one, never carrying a secret, not even in its stack. */
-const sanitize = (error: unknown, jobName: string, secrets: readonly string[]): LauncherError => {
+const sanitize = (error: unknown, jobName: string, token: string | undefined): LauncherError => {
   const named = unexpected(jobName, error);
-  named.message = redact(named.message, secrets);
-  named.stack = named.stack === undefined ? undefined : redact(named.stack, secrets);
+  named.message = redact(named.message, token);
+  named.stack = named.stack === undefined ? undefined : redact(named.stack, token);
   return named;
 };
 
@@ -29,15 +29,15 @@ const batchFailure = (runs: readonly RunOutcome[]): LauncherError => {
 
 /**
  * Every job's outcome, as the caller sees it. One request: its run, or its error thrown. A batch: every run, or,
- * when any job failed, one error naming each failed job and each started one. Messages are scrubbed of the token
- * and the URL, known only here.
+ * when any job failed, one error naming each failed job and each started one. Messages are scrubbed of the token,
+ * known only here, and of any URL's password.
  */
 export const conclude = (
   batch: boolean,
   states: readonly JobState[],
   access: IndexAccess | undefined,
 ): LaunchResult => {
-  const secrets = access?.secrets ?? [];
+  const token = access?.token;
   const errors: LauncherError[] = [];
   const expiries: string[] = [];
   const runs = states.map((state): RunOutcome => {
@@ -50,7 +50,7 @@ export const conclude = (
       expiries.push(access.expiresAt.toISOString());
       return { jobName, jobRunId: state.jobRunId };
     }
-    const error = sanitize(state.kind === 'failed' ? state.error : undefined, jobName, secrets);
+    const error = sanitize(state.kind === 'failed' ? state.error : undefined, jobName, token);
     errors.push(error);
     return { jobName, error: { name: error.name, message: error.message } };
   });

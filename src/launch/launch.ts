@@ -1,4 +1,6 @@
 import { checkAllowed } from '../domain/allowlist';
+import { checkArguments } from '../domain/argument-policy';
+import { lookupHorizon } from '../domain/idempotency';
 import { mapWithLimit } from '../domain/parallel';
 import type { LaunchPlan } from '../domain/plan';
 import { GLUE_DEFAULT_TIMEOUT_MINUTES } from '../domain/token';
@@ -6,9 +8,10 @@ import { LauncherError } from '../errors';
 import { type IndexAccess, indexAccess } from './access';
 import { assess } from './assess';
 import { conclude } from './conclude';
+import { Progress, withinTime } from './deadline';
 import { beginRoundTrip } from './round-trip';
 import { startRun } from './start-run';
-import type { InvocationTime, JobState, LaunchDeps, LaunchResult, Ready } from './types';
+import type { Invocation, InvocationTime, JobState, LaunchDeps, LaunchResult, Ready } from './types';
 
 /**
  * A batch starts no job with less time than this left: one start can take a few request timeouts (its own
@@ -19,9 +22,10 @@ export const START_MARGIN_MS = 15_000;
 const UNBOUNDED: InvocationTime = { remainingMs: () => Number.POSITIVE_INFINITY };
 
 /**
- * The use case (docs/architecture.md): one token for the whole plan, each job's arguments pointed at the fresh
- * index URL, each job started once. Round trip 1 reads the jobs (and, for keyed launches, their recent runs),
- * the endpoint and, when its lifetime is known, the token; round trip 2 starts the runs.
+ * The use case (docs/architecture.md): the plan checked before any call, then one token for all of it, each job's
+ * arguments pointed at the fresh index URL, each job started once, and an answer before the function's time is up.
+ * Round trip 1 reads the jobs (and, for keyed launches, their earlier runs), the endpoint and, when its lifetime is
+ * known, the token; round trip 2 starts the runs.
  */
 export const launch = async (
   plan: LaunchPlan,
@@ -29,8 +33,20 @@ export const launch = async (
   time: InvocationTime = UNBOUNDED,
 ): Promise<LaunchResult> => {
   checkAllowed(plan.requests, deps.settings.allowlist);
+  checkArguments(plan.requests, deps.settings.argumentPolicy);
   const startedAt = deps.clock();
-  const trip = beginRoundTrip(plan.requests, deps);
+  const invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
+  return withinTime(
+    launchAll(invocation, lookupHorizon(plan.eventTime, startedAt), deps),
+    time,
+    plan,
+    invocation.progress,
+  );
+};
+
+const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps): Promise<LaunchResult> => {
+  const { plan } = invocation;
+  const trip = beginRoundTrip(plan.requests, horizon, deps);
   const assessed = await Promise.all(trip.facts.map(assess));
   logReused(assessed, deps);
   const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
@@ -38,23 +54,23 @@ export const launch = async (
   if (ready.length === 0) return conclude(plan.batch, assessed, undefined);
 
   const access = await indexAccess(ready, trip, deps);
-  if (!access.ok)
+  if (!access.ok) {
     return conclude(
       plan.batch,
       assessed.map((state) => tokenless(state, access.reason)),
       undefined,
     );
+  }
   deps.logger.debug('Authorization token ready', {
     indexHost: access.value.host,
     tokenExpiresAt: access.value.expiresAt.toISOString(),
   });
   // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
-  const elapsedMs = () => deps.clock() - startedAt;
   const started = await mapWithLimit(
     assessed,
     deps.settings.maxParallelStarts,
     async (state): Promise<JobState> =>
-      state.kind === 'ready' ? startInTime(state, access.value, plan.batch, deps, time, elapsedMs) : state,
+      state.kind === 'ready' ? startInTime(state, access.value, invocation, deps) : state,
   );
   return conclude(plan.batch, started, access.value);
 };
@@ -82,15 +98,13 @@ const tokenless = (state: JobState, reason: string): JobState =>
 const startInTime = async (
   state: Ready,
   access: IndexAccess,
-  batch: boolean,
+  invocation: Invocation,
   deps: LaunchDeps,
-  time: InvocationTime,
-  elapsedMs: () => number,
 ): Promise<JobState> => {
-  const left = time.remainingMs();
-  if (batch && left < START_MARGIN_MS) {
+  const left = invocation.time.remainingMs();
+  if (invocation.plan.batch && left < START_MARGIN_MS) {
     const message = `Job ${state.request.jobName} was not started: only ${left} ms of the function's time were left; a redelivery of the event will start it.`;
     return { kind: 'failed', request: state.request, error: new LauncherError('OutOfTime', message) };
   }
-  return startRun(state, access, deps, elapsedMs);
+  return startRun(state, access, invocation, deps);
 };

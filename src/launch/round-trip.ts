@@ -1,21 +1,22 @@
-import { keyedLaunchesPerJob, runsToSearch } from '../domain/idempotency';
+import { firstPageSize, type RecentRun } from '../domain/idempotency';
 import { type Settled, settle } from '../domain/parallel';
 import type { LaunchRequest } from '../domain/plan';
 import { upfrontDuration } from '../domain/token';
-import type { GlueJob, RecentRun } from '../ports';
+import type { GlueJob } from '../ports';
+import { earlierRuns } from './earlier-runs';
 import type { LaunchDeps } from './types';
 
-/** What round trip 1 brings for one request: its job, and the job's recent runs when a launch of it has a key. */
+/** What round trip 1 brings for one request: its job, and, for a keyed launch, the job's earlier runs by key. */
 export interface JobFacts {
   readonly request: LaunchRequest;
   readonly job: Promise<Settled<GlueJob>>;
-  readonly runs: Promise<Settled<readonly RecentRun[]>> | undefined;
+  readonly earlier: Promise<Settled<ReadonlyMap<string, RecentRun>>> | undefined;
 }
 
 export type TokenWithDuration = { readonly token: string; readonly expiresAt: Date; readonly durationSeconds: number };
 
 export interface RoundTrip {
-  /** One per request, in order; requests for the same job share one GetJob (and one GetJobRuns). */
+  /** One per request, in order; requests for the same job share one GetJob (and one look for earlier runs). */
   readonly facts: readonly JobFacts[];
   readonly endpoint: Promise<Settled<string>>;
   /** Asked for before GetJob answered, when its lifetime could be known then. */
@@ -28,22 +29,36 @@ export const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<T
   return settle(deps.repository.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
 };
 
+const keysByJob = (requests: readonly LaunchRequest[]): Map<string, Set<string>> => {
+  const keys = new Map<string, Set<string>>();
+  for (const { jobName, idempotencyKey } of requests) {
+    const set = keys.get(jobName) ?? new Set<string>();
+    if (idempotencyKey !== undefined) set.add(idempotencyKey);
+    keys.set(jobName, set);
+  }
+  return keys;
+};
+
 /**
- * Round trip 1: everything that depends on nothing else, at once. GetJob once per job name, GetJobRuns for the
- * job names that have keyed launches, the repository endpoint and, when its lifetime is already known, the token.
+ * Round trip 1: everything that depends on nothing else, at once. GetJob once per job name, the look for earlier
+ * runs of the job names that have keyed launches (back to `horizon`), the repository endpoint and, when its
+ * lifetime is already known, the token.
  */
-export const beginRoundTrip = (requests: readonly LaunchRequest[], deps: LaunchDeps): RoundTrip => {
+export const beginRoundTrip = (requests: readonly LaunchRequest[], horizon: Date, deps: LaunchDeps): RoundTrip => {
   const endpoint = settle(deps.endpoint());
-  const keyed = keyedLaunchesPerJob(requests);
+  const keys = keysByJob(requests);
   const asked = new Map<string, Omit<JobFacts, 'request'>>();
   const facts = requests.map((request): JobFacts => {
     const { jobName } = request;
     let known = asked.get(jobName);
     if (known === undefined) {
-      const launches = keyed.get(jobName) ?? 0;
+      const wanted = keys.get(jobName) ?? new Set<string>();
       known = {
         job: settle(deps.jobs.getJob(jobName)),
-        runs: launches > 0 ? settle(deps.jobs.recentRuns(jobName, runsToSearch(launches))) : undefined,
+        earlier:
+          wanted.size > 0
+            ? settle(earlierRuns(deps.jobs, jobName, wanted, horizon, firstPageSize(wanted.size)))
+            : undefined,
       };
       asked.set(jobName, known);
     }

@@ -3,17 +3,17 @@ import { launchArguments } from '../domain/idempotency';
 import { secondsNeeded } from '../domain/token';
 import type { IndexAccess } from './access';
 import { startOnce } from './start-policy';
-import type { JobState, LaunchDeps, Ready } from './types';
+import type { Invocation, JobState, LaunchDeps, Ready } from './types';
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
  * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments.
  */
 export const startRun = async (
-  { request, job, installerOption }: Ready,
+  { request, job, installerOption, digest }: Ready,
   access: IndexAccess,
+  invocation: Invocation,
   deps: LaunchDeps,
-  elapsedMs: () => number,
 ): Promise<JobState> => {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
   const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
@@ -33,15 +33,16 @@ export const startRun = async (
         deps.settings.pipIndexOption,
         access.url,
       ),
-      ...launchArguments(idempotencyKey, access.expiresAt),
+      ...launchArguments(idempotencyKey, digest, access.expiresAt),
     };
-    const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, deps);
+    const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
+    invocation.progress.startedRun(jobName, jobRunId);
     deps.logger.info('Job run started', {
       jobName,
       jobRunId,
       indexHost: access.host,
       tokenExpiresAt: access.expiresAt.toISOString(),
-      durationMs: elapsedMs(),
+      durationMs: invocation.elapsedMs(),
     });
     return { kind: 'started', request, jobRunId };
   } catch (error) {

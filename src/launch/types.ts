@@ -1,12 +1,15 @@
+import type { ArgumentPolicy } from '../domain/argument-policy';
 import type { PipIndexOption } from '../domain/pip-options';
-import type { Allowlist, LaunchRequest } from '../domain/plan';
+import type { Allowlist, LaunchPlan, LaunchRequest } from '../domain/plan';
 import type { TokenDurationSetting } from '../domain/token';
 import type { LauncherErrorName } from '../errors';
 import type { GlueJob, JobService, LaunchLogger, PrivateRepository } from '../ports';
+import type { Progress } from './deadline';
 
 /** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
 export interface LaunchSettings {
   readonly allowlist: Allowlist;
+  readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
   readonly tokenDuration: TokenDurationSetting;
   readonly maxParallelStarts: number;
@@ -38,6 +41,14 @@ export interface InvocationTime {
   readonly remainingMs: () => number;
 }
 
+/** One invocation's own state, beside the container's `LaunchDeps`. */
+export interface Invocation {
+  readonly plan: LaunchPlan;
+  readonly time: InvocationTime;
+  readonly progress: Progress;
+  readonly elapsedMs: () => number;
+}
+
 /** One job of the plan as the launch goes: refused or already started before the token, ready, then started. */
 export type JobState =
   | { readonly kind: 'failed'; readonly request: LaunchRequest; readonly error: unknown }
@@ -53,6 +64,8 @@ export type JobState =
       readonly job: GlueJob;
       /** The installer option the run's is rewritten from, already checked. */
       readonly installerOption: string | undefined;
+      /** What the request asks for, recorded on the run (domain/idempotency.ts). */
+      readonly digest: string;
     }
   | { readonly kind: 'started'; readonly request: LaunchRequest; readonly jobRunId: string };
 

@@ -1,7 +1,7 @@
 import { StartJobRunCommand } from '@aws-sdk/client-glue';
 import fc from 'fast-check';
 import { ENCODED_TOKEN, TOKEN } from '../helpers/fakes';
-import { mutatedEvent, NAMED, randomEvent, validRequest } from '../helpers/fuzz';
+import { mutatedEvent, NAMED, REFUSED_BEFORE_ANY_CALL, randomEvent, validRequest } from '../helpers/fuzz';
 import { captureOutput } from '../helpers/output';
 import { BASE_ENV, mockedLauncher } from '../helpers/sdk-mocks';
 
@@ -29,7 +29,7 @@ const check = async (event: unknown) => {
   if (!NAMED.has(name)) tally.unnamed += 1;
   expect(NAMED.has(name)).toBe(true);
   tally.named.set(name, (tally.named.get(name) ?? 0) + 1);
-  if (name === 'InvalidRequest' || name === 'JobNotAllowed') {
+  if (REFUSED_BEFORE_ANY_CALL.has(name)) {
     expect(launcher.glue.commandCalls(StartJobRunCommand)).toHaveLength(0);
     expect(launcher.glue.calls()).toHaveLength(0);
     expect(launcher.codeartifact.calls()).toHaveLength(0);

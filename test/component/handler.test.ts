@@ -8,6 +8,7 @@ import {
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
 import 'aws-sdk-client-mock-jest';
+import { requestDigest } from '../../src/domain/idempotency';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
 import { BASE_ENV, type MockedLauncher, mockedLauncher } from '../helpers/sdk-mocks';
@@ -94,6 +95,7 @@ describe('the SDK calls that go out', () => {
         '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
         '--job-language': 'python',
         '--run-date': '2026-11-21',
+        '--launch-request-digest': requestDigest(WITH_RUN_SETTINGS),
         '--launch-token-expires-at': EXPIRES.toISOString(),
       },
     });
@@ -115,6 +117,26 @@ describe('the SDK calls that go out', () => {
       domainOwner: '111122223333',
       durationSeconds: 60 * 60 + 900, // the job's Timeout of 60 minutes, plus the margin
     });
+  });
+});
+
+describe('GetJobRuns pages', () => {
+  it('a keyed lookup follows NextToken with full pages until it reaches the horizon', async () => {
+    const launcher = mockedLauncher();
+    const recent = (id: string) => ({ Id: id, StartedOn: new Date(), Arguments: {} });
+    launcher.glue
+      .on(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 25 })
+      .resolves({ JobRuns: [recent('jr_a')], NextToken: 'page-2' })
+      .on(GetJobRunsCommand, { JobName: 'nightly-etl', MaxResults: 200, NextToken: 'page-2' })
+      .resolves({ JobRuns: [{ ...recent('jr_b'), StartedOn: new Date('2020-01-01T00:00:00Z') }] });
+    await quietly(() => launcher.invoke({ idempotencyKey: 'k' }));
+    expect(launcher.glue).toHaveReceivedCommandTimes(GetJobRunsCommand, 2);
+    expect(launcher.glue).toHaveReceivedNthSpecificCommandWith(2, GetJobRunsCommand, {
+      JobName: 'nightly-etl',
+      MaxResults: 200,
+      NextToken: 'page-2',
+    });
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
 });
 
@@ -171,6 +193,25 @@ describe('SDK exceptions come back as named errors', () => {
     const error = await failure(() => launcher.invoke({}));
     expect(error.message).toMatch(
       /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key/,
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
+  });
+
+  it('a 200 whose body the SDK could not read is ambiguous: without a key, it may have started', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue
+      .on(StartJobRunCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'aborted Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+          ),
+          { $metadata: { httpStatusCode: 200 } },
+        ),
+      );
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.message).toBe(
+      'Job nightly-etl may or may not have started: StartJobRun failed with a success answer that could not be read (aborted), and without an idempotency key the launcher cannot tell, so it did not try again.',
     );
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });

@@ -1,18 +1,17 @@
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-codeartifact';
 import { GetJobCommand, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { codeartifactClient, glueClient } from '../../src/aws/clients';
-import { ENCODED_TOKEN, EXPIRES, INDEX_HOST, TOKEN } from '../helpers/fakes';
+import { EXPIRES, INDEX_HOST, TOKEN } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
 import { BASE_ENV, type MockedLauncher, mockedLauncher, sdkJob } from '../helpers/sdk-mocks';
+import { expectNoLeak, leakSpellings } from '../helpers/secrets';
 
 const DEBUG_ENV = { ...BASE_ENV, POWERTOOLS_LOG_LEVEL: 'DEBUG' };
 
-/** Every way the token could be spelled in output: raw, percent-encoded, and inside the index URL. */
-const SPELLINGS = [TOKEN, ENCODED_TOKEN, `aws:${ENCODED_TOKEN}@`, TOKEN.split('.')[1] as string];
+/** Raw, percent-encoded in either case, JSON-escaped, base64 of `aws:<token>`, or any 16 characters of those. */
+const expectNoToken = (text: string) => expectNoLeak(text, TOKEN);
 
-const expectNoToken = (text: string) => {
-  for (const spelling of SPELLINGS) expect(text).not.toContain(spelling);
-};
+const installerOption = (args: Record<string, string> | undefined) => args?.['--python-modules-installer-option'] ?? '';
 
 type Scenario = [string, (launcher: MockedLauncher) => void, unknown];
 
@@ -68,6 +67,23 @@ const SCENARIOS: Scenario[] = [
         ),
     { jobs: [{}, { jobName: 'hourly-etl' }] },
   ],
+  ...leakSpellings(TOKEN).map(
+    (spelling, n): Scenario => [
+      `StartJobRunFailed echoing spelling ${n} of the token, whole and cut to a fragment, beside a URL password`,
+      (l) =>
+        l.glue
+          .on(StartJobRunCommand)
+          .callsFake(({ Arguments }) =>
+            Promise.reject(
+              named(
+                'InvalidInputException',
+                `bad option ${installerOption(Arguments).toLowerCase()} near ${spelling} (${spelling.slice(7, 40)}) from https://user:hunter2hunter2@example.com/x`,
+              ),
+            ),
+          ),
+      {},
+    ],
+  ),
 ];
 
 describe('the token never leaves StartJobRun’s arguments', () => {
@@ -84,6 +100,7 @@ describe('the token never leaves StartJobRun’s arguments', () => {
       const e = error as Error;
       expectNoToken(`${e.name} ${e.message} ${e.stack} ${JSON.stringify(e)}`);
       expect(e.message).not.toMatch(/\n/);
+      expect(`${e.message}${output}`).not.toContain('hunter2');
     }
   });
 

@@ -9,6 +9,7 @@ import {
   type FailureKind,
   type GlueJob,
   type JobRunStart,
+  type JobRunsPage,
   type JobService,
   type LaunchLogger,
   type PrivateRepository,
@@ -21,7 +22,8 @@ export const ENCODED_TOKEN = encodeURIComponent(TOKEN);
 export const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
 export const INDEX_HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
 export const INDEX = `https://aws:${ENCODED_TOKEN}@${INDEX_HOST}/pypi/private-pypi/simple/`;
-export const EXPIRES = new Date('2026-11-22T10:00:00.000Z');
+/** Two hours from when the tests started, to the second, as CodeArtifact gives it: long enough to be accepted. */
+export const EXPIRES = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 60 * 60 * 1000);
 export const STALE_OPTION = '--index-url=https://aws:STALE@old.example/pypi/r/simple/ --upgrade';
 
 /** A request that sets every run setting StartJobRun takes. */
@@ -124,9 +126,9 @@ export class FakeGlue extends Scripted implements JobService {
     return this.runs.get(jobName) ?? [];
   }
 
-  /** A run started by someone else, or by an earlier delivery. */
-  addRun(jobName: string, id: string, args: Arguments): void {
-    this.runs.set(jobName, [{ id, arguments: args }, ...this.runsOf(jobName)]);
+  /** A run started by someone else, or by an earlier delivery (now, unless said otherwise). */
+  addRun(jobName: string, id: string, args: Arguments, startedOn = new Date()): void {
+    this.runs.set(jobName, [{ id, startedOn, arguments: args }, ...this.runsOf(jobName)]);
   }
 
   async getJob(jobName: string): Promise<GlueJob> {
@@ -136,9 +138,13 @@ export class FakeGlue extends Scripted implements JobService {
     return job;
   }
 
-  async recentRuns(jobName: string, count: number): Promise<readonly RecentRun[]> {
-    await this.call('GetJobRuns', { jobName, count });
-    return this.runsOf(jobName).slice(0, count);
+  /** Pages of runs, newest first; the next token is the offset of the next page, as the stand-in's is. */
+  async jobRuns(jobName: string, pageSize: number, nextToken?: string): Promise<JobRunsPage> {
+    await this.call('GetJobRuns', nextToken === undefined ? { jobName, pageSize } : { jobName, pageSize, nextToken });
+    const from = Number(nextToken ?? 0);
+    const all = this.runsOf(jobName);
+    const next = from + pageSize < all.length ? String(from + pageSize) : undefined;
+    return { runs: all.slice(from, from + pageSize), nextToken: next };
   }
 
   async startJobRun(run: JobRunStart): Promise<string> {
@@ -155,14 +161,13 @@ export class FakeGlue extends Scripted implements JobService {
   }
 }
 
-/** A CodeArtifact repository in memory: one endpoint, the same token every time, with a fixed expiry. */
+/**
+ * A CodeArtifact repository in memory: one endpoint, the same token every time, with a fixed expiry. A test may
+ * change either answer to see what the launcher makes of it.
+ */
 export class FakeRepository extends Scripted implements PrivateRepository {
-  constructor(
-    private readonly endpoint = ENDPOINT,
-    private readonly token: AuthorizationToken = { token: TOKEN, expiresAt: EXPIRES },
-  ) {
-    super();
-  }
+  endpoint = ENDPOINT;
+  token: AuthorizationToken = { token: TOKEN, expiresAt: EXPIRES };
 
   async repositoryEndpoint(): Promise<string> {
     await this.call('GetRepositoryEndpoint', undefined);
@@ -202,6 +207,7 @@ export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
 export const SETTINGS: LaunchSettings = {
   allowlist: { any: false, names: new Set(JOB_NAMES) },
+  argumentPolicy: { mode: 'safe' },
   pipIndexOption: 'index-url',
   tokenDuration: 'auto',
   maxParallelStarts: 5,

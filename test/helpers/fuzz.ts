@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { PROTECTED_ARGUMENTS } from '../../src/domain/argument-policy';
 import { ERROR_NAMES } from '../../src/errors';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -63,14 +64,25 @@ export const oddString = fc.oneof(
     '--',
     '-- x',
     '--no-index',
+    '-Ui http://evil.example/simple/',
+    '-qihttp://evil.example/simple/',
+    '--ind=http://evil.example/simple/ --upgrade',
+    'acme-pipelines==1.4.0, --extra http://evil.example/simple/',
     '*',
     '../../etc/passwd',
   ),
 );
 
+/** Argument keys a caller must not set under the default policy, in the case Glue uses and in another. */
+const protectedKey = fc.oneof(
+  fc.constantFrom(...PROTECTED_ARGUMENTS, '--launch-idempotency-key', '--launch-request-digest'),
+  fc.constantFrom(...PROTECTED_ARGUMENTS).map((key) => key.toUpperCase()),
+);
+
 const evilKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'jobNmae', 'jobs', 'detail'),
   fc.constantFrom('source', 'detail-type', 'idempotencyKey', 'arguments', 'timeout', 'executionClass'),
+  protectedKey,
   oddString,
 );
 
@@ -106,6 +118,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     ...(isObject(event) ? event : {}),
     arguments: { [key.replace(/^--/, '') || 'x']: value },
   })),
+  fc.tuple(protectedKey, oddString).map(([key, value]) => (event: Json) => ({
+    ...(isObject(event) ? event : {}),
+    arguments: { ...(isObject(event) && isObject(event.arguments) ? event.arguments : {}), [key]: value },
+  })),
   fc
     .oneof(oddString, fc.integer())
     .map(
@@ -125,7 +141,11 @@ export const randomEvent: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
 );
 
-const argumentKey = fc.stringMatching(/^--[a-z][a-z0-9-]{0,20}$/).filter((k) => !k.startsWith('--launch-'));
+const PROTECTED = new Set(PROTECTED_ARGUMENTS.map((key) => key.toLowerCase()));
+/** Keys the default policy lets a caller set. */
+const argumentKey = fc
+  .stringMatching(/^--[a-z][a-z0-9-]{0,20}$/)
+  .filter((k) => !k.startsWith('--launch-') && !PROTECTED.has(k));
 
 /** Requests the launcher must accept and start. */
 export const validRequest = (jobNames: readonly string[]) =>
@@ -144,3 +164,10 @@ export const validRequest = (jobNames: readonly string[]) =>
   );
 
 export const NAMED: ReadonlySet<string> = new Set(ERROR_NAMES);
+
+/** The errors of steps 1 and 2 of a launch: bad input, a job or an argument the settings refuse. Nothing is called. */
+export const REFUSED_BEFORE_ANY_CALL: ReadonlySet<string> = new Set([
+  'InvalidRequest',
+  'JobNotAllowed',
+  'ArgumentNotAllowed',
+]);

@@ -1,9 +1,16 @@
 import type { StandIn } from '../../local/standin/server';
-import { type BundleInvocation, type InvokeOptions, invokeBundle } from '../../local/tools/bundle';
+import { type BundleInvocation, type BundleSession, type InvokeOptions, invokeBundle } from '../../local/tools/bundle';
+import { expectNoLeak } from './secrets';
+
+/** Fails if a token issued since `issuedBefore` tokens leaked into what the function wrote or returned. */
+export const expectNoTokenSince = (standIn: StandIn, issuedBefore: number, invocation: BundleInvocation): void => {
+  const seen = JSON.stringify(invocation);
+  for (const { token } of standIn.issuedTokens().slice(issuedBefore)) expectNoLeak(seen, token);
+};
 
 /**
- * Invokes the real bundle against the stand-in and checks, every time, that no token the stand-in ever
- * issued (raw or percent-encoded) appears in what the function wrote or returned.
+ * Invokes the real bundle against the stand-in (a cold container) and checks that no token issued for this
+ * invocation appears, in any spelling or as any 16 of its characters, in what the function wrote or returned.
  */
 export const invokeAgainst = async (
   standIn: StandIn,
@@ -11,12 +18,22 @@ export const invokeAgainst = async (
   env: Record<string, string> = {},
   options: InvokeOptions = {},
 ): Promise<BundleInvocation> => {
+  const issuedBefore = standIn.issuedTokens().length;
   const invocation = await invokeBundle(event, { ...standIn.env(), ...env }, options);
-  const seen = JSON.stringify(invocation);
-  for (const { token } of standIn.issuedTokens()) {
-    expect(seen).not.toContain(token);
-    expect(seen).not.toContain(encodeURIComponent(token));
-  }
+  expectNoTokenSince(standIn, issuedBefore, invocation);
+  return invocation;
+};
+
+/** The same, in a warm container. */
+export const invokeSession = async (
+  standIn: StandIn,
+  session: BundleSession,
+  event: unknown,
+  timeoutMs?: number,
+): Promise<BundleInvocation> => {
+  const issuedBefore = standIn.issuedTokens().length;
+  const invocation = await session.invoke(event, timeoutMs);
+  expectNoTokenSince(standIn, issuedBefore, invocation);
   return invocation;
 };
 

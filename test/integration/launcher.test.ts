@@ -71,7 +71,7 @@ describe('the launcher against the local stand-in', () => {
       new StartJobRunCommand({
         JobName: 'hourly-etl',
         Arguments: {
-          '--python-modules-installer-option': `--index-url=${standIn.url.replace('//', `//aws:${authorizationToken}@`)}/pypi/private-pypi/simple/`,
+          '--python-modules-installer-option': `--index-url=${standIn.url.replace('//', `//aws:${encodeURIComponent(authorizationToken as string)}@`)}/pypi/private-pypi/simple/`,
         },
       }),
     );

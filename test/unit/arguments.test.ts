@@ -1,5 +1,10 @@
-import { type Arguments, INSTALLER_OPTION, installerOptionBase, mergeArguments } from '../../src/domain/arguments';
-import { rewriteInstallerOption, withoutIndexOptions, words } from '../../src/domain/pip-options';
+import {
+  type Arguments,
+  INSTALLER_OPTION,
+  installerOptionBase,
+  MODULES_OPTION,
+  mergeArguments,
+} from '../../src/domain/arguments';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 
@@ -14,41 +19,6 @@ const merged = (defaults: Record<string, string>, request?: Arguments, nonOverri
   const base = installerOptionBase(job(defaults, nonOverridable), request);
   return mergeArguments(defaults, request, base, 'index-url', URL);
 };
-
-describe('withoutIndexOptions', () => {
-  it.each([
-    ['--index-url=https://old/simple/ --upgrade', ['--upgrade']],
-    ['--index-url https://old/simple/ --upgrade', ['--upgrade']],
-    ['-i https://old/simple/ --upgrade', ['--upgrade']],
-    ['-ihttps://old/simple/ --upgrade', ['--upgrade']],
-    ['--extra-index-url=https://a/ --extra-index-url https://b/ --no-cache-dir', ['--no-cache-dir']],
-    ['--index=https://old/ --extra https://b/ --upgrade', ['--upgrade']],
-    ['--upgrade --only-binary=:all: -i https://old/ -r', ['--upgrade', '--only-binary=:all:', '-r']],
-    ['', []],
-  ])('%j keeps %j', (options, kept) => {
-    expect(withoutIndexOptions(words(options))).toEqual(kept);
-  });
-
-  it('does not take options that only share a prefix (--ex could be --exists-action)', () => {
-    expect(withoutIndexOptions(['--exists-action=i', '--isolated', '-I'])).toEqual([
-      '--exists-action=i',
-      '--isolated',
-      '-I',
-    ]);
-  });
-});
-
-describe('rewriteInstallerOption', () => {
-  it('puts the index first and keeps the other options in order, -r last', () => {
-    expect(rewriteInstallerOption('--upgrade --index-url X --no-cache-dir -r', 'index-url', URL)).toBe(
-      `--index-url=${URL} --upgrade --no-cache-dir -r`,
-    );
-  });
-
-  it('uses --extra-index-url when configured', () => {
-    expect(rewriteInstallerOption(undefined, 'extra-index-url', URL)).toBe(`--extra-index-url=${URL}`);
-  });
-});
 
 describe('mergeArguments', () => {
   it('defaults, then request arguments key by key, then the rewritten installer option', () => {
@@ -79,7 +49,9 @@ describe('mergeArguments', () => {
         expect.objectContaining({ name: 'InstallerOptionConflict' }),
       );
     }
-    expect(() => merged({}, { [INSTALLER_OPTION]: '--no-index' })).toThrow(/nightly-etl has --no-index/);
+    expect(() => merged({}, { [INSTALLER_OPTION]: '--no-index' })).toThrow(
+      'Job nightly-etl was not started: --python-modules-installer-option holds --no-index, so pip would ignore the CodeArtifact index; remove it.',
+    );
   });
 
   it('refuses a non-overridable installer option', () => {
@@ -90,5 +62,30 @@ describe('mergeArguments', () => {
     const args = merged(JSON.parse('{"__proto__": "x", "--a": "1"}'));
     expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
     expect(Object.keys(args)).toContain('--a');
+  });
+});
+
+describe('the modules value, which pip reads after the options', () => {
+  it.each([
+    ['acme-pipelines==1.4.0,--index-url=https://aws:OLD@evil/simple/', '--index-url'],
+    ['acme-pipelines==1.4.0, -i http://evil/simple/', '-i'],
+    ['pandas,-Ui http://evil/simple/', '-Ui'],
+    ['pandas --extra-index-url http://evil/', '--extra-index-url'],
+    ['pandas,--no-index', '--no-index'],
+  ])('%j is refused: it holds %s', (modules, option) => {
+    expect(() => merged({ [MODULES_OPTION]: modules })).toThrow(
+      `Job nightly-etl was not started: ${MODULES_OPTION} holds the pip option ${option}, which pip would read beside the launcher's index; move index options to ${INSTALLER_OPTION}.`,
+    );
+  });
+
+  it('from the request, or the job’s NonOverridableArguments, as much as from its defaults', () => {
+    expect(() => merged({}, { [MODULES_OPTION]: 'x,-qihttp://evil/' })).toThrow(/holds the pip option -qi,/);
+    expect(() => merged({}, undefined, { [MODULES_OPTION]: 'x,--pypi-url=y' })).toThrow(
+      /holds the pip option --pypi-url,/,
+    );
+  });
+
+  it('lets plain requirements through, with pip options that are not about the index', () => {
+    expect(() => merged({ [MODULES_OPTION]: 'acme-pipelines==1.4.0,pandas>=2,--pre,-U' })).not.toThrow();
   });
 });

@@ -23,6 +23,7 @@ describe('configuration', () => {
       repository: 'private-pypi',
       defaultJobName: 'nightly-etl',
       allowlist: { any: false, names: new Set(['nightly-etl']) },
+      argumentPolicy: { mode: 'safe' },
       pipIndexOption: 'index-url',
       tokenDuration: 'auto',
       maxParallelStarts: 5,
@@ -43,6 +44,15 @@ describe('configuration', () => {
     expect(config.pipIndexOption).toBe('extra-index-url');
     expect(config.tokenDuration).toBe(3600);
     expect(config.maxParallelStarts).toBe(10);
+  });
+
+  it('reads the argument policy: "safe", "*", or a list of keys (a protected key may be listed on purpose)', () => {
+    expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: 'safe' }).argumentPolicy).toEqual({ mode: 'safe' });
+    expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '*' }).argumentPolicy).toEqual({ mode: 'any' });
+    expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '--day, --conf' }).argumentPolicy).toEqual({
+      mode: 'list',
+      keys: new Set(['--day', '--conf']),
+    });
   });
 
   it('takes "*" as any job, and empty strings (blank SAM parameters) as unset', () => {
@@ -79,6 +89,14 @@ describe('configuration', () => {
     ['MAX_PARALLEL_STARTS', '0', /MAX_PARALLEL_STARTS="0" is not valid; expected a whole number from 1 to 20/],
     ['CODEARTIFACT_DOMAIN', 'Data_Platform', /CODEARTIFACT_DOMAIN="Data_Platform" is not valid/],
     ['ALLOWED_JOB_NAMES', 'a,,b', /ALLOWED_JOB_NAMES="a,,b" is not valid/],
+    [
+      'ALLOWED_RUN_ARGUMENTS',
+      '--launch-idempotency-key',
+      /ALLOWED_RUN_ARGUMENTS="--launch-idempotency-key" is not valid; expected "safe", "\*", or a comma-separated list of argument keys starting with "--" \(never "--launch-\*"\)/,
+    ],
+    ['ALLOWED_RUN_ARGUMENTS', 'enable-metrics', /ALLOWED_RUN_ARGUMENTS="enable-metrics" is not valid/],
+    ['ALLOWED_RUN_ARGUMENTS', '--a,,--b', /ALLOWED_RUN_ARGUMENTS="--a,,--b" is not valid/],
+    ['ALLOWED_RUN_ARGUMENTS', 'SAFE', /ALLOWED_RUN_ARGUMENTS="SAFE" is not valid/],
   ])('%s=%s is a ConfigError naming the variable, the value and what is accepted', (name, value, message) => {
     expect(configError({ ...VALID, [name]: value }).message).toMatch(message);
   });

@@ -4,8 +4,16 @@ import { eventSchemas } from '../../src/input/event-schemas';
 import { mutatedEvent, SAMPLES } from '../helpers/fuzz';
 
 // The bundle declares the EventBridge envelope itself (zod/mini, for size); Powertools' EventBridgeSchema is the
-// reference it must agree with, on every sample and on thousands of mutated envelopes.
+// reference it must agree with, on every sample and on thousands of mutated envelopes, except where the launcher is
+// stricter on purpose: no field beside the envelope's own, and an `id` that can serve as an idempotency key.
 const envelopes = SAMPLES.filter((event) => typeof event === 'object' && event !== null && 'detail-type' in event);
+
+const ENVELOPE_FIELDS = new Set(Object.keys(eventSchemas().envelope.def.shape));
+const KEY = /^[\x21-\x7e]{1,256}$/;
+const stricter = (event: object) =>
+  Object.keys(event).every((field) => ENVELOPE_FIELDS.has(field)) &&
+  typeof (event as { id?: unknown }).id === 'string' &&
+  KEY.test((event as { id: string }).id);
 
 const verdicts = (event: unknown) => ({
   powertools: EventBridgeSchema.safeParse(event).success,
@@ -18,14 +26,14 @@ describe('the EventBridge envelope agrees with @aws-lambda-powertools/parser', (
     for (const event of envelopes) expect(verdicts(event)).toEqual({ powertools: true, launcher: true });
   });
 
-  it('gives the same verdict on mutated envelopes', () => {
+  it('gives the same verdict on mutated envelopes, but for its two stricter rules', () => {
     const mutatedEnvelope = mutatedEvent.filter(
       (event) => typeof event === 'object' && event !== null && 'source' in event,
     );
     fc.assert(
       fc.property(mutatedEnvelope, (event) => {
         const { powertools, launcher } = verdicts(event);
-        expect(launcher).toBe(powertools);
+        expect(launcher).toBe(powertools && stricter(event as object));
       }),
       { numRuns: 2000 },
     );
@@ -40,6 +48,18 @@ describe('the EventBridge envelope agrees with @aws-lambda-powertools/parser', (
       { ...sample, 'replay-name': 3 },
     ]) {
       expect(verdicts(broken)).toEqual({ powertools: false, launcher: false });
+    }
+  });
+
+  it('refuses what Powertools lets through: a field beside the envelope, an id no key could be', () => {
+    const [sample] = envelopes as Array<Record<string, unknown>>;
+    for (const stricterCase of [
+      { ...sample, jobName: 'nightly-etl' },
+      { ...sample, id: 'has spaces in it' },
+      { ...sample, id: 'x'.repeat(5000) },
+      { ...sample, id: '' },
+    ]) {
+      expect(verdicts(stricterCase)).toEqual({ powertools: true, launcher: false });
     }
   });
 });

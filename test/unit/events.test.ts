@@ -45,6 +45,7 @@ describe('sample events (events/)', () => {
     expect(parseEvent(sample('scheduled-rule.json'), 'nightly-etl')).toEqual({
       batch: false,
       requests: [{ jobName: 'nightly-etl', idempotencyKey: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa' }],
+      eventTime: new Date('2026-11-21T02:00:00Z'),
     });
   });
 
@@ -52,6 +53,7 @@ describe('sample events (events/)', () => {
     expect(parseEvent(sample('scheduler.json'), 'nightly-etl')).toEqual({
       batch: false,
       requests: [{ jobName: 'nightly-etl', idempotencyKey: '8f1c7a52-3bd0-4b1e-9a55-4d7f2b0c9e11' }],
+      eventTime: new Date('2026-11-21T02:00:00Z'),
     });
   });
 
@@ -73,12 +75,12 @@ describe('sample events (events/)', () => {
     });
   });
 
-  it('a batch gives one request per job, each with key:index', () => {
+  it('a batch gives one request per job, each keyed by the batch key and its job name', () => {
     const plan = parseEvent(sample('batch.json'), undefined);
     expect(plan.batch).toBe(true);
     expect(plan.requests.map((r) => [r.jobName, r.idempotencyKey])).toEqual([
-      ['nightly-etl', 'backfill-2026-11-21:0'],
-      ['hourly-etl', 'backfill-2026-11-21:1'],
+      ['nightly-etl', 'backfill-2026-11-21:nightly-etl'],
+      ['hourly-etl', 'backfill-2026-11-21:hourly-etl'],
     ]);
     expect(plan.requests[1]?.executionClass).toBe('FLEX');
   });
@@ -94,8 +96,29 @@ describe('sample events (events/)', () => {
     const batch = parseEvent(sample('custom-batch.json'), undefined);
     expect(batch.batch).toBe(true);
     expect(batch.requests.map((r) => r.idempotencyKey)).toEqual([
-      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:0',
-      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:1',
+      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:nightly-etl',
+      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:hourly-etl',
+    ]);
+  });
+
+  it('batch keys do not depend on position: reordered, or with a job added in front, each job keeps its key', () => {
+    const keys = (jobs: Array<{ jobName: string; idempotencyKey?: string }>) =>
+      parseEvent({ idempotencyKey: 'K', jobs }, undefined).requests.map((r) => [r.jobName, r.idempotencyKey]);
+    const first = keys([{ jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' }]);
+    expect(first).toEqual([
+      ['a', 'K:a'],
+      ['b', 'K:b'],
+      ['a', 'K:a:1'],
+    ]);
+    expect(keys([{ jobName: 'b' }, { jobName: 'a' }, { jobName: 'a' }]).sort()).toEqual([...first].sort());
+    expect(keys([{ jobName: 'c' }, { jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' }])).toEqual([
+      ['c', 'K:c'],
+      ...first,
+    ]);
+    // A request's own key wins, and takes no number from the others.
+    expect(keys([{ jobName: 'a', idempotencyKey: 'own' }, { jobName: 'a' }])).toEqual([
+      ['a', 'own'],
+      ['a', 'K:a'],
     ]);
   });
 
@@ -118,14 +141,12 @@ describe('bad input is InvalidRequest naming the field', () => {
     [{ workerType: '' }, /workerType: expected at least 1 characters/],
     [{ securityConfiguration: 'x'.repeat(256) }, /securityConfiguration: expected at most 255 characters/],
     [{ jobName: '' }, /jobName: must be a Glue job name/],
-    [{ arguments: { '--launch-idempotency-key': 'k' } }, /the --launch-\* arguments are set by the launcher/],
     [{ jobs: [] }, /jobs: a batch needs at least one job/],
     [{ jobs: Array.from({ length: 101 }, () => ({})) }, /jobs: a batch holds at most 100 jobs/],
     [{ jobs: [{}, { jobName: 'x', extra: 1 }] }, /jobs\[1\]: unknown field "extra"/],
     [{ jobs: [{ arguments: { x: 'y' } }] }, /jobs\[0\]\.arguments\.x: argument keys must start/],
     [JSON.parse('{"__proto__": {"polluted": true}}'), /unknown field "__proto__"/],
     [{ arguments: JSON.parse('{"__proto__": "x"}') }, /arguments\.__proto__: argument keys must start/],
-    [{ arguments: { '--launch-token-expires-at': 'never' } }, /the --launch-\* arguments are set by the launcher/],
   ])('%j', (event, message) => {
     expect(invalid(event)).toMatch(message);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -153,6 +174,22 @@ describe('bad input is InvalidRequest naming the field', () => {
   it('an EventBridge envelope whose time is not a date and time', () => {
     const event = { ...(sample('scheduled-rule.json') as object), time: 'yesterday' };
     expect(invalid(event)).toBe('Invalid launch request: time: expected an ISO 8601 date and time.');
+  });
+
+  it('a field beside an EventBridge envelope’s own', () => {
+    const event = { ...(sample('scheduled-rule.json') as object), jobName: 'payroll' };
+    expect(invalid(event)).toBe('Invalid launch request: unknown field "jobName".');
+  });
+
+  it.each([
+    ['with spaces', 'a b'],
+    ['of 5,000 characters', 'x'.repeat(5000)],
+    ['empty', ''],
+  ])('an EventBridge event id %s, which could not serve as an idempotency key', (_how, id) => {
+    const event = { ...(sample('scheduled-rule.json') as object), id };
+    expect(invalid(event)).toBe(
+      'Invalid launch request: id: must be 1 to 256 printable ASCII characters without spaces.',
+    );
   });
 
   it('a truncated EventBridge envelope', () => {

@@ -1,64 +1,128 @@
 import {
-  findLaunch,
+  DIGEST_ARGUMENT,
+  firstPageSize,
   IDEMPOTENCY_ARGUMENT,
-  keyedLaunchesPerJob,
+  judgeEarlier,
   launchArguments,
+  lookupHorizon,
   type RecentRun,
-  runsToSearch,
+  requestDigest,
   TOKEN_EXPIRY_ARGUMENT,
 } from '../../src/domain/idempotency';
+import { FINISH_MARGIN_MS } from '../../src/launch/deadline';
 import { START_MARGIN_MS } from '../../src/launch/launch';
 import { MAX_START_ATTEMPTS } from '../../src/launch/start-policy';
+import type { FailureKind } from '../../src/ports';
 import { batchOf, EXPIRES, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
 
 const KEY = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
 const keyed = (jobName = 'nightly-etl', key = KEY) => single({ jobName, idempotencyKey: key });
 
+const run = (id: string, args: Record<string, string>, startedOn = new Date()): RecentRun => ({
+  id,
+  startedOn,
+  arguments: args,
+});
+
 describe('the idempotency record', () => {
-  it('finds the newest run carrying the key, with the expiry it recorded', () => {
-    const runs: RecentRun[] = [
-      { id: 'jr_3', arguments: { [IDEMPOTENCY_ARGUMENT]: 'other' } },
-      { id: 'jr_2', arguments: { [IDEMPOTENCY_ARGUMENT]: 'k', [TOKEN_EXPIRY_ARGUMENT]: '2026-11-22T00:00:00.000Z' } },
-      { id: 'jr_1', arguments: { [IDEMPOTENCY_ARGUMENT]: 'k' } },
-    ];
-    expect(findLaunch(runs, 'k')).toEqual({ jobRunId: 'jr_2', tokenExpiresAt: '2026-11-22T00:00:00.000Z' });
-    expect(findLaunch(runs, 'nope')).toBeUndefined();
+  const request = { jobName: 'nightly-etl', arguments: { '--day': '1' }, timeout: 30 };
+
+  it('a request digest depends on what is asked, not on key order, the key or unset settings', () => {
+    const digest = requestDigest(request);
+    expect(digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(
+      requestDigest({ timeout: 30, arguments: { '--day': '1' }, jobName: 'nightly-etl', idempotencyKey: 'k' }),
+    ).toBe(digest);
+    expect(requestDigest({ ...request, workerType: undefined })).toBe(digest);
+    expect(requestDigest({ ...request, arguments: { '--day': '2' } })).not.toBe(digest);
+    expect(requestDigest({ ...request, timeout: 31 })).not.toBe(digest);
+    expect(requestDigest({ ...request, jobName: 'hourly-etl' })).not.toBe(digest);
   });
 
-  it('puts the key (when there is one) and the token’s expiry on the run', () => {
-    expect(launchArguments('k:3', EXPIRES)).toEqual({
-      [IDEMPOTENCY_ARGUMENT]: 'k:3',
+  it('an earlier run of the same request is reused; of another request, a conflict', () => {
+    const digest = requestDigest(request);
+    const expiry = '2026-11-22T00:00:00.000Z';
+    expect(judgeEarlier(run('jr_1', { [DIGEST_ARGUMENT]: digest, [TOKEN_EXPIRY_ARGUMENT]: expiry }), digest)).toEqual({
+      verdict: 'reused',
+      jobRunId: 'jr_1',
+      tokenExpiresAt: expiry,
+    });
+    expect(judgeEarlier(run('jr_1', { [DIGEST_ARGUMENT]: 'f'.repeat(16) }), digest)).toEqual({
+      verdict: 'conflict',
+      jobRunId: 'jr_1',
+    });
+    // Runs started before digests were recorded cannot be told apart: reused, as before.
+    expect(judgeEarlier(run('jr_0', {}), digest)).toMatchObject({ verdict: 'reused', jobRunId: 'jr_0' });
+  });
+
+  it('puts the key (when there is one), the digest and the token’s expiry on the run', () => {
+    expect(launchArguments('k:a', 'abc', EXPIRES)).toEqual({
+      [IDEMPOTENCY_ARGUMENT]: 'k:a',
+      [DIGEST_ARGUMENT]: 'abc',
       [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
     });
-    expect(launchArguments(undefined, EXPIRES)).toEqual({ [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString() });
-  });
-
-  it('counts the keyed launches of each job name once', () => {
-    const counts = keyedLaunchesPerJob([
-      { jobName: 'a', idempotencyKey: 'k:0' },
-      { jobName: 'b' },
-      { jobName: 'a', idempotencyKey: 'k:2' },
-    ]);
-    expect([...counts]).toEqual([
-      ['a', 2],
-      ['b', 0],
-    ]);
+    expect(launchArguments(undefined, 'abc', EXPIRES)).toEqual({
+      [DIGEST_ARGUMENT]: 'abc',
+      [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+    });
   });
 });
 
 describe('how far back a launch looks', () => {
-  it('25 runs for a few launches, two per launch beyond, and a full page of 200 at most', () => {
-    expect(runsToSearch(1)).toBe(25);
-    expect(runsToSearch(30)).toBe(60);
-    expect(runsToSearch(100)).toBe(200);
-    expect(runsToSearch(150)).toBe(200);
+  const now = Date.parse('2026-11-22T12:00:00Z');
+
+  it('to five minutes before the event’s own time, else to 24 hours ago', () => {
+    expect(lookupHorizon(new Date('2026-11-22T02:00:00Z'), now)).toEqual(new Date('2026-11-22T01:55:00Z'));
+    expect(lookupHorizon(undefined, now)).toEqual(new Date('2026-11-21T12:00:00Z'));
   });
 
-  it('a batch of 100 launches of one job asks for a page that holds every one of them', async () => {
+  it('a first page of 25 for a few launches, two per launch beyond, 200 at most', () => {
+    expect([firstPageSize(1), firstPageSize(30), firstPageSize(100), firstPageSize(150)]).toEqual([25, 60, 200, 200]);
+  });
+
+  it('pages back past other runs to the horizon: a redelivery after 300 other runs still finds its run', async () => {
+    const l = testLauncher();
+    const event = new Date(Date.now() - 60 * 60 * 1000);
+    l.glue.addRun('nightly-etl', 'jr_first', { [IDEMPOTENCY_ARGUMENT]: KEY }, event);
+    for (let i = 0; i < 300; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
+    const result = await l.launch({ ...keyed(), eventTime: event });
+    expect(result).toMatchObject({ jobRunId: 'jr_first', reused: true });
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([
+      { jobName: 'nightly-etl', pageSize: 25 },
+      { jobName: 'nightly-etl', pageSize: 200, nextToken: '25' },
+      { jobName: 'nightly-etl', pageSize: 200, nextToken: '225' },
+    ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('stops at the horizon: runs started before it are not read, and the launch starts', async () => {
+    const l = testLauncher();
+    const eventTime = new Date(Date.now() - 60 * 1000);
+    l.glue.addRun('nightly-etl', 'jr_old', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(eventTime.getTime() - 6 * 60_000));
+    for (let i = 0; i < 30; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
+    expect(await l.launch({ ...keyed(), eventTime })).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2); // 25, then the page that reaches past the horizon
+  });
+
+  it('fails closed after 1,000 runs without reaching the horizon or the key, and starts nothing', async () => {
+    const l = testLauncher();
+    for (let i = 0; i < 1100; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toMatch(
+      /^Job nightly-etl was not started: its 1000 most recent runs all started after .* and none carries this launch's key, so an earlier start could not be ruled out without reading further\.$/,
+    );
+    expect(l.glue.callsOf('GetJobRuns').map((c) => (c as { pageSize: number }).pageSize)).toEqual([
+      25, 200, 200, 200, 200, 175,
+    ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a batch of 100 launches of one job asks for a first page that holds every one of them', async () => {
     const l = testLauncher();
     const requests = Array.from({ length: 100 }, (_, i) => ({ jobName: 'nightly-etl', idempotencyKey: `big:${i}` }));
     await l.launch(batchOf(...requests));
-    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', count: 200 }]);
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', pageSize: 200 }]);
   });
 });
 
@@ -70,7 +134,7 @@ describe('keyed launches', () => {
     l.glue.holdNext('GetJob', job.promise);
     const pending = l.launch(keyed());
     await new Promise((resolve) => setImmediate(resolve));
-    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', count: 25 }]); // before GetJob answered
+    expect(l.glue.callsOf('GetJobRuns')).toEqual([{ jobName: 'nightly-etl', pageSize: 25 }]); // before GetJob answered
     job.open();
     expect(await pending).toEqual({
       jobName: 'nightly-etl',
@@ -140,6 +204,22 @@ describe('keyed launches', () => {
     expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2);
   });
 
+  it('the same key for another request is IdempotencyConflict, and starts nothing', async () => {
+    const l = testLauncher();
+    const first = single({ jobName: 'nightly-etl', idempotencyKey: KEY, arguments: { '--day': '1' } });
+    await l.launch(first);
+    const error = await rejectionOf(
+      l.launch(single({ jobName: 'nightly-etl', idempotencyKey: KEY, arguments: { '--day': '2' } })),
+    );
+    expect(error.name).toBe('IdempotencyConflict');
+    expect(error.message).toBe(
+      `Job nightly-etl was not started: idempotency key ${KEY} already started run jr_nightly-etl_1 for a different request (other arguments or run settings); use a new key for a new request.`,
+    );
+    expect(l.glue.starts).toHaveLength(1);
+    // The same request again is the redelivery it looks like.
+    expect(await l.launch(first)).toMatchObject({ jobRunId: 'jr_nightly-etl_1', reused: true });
+  });
+
   it('a GetJobRuns failure starts nothing: an earlier start could not be ruled out', async () => {
     const l = testLauncher();
     l.glue.failNext('GetJobRuns', failure('GetJobRuns', 'denied', 'AccessDeniedException: no glue:GetJobRuns'));
@@ -165,9 +245,22 @@ describe('starts whose answer is lost', () => {
     expect(result).not.toHaveProperty('reused');
     expect(l.glue.starts).toHaveLength(1);
     expect(l.glue.callsOf('GetJobRuns')).toEqual([
-      { jobName: 'nightly-etl', count: 25 },
-      { jobName: 'nightly-etl', count: 200 },
+      { jobName: 'nightly-etl', pageSize: 25 },
+      { jobName: 'nightly-etl', pageSize: 25 },
     ]);
+  });
+
+  it('a start whose success answer could not be read is ambiguous too: it finds its own run', async () => {
+    const l = testLauncher();
+    const start = l.glue.startJobRun.bind(l.glue);
+    l.deps.jobs.startJobRun = async (run) => {
+      await start(run);
+      throw failure('StartJobRun', 'unreadable', 'SyntaxError: Unexpected end of JSON input');
+    };
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.glue.starts).toHaveLength(1);
+    const unkeyed = await rejectionOf(testLauncherFailingWith('unreadable').launch(single({ jobName: 'nightly-etl' })));
+    expect(unkeyed.message).toMatch(/^Job nightly-etl may or may not have started: StartJobRun failed with /);
   });
 
   it('a keyed start that got a server error, and did not land, is tried again', async () => {
@@ -221,7 +314,10 @@ describe('starts whose answer is lost', () => {
       'GetJobRuns',
       failure('GetJobRuns', 'throttled', 'ThrottlingException: Rate exceeded'),
       1,
-      (input) => input.count === 200,
+      (() => {
+        let seen = 0;
+        return () => ++seen === 2; // the second look: the one after the lost answer
+      })(),
     );
     const error = await rejectionOf(l.launch(keyed()));
     expect(error.message).toMatch(/GetJobRuns failed with ThrottlingException: Rate exceeded, so an earlier start/);
@@ -245,5 +341,43 @@ describe('the function’s remaining time', () => {
     const l = testLauncher();
     const result = await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }), START_MARGIN_MS + 1);
     expect('runs' in result && result.runs).toHaveLength(2);
+  });
+});
+
+/** A container whose every StartJobRun fails with this kind of failure. */
+const testLauncherFailingWith = (kind: FailureKind) => {
+  const l = testLauncher();
+  l.glue.failNext('StartJobRun', failure('StartJobRun', kind, `${kind} from StartJobRun`), 10);
+  return l;
+};
+
+describe('the function’s own timeout', () => {
+  it('a start cut off by it is OutOfTime, saying the run may have started (with a key, a redelivery finds it)', async () => {
+    const l = testLauncher();
+    l.glue.holdNext('StartJobRun', new Promise(() => undefined));
+    const error = await rejectionOf(l.launch(keyed(), FINISH_MARGIN_MS + 50));
+    expect(error.name).toBe('OutOfTime');
+    expect(error.message).toBe(
+      "The function's time ran out before the launch ended: job nightly-etl may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another).",
+    );
+  });
+
+  it('cut off before any start, it says nothing was started', async () => {
+    const l = testLauncher();
+    l.glue.holdNext('GetJob', new Promise(() => undefined));
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' }), FINISH_MARGIN_MS + 50));
+    expect(error.message).toBe(
+      "The function's time ran out before the launch ended: job nightly-etl was not started (a redelivery will start it).",
+    );
+  });
+
+  it('once the time is up, a launch thawed later sends no start', async () => {
+    const l = testLauncher();
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    await rejectionOf(l.launch(single({ jobName: 'nightly-etl' }), FINISH_MARGIN_MS + 50));
+    job.open(); // the container thaws for the next event, and the old launch goes on
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(l.glue.callsOf('StartJobRun')).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { indexHost, indexUrl } from '../../src/domain/index-url';
-import { maskUrlPasswords, redact } from '../../src/domain/redact';
+import { indexHost, indexUrl, isRepositoryEndpoint } from '../../src/domain/index-url';
 
 const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
 const HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
@@ -40,27 +39,15 @@ describe('indexUrl', () => {
   });
 });
 
-describe('redaction', () => {
-  it('logs the host only', () => {
+describe('what may be said of the index', () => {
+  it('its host, never the URL', () => {
     expect(indexHost(ENDPOINT)).toBe(HOST);
   });
 
-  it('removes raw and percent-encoded spellings of a secret', () => {
-    const token = 'ab+/cd';
-    const text = `failed: --index-url=https://aws:${encodeURIComponent(token)}@h/ and raw ${token}`;
-    const clean = redact(text, [token]);
-    expect(clean).not.toContain(token);
-    expect(clean).not.toContain(encodeURIComponent(token));
-    expect(clean).toBe('failed: --index-url=https://aws:****@h/ and raw ****');
-  });
-
-  it('leaves text alone when there is no secret', () => {
-    expect(redact('nothing here', [''])).toBe('nothing here');
-  });
-
-  it('masks the password of index URLs shown to people', () => {
-    expect(maskUrlPasswords('--index-url=https://aws:s3cr3t%2B@h.example/pypi/r/simple/ --upgrade')).toBe(
-      '--index-url=https://aws:****@h.example/pypi/r/simple/ --upgrade',
-    );
+  it('an endpoint is an http(s) URL with a host and no credentials of its own', () => {
+    expect([ENDPOINT, 'http://127.0.0.1:4567/pypi/demo/'].map(isRepositoryEndpoint)).toEqual([true, true]);
+    for (const bad of ['', 'not a url', 'ftp://host/pypi/', 'file:///etc/passwd', 'https://user:pw@host/pypi/']) {
+      expect([bad, isRepositoryEndpoint(bad)]).toEqual([bad, false]);
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
+import { DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
 import type { LauncherErrorName } from '../../src/errors';
 import type { FailureKind } from '../../src/ports';
 import {
   batchOf,
+  ENDPOINT,
   EXPIRES,
   failure,
   gate,
@@ -11,6 +12,7 @@ import {
   rejectionOf,
   single,
   sparkJob,
+  TOKEN,
   testLauncher,
   WITH_RUN_SETTINGS,
 } from '../helpers/fakes';
@@ -33,7 +35,8 @@ describe('one launch', () => {
           '--additional-python-modules': 'acme-pipelines==1.4.0',
           '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
           '--job-language': 'python',
-          // No key: only the token's expiry, for whoever reads the run later.
+          // No key: only what was asked for and the token's expiry, for whoever reads the run later.
+          [DIGEST_ARGUMENT]: requestDigest({ jobName: 'nightly-etl' }),
           [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
         },
       },
@@ -106,6 +109,29 @@ describe('before anything is called', () => {
     expect(error.message).toBe('Job a, b are not in ALLOWED_JOB_NAMES, so nothing was started.');
   });
 
+  it('ArgumentNotAllowed for a protected argument under the safe policy, and no call at all', async () => {
+    const l = testLauncher();
+    const request = {
+      jobName: 'nightly-etl',
+      arguments: { '--run-date': '2026-11-21', '--scriptLocation': 's3://x/y.py' },
+    };
+    const error = await rejectionOf(l.launch(batchOf({ jobName: 'hourly-etl' }, request)));
+    expect([error.name, error.message]).toEqual([
+      'ArgumentNotAllowed',
+      'Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe refuses it: it changes what code the run executes or where that code comes from; nothing was started.',
+    ]);
+    expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
+  });
+
+  it('a key the launcher sets is refused under any policy, even "*"', async () => {
+    const l = testLauncher({ argumentPolicy: { mode: 'any' } });
+    const request = { jobName: 'nightly-etl', arguments: { '--launch-idempotency-key': 'forged' } };
+    const error = await rejectionOf(l.launch(single(request)));
+    expect(error.name).toBe('ArgumentNotAllowed');
+    expect(error.message).toMatch(/--launch-\* arguments are set by the launcher alone/);
+    expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
+  });
+
   it('"*" allows any job', async () => {
     const l = testLauncher({ allowlist: { any: true } });
     l.glue.jobs.set('other', sparkJob('other'));
@@ -176,6 +202,43 @@ describe('round trips', () => {
   });
 });
 
+describe('what CodeArtifact gives is checked before it is used', () => {
+  it('an endpoint that is not a URL is TokenUnavailable, is not remembered, and a later launch recovers', async () => {
+    const l = testLauncher();
+    l.repository.endpoint = 'not a url';
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect([error.name, error.message]).toEqual([
+      'TokenUnavailable',
+      'Job nightly-etl was not started: CodeArtifact did not give the endpoint of data-platform/private-pypi: the endpoint "not a url" is not an http(s) URL.',
+    ]);
+    expect(l.glue.starts).toEqual([]);
+    l.repository.endpoint = ENDPOINT;
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+    expect(l.repository.callsOf('GetRepositoryEndpoint')).toHaveLength(2);
+  });
+
+  it.each([
+    ['already past', -60_000],
+    ['less than 15 minutes away', 14 * 60_000],
+  ])('a token whose expiry is %s is TokenUnavailable, and nothing starts', async (_case, fromNow) => {
+    const l = testLauncher();
+    const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + fromNow);
+    l.repository.token = { token: TOKEN, expiresAt };
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect([error.name, error.message]).toEqual([
+      'TokenUnavailable',
+      `Job nightly-etl was not started: CodeArtifact gave a token that expires at ${expiresAt.toISOString()}, less than 15 minutes from now.`,
+    ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a token with 16 minutes left is used', async () => {
+    const l = testLauncher({ tokenDuration: 900 });
+    l.repository.token = { token: TOKEN, expiresAt: new Date(Date.now() + 16 * 60_000) };
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+});
+
 describe('a warm container remembers each job’s timeout', () => {
   it('sizes the token before GetJob answers on the second launch: two round trips', async () => {
     const l = testLauncher();
@@ -225,8 +288,8 @@ describe('job checks before starting', () => {
     expect(l.repository.durations).toEqual([]); // nothing to start, no token
   });
 
-  it('a request that brings --no-index in its own installer option', async () => {
-    const l = testLauncher();
+  it('a request that brings --no-index in its own installer option, where the policy lets it set one', async () => {
+    const l = testLauncher({ argumentPolicy: { mode: 'list', keys: new Set(['--python-modules-installer-option']) } });
     const request = { jobName: 'nightly-etl', arguments: { '--python-modules-installer-option': '--no-index' } };
     expect((await rejectionOf(l.launch(single(request)))).name).toBe('InstallerOptionConflict');
     expect(l.glue.starts).toEqual([]);

@@ -1,0 +1,39 @@
+import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_READ, type RecentRun } from '../domain/idempotency';
+import { LauncherError } from '../errors';
+import type { JobService } from '../ports';
+
+/**
+ * The newest run of the job carrying each of these keys, read newest first, page after page, until every key is
+ * found, the runs get older than the horizon, or there are none left. Past MAX_RUNS_READ runs it fails closed: an
+ * earlier start can no longer be ruled out, and a second start is worse than none.
+ */
+export const earlierRuns = async (
+  jobs: JobService,
+  jobName: string,
+  keys: ReadonlySet<string>,
+  horizon: Date,
+  firstPage: number,
+): Promise<Map<string, RecentRun>> => {
+  const found = new Map<string, RecentRun>();
+  let read = 0;
+  let nextToken: string | undefined;
+  let pageSize = firstPage;
+  for (;;) {
+    const page = await jobs.jobRuns(jobName, pageSize, nextToken);
+    for (const run of page.runs) {
+      if (run.startedOn !== undefined && run.startedOn < horizon) return found;
+      read += 1;
+      const key = run.arguments[IDEMPOTENCY_ARGUMENT];
+      if (key !== undefined && keys.has(key) && !found.has(key)) found.set(key, run);
+    }
+    if (found.size === keys.size || page.nextToken === undefined) return found;
+    if (read >= MAX_RUNS_READ) {
+      throw new LauncherError(
+        'StartJobRunFailed',
+        `Job ${jobName} was not started: its ${read} most recent runs all started after ${horizon.toISOString()} and none carries this launch's key, so an earlier start could not be ruled out without reading further.`,
+      );
+    }
+    nextToken = page.nextToken;
+    pageSize = Math.min(MAX_RUNS_PAGE, MAX_RUNS_READ - read);
+  }
+};
