@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole launch on this machine, with no AWS account. Starts the local stand-in, creates demo
- * jobs whose DefaultArguments carry a stale index URL, shows that a run started as-is fails, then invokes the
- * built bundle with a sample event and shows the run it started install the private package.
+ * jobs (two Spark, one Python shell 3.9) whose DefaultArguments carry a stale index URL, shows that a run of the
+ * event's job started as-is fails, then invokes the built bundle with the event and shows the run it started
+ * install the private package.
  */
 import { GetJobRunCommand, GlueClient, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../local/standin/server';
@@ -9,25 +10,38 @@ import { type BundleInvocation, invokeBundle } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, ToolFailure } from '../local/tools/cli';
 import {
   DEMO_JOB_NAMES,
+  DEMO_PYTHON_SHELL_JOB,
   demoJob,
   LAMBDA_ENV,
   launcherEnvironment,
   OTHER_PIP_OPTIONS,
   PRIVATE_REQUIREMENT,
+  pythonShellJob,
   standInClientConfig,
 } from '../local/tools/fixtures';
-import { maskUrlPasswords } from '../src/domain/redact';
+import { maskUrlPasswords, redactToken } from '../src/domain/redact';
+import { parseEvent } from '../src/input/events';
 
 // The SDK's notice that its 2027 releases need Node 22 is not news for a demo (on a machine whose Node is older).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??=
   LAMBDA_ENV.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
 
-const JOBS = DEMO_JOB_NAMES;
+const JOBS = [...DEMO_JOB_NAMES, DEMO_PYTHON_SHELL_JOB];
 const DEFAULT_EVENT = 'events/scheduled-rule.json';
 const USAGE = `usage: npm start [-- --event FILE]
 
 Runs the launcher end to end against a local stand-in for Glue, CodeArtifact and a private PyPI index.
-  --event FILE   the event to invoke the handler with (default: ${DEFAULT_EVENT})`;
+  --event FILE   the event to invoke the handler with (default: ${DEFAULT_EVENT});
+                 events/python-shell-request.json launches the Python shell 3.9 job`;
+
+/** The job the event launches first (the launcher's own reading of it), to show a run of it as-is first. */
+const firstJobOf = (event: unknown): string => {
+  try {
+    return parseEvent(event, DEMO_JOB_NAMES[0]).requests[0]?.jobName ?? DEMO_JOB_NAMES[0];
+  } catch {
+    return DEMO_JOB_NAMES[0]; // the launcher will say what is wrong with the event
+  }
+};
 
 const color = process.stdout.isTTY
   ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`
@@ -87,35 +101,39 @@ const main = async (): Promise<number> => {
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = `${standIn.url.replace('//', `//aws:${encodeURIComponent(stale)}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
-    for (const name of JOBS) {
+    for (const name of DEMO_JOB_NAMES) {
       const defaults = demoJob(name).DefaultArguments;
       const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;
       standIn.createJob(
         demoJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } }),
       );
     }
+    standIn.createJob(pythonShellJob(DEMO_PYTHON_SHELL_JOB, staleUrl));
     line(
       green('✓'),
       'demo jobs',
-      `${JOBS.join(', ')}: DefaultArguments carry an index URL whose token expired 13 h ago`,
+      `${DEMO_JOB_NAMES.join(', ')} (Spark), ${DEMO_PYTHON_SHELL_JOB} (Python shell 3.9): DefaultArguments carry an index URL whose token expired 13 h ago`,
     );
 
     const glue = new GlueClient(standInClientConfig(standIn));
+    const asIs = firstJobOf(event);
     const [before, beforeMs] = await timed(async () => {
-      const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: JOBS[0] }));
+      const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: asIs }));
       return standIn.waitForRun(JobRunId as string);
     });
     const beforeOk = before.JobRunState === 'FAILED';
     line(
       beforeOk ? green('✓') : red('✗'),
       'as-is run',
-      `${JOBS[0]} started without the launcher: ${before.JobRunState} ${dim(`(${maskUrlPasswords(before.ErrorMessage ?? '')})`)}`,
+      `${asIs} started without the launcher: ${before.JobRunState} ${dim(`(${maskUrlPasswords(before.ErrorMessage ?? '')})`)}`,
       beforeMs,
     );
 
-    const invocation = await invokeBundle(event, launcherEnvironment(standIn));
+    const invocation = await invokeBundle(event, launcherEnvironment(standIn, JOBS));
     const tokens = standIn.issuedTokens().map((t) => t.token);
-    const leaked = tokens.filter((t) => invocation.logs.includes(t) || JSON.stringify(invocation).includes(t));
+    // Any spelling of a token, or 16 of its characters: the launcher's own redaction finds what it would mask.
+    const everything = `${invocation.logs}${JSON.stringify(invocation)}`;
+    const leaked = tokens.filter((t) => redactToken(everything, t) !== everything);
     if (invocation.error) {
       line(red('✗'), 'invoke', `${eventFile} -> ${invocation.error.name}`, invocation.durationMs);
       more(invocation.error.message);

@@ -13,6 +13,10 @@ export interface GlueJob {
   readonly name: string;
   /** `Command.Name`: glueetl, gluestreaming, pythonshell, glueray. */
   readonly command: string | undefined;
+  /** `GlueVersion`, e.g. "5.0". */
+  readonly glueVersion: string | undefined;
+  /** `Command.PythonVersion` (Python shell jobs): "3.9", "3" or "2". */
+  readonly pythonVersion: string | undefined;
   readonly defaultArguments: Arguments;
   readonly nonOverridableArguments: Arguments;
   /** Minutes. */

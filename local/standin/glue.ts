@@ -172,7 +172,7 @@ export class Glue {
 
   private async execute(job: JobDefinition, run: JobRun): Promise<void> {
     run.JobRunState = 'RUNNING';
-    const outcome = await this.installer.install(this.effectiveArguments(job, run));
+    const outcome = await this.installer.install(this.effectiveArguments(job, run), job.Command.Name);
     this.outcomes.set(run.Id, outcome);
     while (this.holdRuns && outcome.ok) await new Promise((resolve) => setTimeout(resolve, 20));
     run.JobRunState = outcome.ok ? 'SUCCEEDED' : 'FAILED';

@@ -5,7 +5,9 @@ import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * What Glue does at a run's start: `pip3 install <installer option words> <additional modules>`.
+ * What Glue does at a run's start. A Spark job: `pip3 install <installer option words> <additional modules>`. A
+ * Python shell job: `pip3 install <the words of --additional-python-modules>`, which may hold pip options of its
+ * own (AWS: "scikit-learn==0.21.3 -i https://..."); its installer option is not read.
  * `pip` runs real pip into a throw-away target; `check` only asks the index for each module with the run's
  * credentials (same verdict on the token, a fraction of the cost, for tests that start many runs). `none`
  * installs nothing and succeeds: for the benchmark, where runs must not compete with what is measured.
@@ -36,17 +38,17 @@ export class ModuleInstaller {
     private readonly maxParallel = 2,
   ) {}
 
-  async install(args: Readonly<Record<string, string>>): Promise<InstallOutcome> {
+  async install(args: Readonly<Record<string, string>>, command = 'glueetl'): Promise<InstallOutcome> {
     if (this.mode === 'none') return { ok: true, installed: [], message: '', output: '' };
     // Commas separate the modules; whitespace inside one still separates pip's words, as a command line would.
     const modules = (args[MODULES] ?? '').split(/[,\s]+/).filter((m) => m.length > 0);
     if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
-    const options = splitWords(args[OPTIONS]);
+    const options = command === 'pythonshell' ? [] : splitWords(args[OPTIONS]);
     // Glue appends the modules after the options, so that Glue 5's `-r` takes the requirements file.
     const words = options.at(-1) === '-r' ? [...options, modules.join(',')] : [...options, ...modules];
     await this.slot();
     try {
-      return this.mode === 'pip' ? await this.pip(words) : await check(options, modules);
+      return this.mode === 'pip' ? await this.pip(words) : await check([...options, ...modules]);
     } finally {
       this.active -= 1;
       this.waiting.shift()?.();
@@ -145,8 +147,15 @@ const get = (url: URL): Promise<number> =>
     req.end();
   });
 
-const check = async (options: readonly string[], modules: readonly string[]): Promise<InstallOutcome> => {
-  const index = indexOf(options);
+/** The words that name distributions: not options, not an option's value. */
+const requirementsOf = (words: readonly string[]): string[] =>
+  words.filter(
+    (word, i) => !word.startsWith('-') && !/^(-i|-r|-c|--index-url|--extra-index-url)$/.test(words[i - 1] ?? ''),
+  );
+
+const check = async (words: readonly string[]): Promise<InstallOutcome> => {
+  const index = indexOf(words);
+  const modules = requirementsOf(words);
   if (index === undefined)
     return { ok: false, installed: [], message: 'no index URL in the installer option', output: '' };
   for (const module of modules) {

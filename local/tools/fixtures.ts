@@ -56,6 +56,8 @@ export const SAFE_ENV: Readonly<Record<string, string>> = {
 export const DEMO_PACKAGE = { name: 'acme-pipelines', version: '1.4.0' } as const;
 export const PRIVATE_REQUIREMENT = `${DEMO_PACKAGE.name}==${DEMO_PACKAGE.version}`;
 export const DEMO_JOB_NAMES = ['nightly-etl', 'hourly-etl'] as const;
+/** The demo's Python shell 3.9 job (events/python-shell-request.json launches it). */
+export const DEMO_PYTHON_SHELL_JOB = 'shell-etl';
 /** pip options a team keeps beside its index URL: the launcher must keep them, in order. */
 export const OTHER_PIP_OPTIONS = '--no-cache-dir --upgrade';
 export const STALE_INDEX_URL = 'https://aws:STALE@old.example/pypi/r/simple/';
@@ -73,6 +75,24 @@ export const demoJob = (name: string, overrides: Partial<JobDefinition> = {}): J
     '--additional-python-modules': PRIVATE_REQUIREMENT,
     '--python-modules-installer-option': `--index-url=${STALE_INDEX_URL} ${OTHER_PIP_OPTIONS}`,
   },
+  ...overrides,
+});
+
+/**
+ * A Python shell 3.9 job as a team has it today: pip's options inside the modules value (AWS's documented form for
+ * Python shell), with a stale index URL.
+ */
+export const pythonShellJob = (
+  name: string,
+  indexUrl = STALE_INDEX_URL,
+  overrides: Partial<JobDefinition> = {},
+): JobDefinition => ({
+  Name: name,
+  Role: 'arn:aws:iam::111122223333:role/glue-demo',
+  Command: { Name: 'pythonshell', ScriptLocation: `s3://demo-scripts/${name}.py`, PythonVersion: '3.9' },
+  GlueVersion: '3.0',
+  ExecutionProperty: { MaxConcurrentRuns: 10 },
+  DefaultArguments: { '--additional-python-modules': `${PRIVATE_REQUIREMENT} -i ${indexUrl}` },
   ...overrides,
 });
 

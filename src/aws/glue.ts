@@ -24,6 +24,8 @@ export class GlueJobService implements JobService {
       return {
         name: job.Name ?? jobName,
         command: job.Command?.Name,
+        glueVersion: job.GlueVersion,
+        pythonVersion: job.Command?.PythonVersion,
         defaultArguments: job.DefaultArguments ?? {},
         nonOverridableArguments: job.NonOverridableArguments ?? {},
         timeout: job.Timeout,

@@ -72,9 +72,15 @@ const shortGroup = (word: string, next: string | undefined): { kept: string; dro
   return { kept: word, dropped: false, takesNext: false };
 };
 
+/** A word pip would still read, and where it stood among the words scanned (a short group may have lost its `i`). */
+export interface KeptWord {
+  readonly at: number;
+  readonly word: string;
+}
+
 export interface PipScan {
   /** The words pip would still read, in their order, with every index option and its value removed. */
-  readonly kept: readonly string[];
+  readonly kept: readonly KeptWord[];
   /** The index options found (each with its value), as they were written. */
   readonly index: readonly string[];
   /** A word that is, or could be, `--no-index`. */
@@ -83,9 +89,10 @@ export interface PipScan {
 
 /** Reads pip option words the way pip would, keeping every word but the index options (and their values). */
 export const scanPipOptions = (words: readonly string[]): PipScan => {
-  const kept: string[] = [];
+  const kept: KeptWord[] = [];
   const index: string[] = [];
   let noIndex: string | undefined;
+  const keep = (at: number, word = words[at] as string) => kept.push({ at, word });
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
     const next = words[i + 1];
@@ -95,20 +102,37 @@ export const scanPipOptions = (words: readonly string[]): PipScan => {
         !word.includes('=') && next !== undefined && (kind === 'index' || (kind === 'value' && !indexLike(next)));
       if (kind === 'no-index') noIndex ??= word;
       if (kind === 'index') index.push(takesNext ? `${word} ${next}` : word);
-      else kept.push(...(takesNext ? [word, next as string] : [word]));
+      else {
+        keep(i);
+        if (takesNext) keep(i + 1);
+      }
       if (takesNext) i += 1;
     } else if (/^-[^-]/.test(word)) {
       const group = shortGroup(word, next);
-      if (group.kept) kept.push(group.kept);
+      if (group.kept) keep(i, group.kept);
       if (group.dropped) index.push(group.takesNext && next !== undefined ? `${word} ${next}` : word);
-      else if (group.takesNext) kept.push(next as string);
+      else if (group.takesNext) keep(i + 1);
       if (group.takesNext) i += 1;
     } else {
-      kept.push(word);
+      keep(i);
     }
   }
   return { kept, index, noIndex };
 };
+
+/** Whether pip reads the word after this one as this option's value, whatever that word is. */
+export const swallowsNext = (word: string): boolean => {
+  if (word.startsWith('--')) {
+    const kind = longKind(word);
+    return !word.includes('=') && (kind === 'value' || kind === 'index');
+  }
+  if (!/^-[^-]/.test(word)) return false;
+  const at = [...word.slice(1)].findIndex((letter) => PIP_SHORT_WITH_VALUE.has(letter));
+  return at === word.length - 2;
+};
+
+/** The words pip would still read. */
+export const keptWords = (scan: PipScan): string[] => scan.kept.map(({ word }) => word);
 
 /** The option a found word names, without its value: `--index-url=X` and `-qiX` are `--index-url` and `-qi`. */
 export const optionName = (found: string): string =>
@@ -122,4 +146,4 @@ export const rewriteInstallerOption = (
   existing: string | undefined,
   indexOption: PipIndexOption,
   url: string,
-): string => [`--${indexOption}=${url}`, ...scanPipOptions(words(existing)).kept].join(' ');
+): string => [`--${indexOption}=${url}`, ...keptWords(scanPipOptions(words(existing)))].join(' ');

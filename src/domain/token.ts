@@ -5,15 +5,30 @@ export const MAX_TOKEN_SECONDS = 43_200;
 /** `TOKEN_DURATION_SECONDS`: sized per launch, or fixed. */
 export type TokenDurationSetting = 'auto' | number;
 
-/** Glue's default run timeout, used when neither the request nor the job sets one. */
-export const GLUE_DEFAULT_TIMEOUT_MINUTES = 2880;
+/**
+ * Glue's default run timeout when neither the request nor the job sets one: 2,880 minutes for Glue 4.0 and earlier,
+ * 480 for Glue 5.0 and later (StartJobRun's `Timeout`, Glue API reference and botocore's Glue model).
+ */
+export const LEGACY_DEFAULT_TIMEOUT_MINUTES = 2880;
+export const GLUE_5_DEFAULT_TIMEOUT_MINUTES = 480;
+/** Glue refuses a run timeout of 7 days (10,080 minutes) or more. */
+export const MAX_RUN_TIMEOUT_MINUTES = 10_079;
+
+export const defaultTimeoutMinutes = (glueVersion: string | undefined): number =>
+  Number.parseFloat(glueVersion ?? '') >= 5 ? GLUE_5_DEFAULT_TIMEOUT_MINUTES : LEGACY_DEFAULT_TIMEOUT_MINUTES;
+
+/** How long a run of this job may last when the request does not say: its `Timeout`, else its version's default. */
+export const jobTimeoutMinutes = (job: {
+  readonly timeout?: number | undefined;
+  readonly glueVersion?: string | undefined;
+}) => job.timeout ?? defaultTimeoutMinutes(job.glueVersion);
 /** Covers queueing and start-up, on top of the run itself (auto-scaled workers install modules late). */
 export const TOKEN_MARGIN_SECONDS = 900;
 
 export interface TokenNeed {
   /** The request's `timeout`, in minutes. */
   readonly requestTimeout?: number | undefined;
-  /** The job's `Timeout`, in minutes, once GetJob has answered. */
+  /** The job's run timeout, in minutes (`jobTimeoutMinutes`), once GetJob has answered or as last seen. */
   readonly jobTimeout?: number | undefined;
 }
 
@@ -21,7 +36,7 @@ const clamp = (value: number) => Math.min(MAX_TOKEN_SECONDS, Math.max(MIN_TOKEN_
 
 /** Seconds one run needs its token to live, for `TOKEN_DURATION_SECONDS=auto`. */
 export const secondsNeeded = ({ requestTimeout, jobTimeout }: TokenNeed): number =>
-  clamp((requestTimeout ?? jobTimeout ?? GLUE_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
+  clamp((requestTimeout ?? jobTimeout ?? LEGACY_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
 
 /** One token serves a whole invocation, so it is sized for the longest need (docs/adr/0005-one-token-per-invocation.md). */
 export const tokenDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number =>

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_RUN_TIMEOUT_MINUTES } from '../domain/token';
 import './zod-messages';
 
 export const MAX_BATCH = 100;
@@ -40,7 +41,12 @@ const build = () => {
     z.record(ArgumentKey, z.string({ error: 'argument values must be strings' })),
   );
 
-  const Minutes = z.int({ error: 'must be a whole number of minutes' }).check(z.minimum(1), z.maximum(1_000_000));
+  const Minutes = z.int({ error: 'must be a whole number of minutes' }).check(
+    z.minimum(1, { error: 'must be at least 1 minute' }),
+    z.maximum(MAX_RUN_TIMEOUT_MINUTES, {
+      error: `must be at most ${MAX_RUN_TIMEOUT_MINUTES} minutes (Glue refuses 7 days, 10080 minutes, or more)`,
+    }),
+  );
   const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
   /** camelCase mirrors of StartJobRun's fields; strict, because a typo must not be silently ignored. */

@@ -1,5 +1,5 @@
 import { indexHost, indexUrl, isRepositoryEndpoint } from '../domain/index-url';
-import { tokenDuration } from '../domain/token';
+import { jobTimeoutMinutes, tokenDuration } from '../domain/token';
 import { type PrivateRepository, ServiceFailure } from '../ports';
 import { detailOf } from './failures';
 import { fetchToken, type RoundTrip } from './round-trip';
@@ -59,7 +59,7 @@ export const indexAccess = async (
 ): Promise<AccessOutcome> => {
   const needed = tokenDuration(
     deps.settings.tokenDuration,
-    ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: job.timeout })),
+    ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) })),
   );
   // No early token, or one sized for a timeout the job no longer has: every run must get a token that covers it.
   const token = trip.early && trip.early.seconds >= needed ? trip.early.token : fetchToken(deps, needed);

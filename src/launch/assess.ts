@@ -1,6 +1,6 @@
-import { installerOptionBase } from '../domain/arguments';
+import { pipDelivery } from '../domain/arguments';
 import { judgeEarlier, requestDigest } from '../domain/idempotency';
-import { checkJobKind } from '../domain/job-kind';
+import { jobKind } from '../domain/job-kind';
 import { LauncherError } from '../errors';
 import { lookupFailure } from './failures';
 import type { JobFacts } from './round-trip';
@@ -27,9 +27,8 @@ export const assess = async ({ request, job, earlier }: JobFacts): Promise<JobSt
     }
   }
   try {
-    checkJobKind(got.value);
-    const installerOption = installerOptionBase(got.value, request.arguments);
-    return { kind: 'ready', request, job: got.value, installerOption, digest };
+    const delivery = pipDelivery(got.value, jobKind(got.value), request.arguments);
+    return { kind: 'ready', request, job: got.value, delivery, digest };
   } catch (error) {
     return { kind: 'failed', request, error };
   }

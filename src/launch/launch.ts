@@ -3,7 +3,7 @@ import { checkArguments } from '../domain/argument-policy';
 import { lookupHorizon } from '../domain/idempotency';
 import { mapWithLimit } from '../domain/parallel';
 import type { LaunchPlan } from '../domain/plan';
-import { GLUE_DEFAULT_TIMEOUT_MINUTES } from '../domain/token';
+import { jobTimeoutMinutes } from '../domain/token';
 import { LauncherError } from '../errors';
 import { type IndexAccess, indexAccess } from './access';
 import { assess } from './assess';
@@ -50,7 +50,7 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
   const assessed = await Promise.all(trip.facts.map(assess));
   logReused(assessed, deps);
   const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
-  for (const { job } of ready) deps.jobTimeouts.set(job.name, job.timeout ?? GLUE_DEFAULT_TIMEOUT_MINUTES);
+  for (const { job } of ready) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
   if (ready.length === 0) return conclude(plan.batch, assessed, undefined);
 
   const access = await indexAccess(ready, trip, deps);

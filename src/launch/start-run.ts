@@ -1,6 +1,6 @@
 import { mergeArguments } from '../domain/arguments';
 import { launchArguments } from '../domain/idempotency';
-import { secondsNeeded } from '../domain/token';
+import { jobTimeoutMinutes, secondsNeeded } from '../domain/token';
 import type { IndexAccess } from './access';
 import { startOnce } from './start-policy';
 import type { Invocation, JobState, LaunchDeps, Ready } from './types';
@@ -10,13 +10,13 @@ import type { Invocation, JobState, LaunchDeps, Ready } from './types';
  * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments.
  */
 export const startRun = async (
-  { request, job, installerOption, digest }: Ready,
+  { request, job, delivery, digest }: Ready,
   access: IndexAccess,
   invocation: Invocation,
   deps: LaunchDeps,
 ): Promise<JobState> => {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
-  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: job.timeout });
+  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) });
   if (access.durationSeconds < needed) {
     deps.logger.warn('Token may expire before the run ends', {
       jobName: job.name,
@@ -26,13 +26,7 @@ export const startRun = async (
   }
   try {
     const args = {
-      ...mergeArguments(
-        job.defaultArguments,
-        requestArguments,
-        installerOption,
-        deps.settings.pipIndexOption,
-        access.url,
-      ),
+      ...mergeArguments(job, requestArguments, delivery, deps.settings.pipIndexOption, access.url),
       ...launchArguments(idempotencyKey, digest, access.expiresAt),
     };
     const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);

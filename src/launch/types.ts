@@ -1,4 +1,5 @@
 import type { ArgumentPolicy } from '../domain/argument-policy';
+import type { PipDelivery } from '../domain/arguments';
 import type { PipIndexOption } from '../domain/pip-options';
 import type { Allowlist, LaunchPlan, LaunchRequest } from '../domain/plan';
 import type { TokenDurationSetting } from '../domain/token';
@@ -26,7 +27,7 @@ export interface LaunchDeps {
   readonly settings: LaunchSettings;
   readonly logger: LaunchLogger;
   /**
-   * Each job's `Timeout` (minutes) as this container last saw it, so that a warm launch can size its token
+   * Each job's run timeout (minutes: its `Timeout`, else its Glue version's default) as this container last saw it, so that a warm launch can size its token
    * before GetJob answers: one round trip saved. GetJob still answers, and a job whose timeout grew gets a new
    * token before it starts.
    */
@@ -62,8 +63,8 @@ export type JobState =
       readonly kind: 'ready';
       readonly request: LaunchRequest;
       readonly job: GlueJob;
-      /** The installer option the run's is rewritten from, already checked. */
-      readonly installerOption: string | undefined;
+      /** Which argument carries the index, and what it is rewritten from, already checked. */
+      readonly delivery: PipDelivery;
       /** What the request asks for, recorded on the run (domain/idempotency.ts). */
       readonly digest: string;
     }

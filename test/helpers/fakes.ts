@@ -42,6 +42,8 @@ export const WITH_RUN_SETTINGS = {
 export const sparkJob = (name: string, overrides: Partial<GlueJob> = {}): GlueJob => ({
   name,
   command: 'glueetl',
+  glueVersion: '4.0',
+  pythonVersion: undefined,
   defaultArguments: {
     '--additional-python-modules': 'acme-pipelines==1.4.0',
     '--python-modules-installer-option': STALE_OPTION,

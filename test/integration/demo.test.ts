@@ -35,6 +35,17 @@ describe('npm start', () => {
     expect(code).toBe(0);
   });
 
+  it('launches the Python shell 3.9 job with events/python-shell-request.json: the index in its modules value', async () => {
+    const { code, output } = await demo('--event', join(__dirname, '../../events/python-shell-request.json'));
+    expect(output).toMatch(/as-is run\s+shell-etl started without the launcher: FAILED .*No matching distribution/);
+    expect(output).toMatch(/run\s+shell-etl jr_\w+… SUCCEEDED/);
+    expect(output).toMatch(
+      /--additional-python-modules\s+acme-pipelines==1\.4\.0 -i http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\//,
+    );
+    expect(output).toMatch(/token in logs or result: none/);
+    expect(code).toBe(0);
+  });
+
   it('runs another event with --event (here by absolute path), and says why when the file is missing', async () => {
     const batch = await demo('--event', join(__dirname, '../../events/batch.json'));
     expect(batch.code).toBe(0);

@@ -1,7 +1,7 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, OTHER_PIP_OPTIONS, standInClientConfig } from '../../local/tools/fixtures';
+import { demoJob, OTHER_PIP_OPTIONS, pythonShellJob, standInClientConfig } from '../../local/tools/fixtures';
 import { invokeAgainst, runIdOf } from '../helpers/stand-in';
 
 // The built bundle, in a fresh Node process per invocation, through the real SDK over HTTP to the stand-in,
@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 let standIn: StandIn;
 const ENV = {
   GLUE_JOB_NAME: 'nightly-etl',
-  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,busy-etl,shell-job,missing-job',
+  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,busy-etl,shell-job,shell-39,missing-job',
 };
 
 beforeAll(async () => {
@@ -19,7 +19,12 @@ beforeAll(async () => {
   standIn.createJob(demoJob('nightly-etl'));
   standIn.createJob(demoJob('hourly-etl'));
   standIn.createJob(demoJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
-  standIn.createJob(demoJob('shell-job', { Command: { Name: 'pythonshell' } }));
+  standIn.createJob(demoJob('shell-job', { Command: { Name: 'pythonshell', PythonVersion: '3' } }));
+  // A Python shell 3.9 job whose modules value carries an index URL with a token that expired an hour ago.
+  const stale = encodeURIComponent(standIn.codeartifact.issueExpired(3600));
+  standIn.createJob(
+    pythonShellJob('shell-39', `${standIn.url.replace('//', `//aws:${stale}@`)}/pypi/private-pypi/simple/`),
+  );
 });
 afterAll(() => standIn?.stop());
 afterEach(() => {
@@ -81,6 +86,33 @@ describe('the launcher against the local stand-in', () => {
     expect(standIn.callsOf('PyPI').at(-1)?.status).toBe(401);
   });
 
+  it('a Python shell 3.9 job: as-is, its stale token fails pip; launched, real pip installs through the fresh one', async () => {
+    const glue = new GlueClient(standInClientConfig(standIn));
+    const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: 'shell-39' }));
+    const asIs = await standIn.waitForRun(JobRunId as string);
+    expect(asIs.JobRunState).toBe('FAILED');
+    expect(asIs.ErrorMessage).toMatch(/No matching distribution found for acme-pipelines==1\.4\.0/);
+
+    const id = runIdOf(await invokeAgainst(standIn, { jobName: 'shell-39' }, ENV));
+    const run = await standIn.waitForRun(id);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
+    const latest = standIn.issuedTokens().at(-1)?.token as string;
+    expect(run.Arguments['--additional-python-modules']).toBe(
+      `acme-pipelines==1.4.0 -i ${standIn.url.replace('//', `//aws:${encodeURIComponent(latest)}@`)}/pypi/private-pypi/simple/`,
+    );
+    expect(run.Arguments).not.toHaveProperty('--python-modules-installer-option');
+    // pip looked in the launcher's index alone: the stale one is gone from what it read.
+    const looking = (standIn.outcomeOf(id)?.output ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('Looking in indexes:'));
+    expect(looking).toEqual([
+      expect.stringMatching(
+        /^Looking in indexes: http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/,
+      ),
+    ]);
+  });
+
   it('retries throttled calls and starts the job once', async () => {
     standIn.failNext('GetAuthorizationToken', 1, 'throttle');
     standIn.failNext('StartJobRun', 2, 'throttle');
@@ -104,7 +136,7 @@ describe('the launcher against the local stand-in', () => {
       { jobName: 'missing-job' },
       /Job missing-job was not started: Glue has no such job/,
     ],
-    ['UnsupportedJobType', () => undefined, { jobName: 'shell-job' }, /pythonshell/],
+    ['UnsupportedJobType', () => undefined, { jobName: 'shell-job' }, /is a Python shell job on Python 3\.6/],
     [
       'TokenUnavailable',
       () => standIn.failNext('GetAuthorizationToken', 1, 'accessDenied'),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { devNull } from 'node:os';
 import fc from 'fast-check';
+import { rewriteModulesValue } from '../../src/domain/modules-value';
 import {
   PIP_LONG_OPTIONS,
   PIP_SHORT_WITH_VALUE,
@@ -210,6 +211,37 @@ describe('real pip reads the rewritten installer option', () => {
     expect(tally.get('ours alone')).toBeGreaterThan(1000);
     expect(cases.filter((words) => scanPipOptions(words).index.length > 0).length).toBeGreaterThan(500);
   });
+});
+
+describe('real pip reads a Python shell job’s rewritten modules value', () => {
+  // Python shell 3.9 reads pip's options inside the modules value; the stand-in splits it at commas and whitespace.
+  it.each<PipIndexOption>(['index-url', 'extra-index-url'])(
+    'under %s: the launcher’s index alone, every module kept',
+    (option) => {
+      const values = [
+        'acme-pipelines==1.4.0',
+        `acme-pipelines==1.4.0 -i ${EVIL}`,
+        `acme-pipelines==1.4.0,pandas -Ui ${EVIL}`,
+        `--ind=${EVIL} acme-pipelines==1.4.0, pandas --pre`,
+        `acme-pipelines==1.4.0 --extra ${EVIL} -qi${EVIL}`,
+        `acme-pipelines==1.4.0 --pypi-url ${EVIL} --trusted-host evil.example`,
+      ];
+      const split = (value: string) => value.split(/[,\s]+/).filter((word) => word.length > 0);
+      const rewritten = values.map((value) => rewriteModulesValue(value, option, OURS) as string);
+      const readings = python(READER, JSON.stringify(rewritten.map(split))) as PipReading[];
+      readings.forEach((reading, n) => {
+        const expectedIndex = option === 'index-url' ? OURS : PIP_DEFAULT_INDEX;
+        const expectedExtra = option === 'index-url' ? [] : [OURS];
+        expect([values[n], reading.index_url, reading.extra_index_urls]).toEqual([
+          values[n],
+          expectedIndex,
+          expectedExtra,
+        ]);
+        const [, args] = reading.rest as [unknown, string[]];
+        expect(args.filter((arg) => arg !== 'pandas')).toEqual(['acme-pipelines==1.4.0']);
+      });
+    },
+  );
 });
 
 describe('the launcher’s table of pip options', () => {

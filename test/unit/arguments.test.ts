@@ -1,10 +1,12 @@
 import {
   type Arguments,
   INSTALLER_OPTION,
-  installerOptionBase,
   MODULES_OPTION,
   mergeArguments,
+  pipDelivery,
 } from '../../src/domain/arguments';
+import type { JobKind } from '../../src/domain/job-kind';
+import type { PipIndexOption } from '../../src/domain/pip-options';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 
@@ -14,13 +16,19 @@ const job = (defaults: Record<string, string>, nonOverridable: Record<string, st
   nonOverridableArguments: nonOverridable,
 });
 
-/** The run's arguments as the launch makes them: the installer option checked first, then merged. */
-const merged = (defaults: Record<string, string>, request?: Arguments, nonOverridable: Record<string, string> = {}) => {
-  const base = installerOptionBase(job(defaults, nonOverridable), request);
-  return mergeArguments(defaults, request, base, 'index-url', URL);
+/** The run's arguments as the launch makes them: the delivery checked first, then merged. */
+const merged = (
+  defaults: Record<string, string>,
+  request?: Arguments,
+  nonOverridable: Record<string, string> = {},
+  kind: JobKind = 'spark',
+  option: PipIndexOption = 'index-url',
+) => {
+  const delivery = pipDelivery(job(defaults, nonOverridable), kind, request);
+  return mergeArguments(job(defaults, nonOverridable), request, delivery, option, URL);
 };
 
-describe('mergeArguments', () => {
+describe('a Spark job: the installer option', () => {
   it('defaults, then request arguments key by key, then the rewritten installer option', () => {
     expect(
       merged(
@@ -65,7 +73,7 @@ describe('mergeArguments', () => {
   });
 });
 
-describe('the modules value, which pip reads after the options', () => {
+describe('a Spark job’s modules value, which pip reads after the options', () => {
   it.each([
     ['acme-pipelines==1.4.0,--index-url=https://aws:OLD@evil/simple/', '--index-url'],
     ['acme-pipelines==1.4.0, -i http://evil/simple/', '-i'],
@@ -87,5 +95,44 @@ describe('the modules value, which pip reads after the options', () => {
 
   it('lets plain requirements through, with pip options that are not about the index', () => {
     expect(() => merged({ [MODULES_OPTION]: 'acme-pipelines==1.4.0,pandas>=2,--pre,-U' })).not.toThrow();
+  });
+});
+
+describe('a Python shell 3.9 job: the modules value carries the index', () => {
+  const shell = (modules: string | undefined, request?: Arguments, option: PipIndexOption = 'index-url') =>
+    merged(modules === undefined ? {} : { [MODULES_OPTION]: modules }, request, {}, 'python-shell', option);
+
+  it.each([
+    ['acme-pipelines==1.4.0', `acme-pipelines==1.4.0 -i ${URL}`],
+    ['acme-pipelines==1.4.0 -i https://aws:OLD@stale/simple/', `acme-pipelines==1.4.0 -i ${URL}`],
+    ['acme-pipelines==1.4.0,pandas -Ui https://stale/', `acme-pipelines==1.4.0,pandas -U -i ${URL}`],
+    ['--index-url=https://stale/ acme-pipelines==1.4.0, pandas', `acme-pipelines==1.4.0, pandas -i ${URL}`],
+    ['acme-pipelines==1.4.0 --extra https://b/ --pre', `acme-pipelines==1.4.0 --pre -i ${URL}`],
+  ])('%j becomes %j', (modules, expected) => {
+    expect(shell(modules)[MODULES_OPTION]).toBe(expected);
+  });
+
+  it('uses --extra-index-url when PIP_INDEX_OPTION says so', () => {
+    expect(shell('acme-pipelines==1.4.0', undefined, 'extra-index-url')[MODULES_OPTION]).toBe(
+      `acme-pipelines==1.4.0 --extra-index-url ${URL}`,
+    );
+  });
+
+  it('leaves the installer option alone (Python shell 3.9 does not read it), and adds no modules to a job without', () => {
+    const args = shell(undefined);
+    expect(args).toEqual({});
+    expect(shell('-i https://stale/')).toEqual({ [MODULES_OPTION]: '-i https://stale/' });
+  });
+
+  it('starts from the request’s modules when it gives them', () => {
+    expect(shell('a==1', { [MODULES_OPTION]: 'b==2' })[MODULES_OPTION]).toBe(`b==2 -i ${URL}`);
+  });
+
+  it('refuses --no-index, a non-overridable modules value, and a last option that would swallow the index', () => {
+    expect(() => shell('acme --no-ind')).toThrow(/holds --no-ind, so pip would ignore the CodeArtifact index/);
+    expect(() => merged({}, undefined, { [MODULES_OPTION]: 'a' }, 'python-shell')).toThrow(/NonOverridableArguments/);
+    expect(() => shell('acme-pipelines==1.4.0 --trusted-host')).toThrow(
+      /ends with a pip option that would take the launcher's index as its value/,
+    );
   });
 });

@@ -26,6 +26,7 @@ describe('sample events (events/)', () => {
         'custom-batch.json',
         'custom-request.json',
         'empty.json',
+        'python-shell-request.json',
         'scheduled-rule.json',
         'scheduler.json',
         'step-functions-request.json',
@@ -122,6 +123,12 @@ describe('sample events (events/)', () => {
     ]);
   });
 
+  it('a timeout of 1 to 10079 minutes parses: Glue takes less than 7 days', () => {
+    for (const timeout of [1, 480, 2880, 10_079]) {
+      expect(parseEvent({ timeout }, 'nightly-etl').requests[0]?.timeout).toBe(timeout);
+    }
+  });
+
   it('a batch of 1 and of 100 parse', () => {
     expect(parseEvent({ jobs: [{}] }, 'nightly-etl').requests).toHaveLength(1);
     expect(parseEvent({ jobs: Array.from({ length: 100 }, () => ({})) }, 'nightly-etl').requests).toHaveLength(100);
@@ -135,6 +142,8 @@ describe('bad input is InvalidRequest naming the field', () => {
     [{ arguments: { '--a': 1 } }, /arguments\["--a"\]: argument values must be strings/],
     [{ timeout: '60' }, /timeout: must be a whole number of minutes/],
     [{ timeout: 1.5 }, /timeout: must be a whole number of minutes/],
+    [{ timeout: 0 }, /timeout: must be at least 1 minute/],
+    [{ timeout: 10_080 }, /timeout: must be at most 10079 minutes \(Glue refuses 7 days, 10080 minutes, or more\)/],
     [{ numberOfWorkers: 0 }, /numberOfWorkers/],
     [{ executionClass: 'CHEAP' }, /executionClass: expected "STANDARD" or "FLEX"/],
     [{ jobRunQueuingEnabled: 'yes' }, /jobRunQueuingEnabled: expected boolean, received string/],

@@ -277,8 +277,14 @@ describe('job checks before starting', () => {
       'InstallerOptionConflict',
       /NonOverridableArguments/,
     ],
-    ['a pythonshell job', { command: 'pythonshell' }, 'UnsupportedJobType', /nightly-etl is a pythonshell job/],
-    ['a Ray job', { command: 'glueray' }, 'UnsupportedJobType', /glueray/],
+    [
+      'a Python shell 3.6 job',
+      { command: 'pythonshell', pythonVersion: '3' },
+      'UnsupportedJobType',
+      /^Job nightly-etl was not started: it is a Python shell job on Python 3\.6 \(PythonVersion "3"\)/,
+    ],
+    ['a Ray job', { command: 'glueray' }, 'UnsupportedJobType', /it is a Ray job/],
+    ['a Glue 1.0 Spark job', { glueVersion: '1.0' }, 'UnsupportedJobType', /it runs Glue 1\.0/],
   ])('%s: %s, and nothing is started', async (_case, overrides, name, message) => {
     const l = testLauncher({}, [sparkJob('nightly-etl', overrides)]);
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
@@ -293,6 +299,29 @@ describe('job checks before starting', () => {
     const request = { jobName: 'nightly-etl', arguments: { '--python-modules-installer-option': '--no-index' } };
     expect((await rejectionOf(l.launch(single(request)))).name).toBe('InstallerOptionConflict');
     expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a Python shell 3.9 job is started with the index in its modules value, its token sized for 2880 minutes', async () => {
+    const shell = sparkJob('nightly-etl', {
+      command: 'pythonshell',
+      pythonVersion: '3.9',
+      glueVersion: '3.0',
+      timeout: undefined,
+      defaultArguments: { '--additional-python-modules': 'acme-pipelines==1.4.0 -i https://aws:OLD@stale/simple/' },
+    });
+    const l = testLauncher({}, [shell]);
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.glue.starts[0]?.arguments).toMatchObject({
+      '--additional-python-modules': `acme-pipelines==1.4.0 -i ${INDEX}`,
+    });
+    expect(l.glue.starts[0]?.arguments).not.toHaveProperty('--python-modules-installer-option');
+    expect(l.repository.durations).toEqual([43_200]);
+  });
+
+  it('a Glue 5 job without a Timeout gets a token for 480 minutes, not 2880', async () => {
+    const l = testLauncher({}, [sparkJob('nightly-etl', { glueVersion: '5.0', timeout: undefined })]);
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.repository.durations).toEqual([480 * 60 + 900]);
   });
 
   it('a gluestreaming job is supported', async () => {
