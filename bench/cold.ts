@@ -20,6 +20,8 @@ export interface ColdTarget {
   readonly launch: boolean;
   /** A V8 compile cache directory this binary filled for this bundle beforehand (NODE_COMPILE_CACHE). */
   readonly compileCache?: string;
+  /** Variables of this target's own, over the shared ones (e.g. a token delivery). */
+  readonly env?: Record<string, string>;
 }
 
 export interface ColdFigures {
@@ -60,8 +62,10 @@ const run = (node: string, args: string[], env: Record<string, string>): Promise
     });
   });
 
-const cacheEnv = (target: ColdTarget): Record<string, string> =>
-  target.compileCache ? { NODE_COMPILE_CACHE: target.compileCache, NODE_COMPILE_CACHE_PORTABLE: '1' } : {};
+const cacheEnv = (target: ColdTarget): Record<string, string> => ({
+  ...target.env,
+  ...(target.compileCache ? { NODE_COMPILE_CACHE: target.compileCache, NODE_COMPILE_CACHE_PORTABLE: '1' } : {}),
+});
 
 /** A compile cache of `bundle` made by `node`, in a fresh directory (remove it when done). */
 export const fillCompileCache = async (node: string, bundle: string, env: Record<string, string>): Promise<string> => {

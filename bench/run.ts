@@ -98,6 +98,13 @@ const main = async (): Promise<number> => {
       { name: 'sdk-only', bundle: SDK_ONLY, node, launch: false },
       { name: 'as-esm', bundle: AS_ESM, node, launch: false },
       ...('bundle' in baseline ? [{ name: 'baseline', bundle: baseline.bundle, node, launch: false }] : []),
+      {
+        name: 'launcher+file',
+        bundle: BUNDLE,
+        node,
+        launch: false,
+        env: { TOKEN_DELIVERY: 'requirements-file', REQUIREMENTS_BUCKET: 'bench-requirements' },
+      },
       { name: 'launcher+cache', bundle: BUNDLE, node, launch: false, compileCache: caches[0] },
       { name: 'reference+cache', bundle: REFERENCE, node, launch: false, compileCache: caches[1] },
       ...(options.alsoNode
@@ -159,6 +166,13 @@ const main = async (): Promise<number> => {
         metric: 'cold import over bare, vs this source built as before (ms)',
         launcher: l.importOverBareMs,
         versus: esm.importOverBareMs,
+        format: 'ms',
+      },
+      {
+        // The S3 bundle loads at init only when a delivery writes files (docs/adr/0011).
+        metric: 'cold import over bare, requirements-file delivery (ms)',
+        launcher: c('launcher+file').importOverBareMs,
+        versus: r.importOverBareMs,
         format: 'ms',
       },
       {

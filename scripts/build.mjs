@@ -7,10 +7,11 @@ import { lambdaBundle, previousLambdaBundle } from './bundle-options.mjs';
 const started = Date.now();
 // Nothing stale survives a build: tests and tools find exactly what these options make.
 await rm('dist', { recursive: true, force: true });
-const result = await build({ ...lambdaBundle, entryPoints: ['src/handler.ts'], outfile: 'dist/handler.cjs' });
-await build({ ...lambdaBundle, entryPoints: ['bench/reference.ts'], outfile: 'dist/bench/reference.cjs' });
-await build({ ...lambdaBundle, entryPoints: ['bench/sdk-only.ts'], outfile: 'dist/bench/sdk-only.cjs' });
-await build({ ...previousLambdaBundle, entryPoints: ['src/handler.ts'], outfile: 'dist/bench/handler-esm.mjs' });
+const result = await build({ ...lambdaBundle, outdir: 'dist' });
+const single = { ...lambdaBundle, outExtension: undefined };
+await build({ ...single, entryPoints: ['bench/reference.ts'], outfile: 'dist/bench/reference.cjs' });
+await build({ ...single, entryPoints: ['bench/sdk-only.ts'], outfile: 'dist/bench/sdk-only.cjs' });
+await build({ ...previousLambdaBundle, outfile: 'dist/bench/handler-esm.mjs' });
 await mkdir('dist', { recursive: true });
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 

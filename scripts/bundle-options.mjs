@@ -7,6 +7,11 @@
  * wherever it lies (this package is "type": "module"), and Lambda takes it as the handler's file.
  */
 export const lambdaBundle = {
+  // The handler, and the S3 adapter as a bundle of its own that the handler loads only when it writes requirements
+  // files (docs/adr/0011-requirements-file-delivery.md). Built in one run, as SAM's builder does: into dist/ under
+  // the entry points' common folder, src/, so dist/handler.cjs and dist/aws/requirements-store.cjs.
+  entryPoints: ['src/handler.ts', 'src/aws/requirements-store.ts'],
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   target: 'node24',
@@ -37,6 +42,8 @@ export const lambdaBundle = {
  */
 export const previousLambdaBundle = {
   ...lambdaBundle,
+  entryPoints: ['src/handler.ts'],
+  outExtension: undefined,
   target: 'node20',
   format: 'esm',
   external: lambdaBundle.external.filter((name) => !/credential-provider-(http|imds)$/.test(name)),

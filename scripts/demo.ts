@@ -7,7 +7,7 @@
 import { GetJobRunCommand, GlueClient, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../local/standin/server';
 import { type BundleInvocation, invokeBundle } from '../local/tools/bundle';
-import { parseCommandLine, readJsonFile, runTool, ToolFailure } from '../local/tools/cli';
+import { parseCommandLine, readJsonFile, runTool, ToolFailure, UsageError } from '../local/tools/cli';
 import {
   DEMO_JOB_NAMES,
   DEMO_PYTHON_SHELL_JOB,
@@ -17,6 +17,7 @@ import {
   OTHER_PIP_OPTIONS,
   PRIVATE_REQUIREMENT,
   pythonShellJob,
+  REQUIREMENTS_BUCKET,
   standInClientConfig,
 } from '../local/tools/fixtures';
 import { maskUrlPasswords, redactToken } from '../src/domain/redact';
@@ -28,11 +29,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??=
 
 const JOBS = [...DEMO_JOB_NAMES, DEMO_PYTHON_SHELL_JOB];
 const DEFAULT_EVENT = 'events/scheduled-rule.json';
-const USAGE = `usage: npm start [-- --event FILE]
+const DELIVERIES = ['arguments', 'requirements-file', 'auto'];
+const USAGE = `usage: npm start [-- --event FILE] [--delivery arguments|requirements-file|auto]
 
-Runs the launcher end to end against a local stand-in for Glue, CodeArtifact and a private PyPI index.
-  --event FILE   the event to invoke the handler with (default: ${DEFAULT_EVENT});
-                 events/python-shell-request.json launches the Python shell 3.9 job`;
+Runs the launcher end to end against a local stand-in for Glue, CodeArtifact, S3 and a private PyPI index.
+  --event FILE      the event to invoke the handler with (default: ${DEFAULT_EVENT});
+                    events/python-shell-request.json launches the Python shell 3.9 job
+  --delivery MODE   TOKEN_DELIVERY (default arguments); requirements-file puts the token in an S3 file, not in
+                    the run's arguments (Glue 5.0 jobs; the demo's Spark jobs are)`;
 
 /** The job the event launches first (the launcher's own reading of it), to show a run of it as-is first. */
 const firstJobOf = (event: unknown): string => {
@@ -63,9 +67,10 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 
 const printLogs = (invocation: BundleInvocation) => {
   for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{'))) {
-    const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, durationMs, errorName, errorMessage } =
+    const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, tokenDelivery, durationMs } =
       JSON.parse(text);
-    const fields = { jobName, jobRunId, indexHost, tokenExpiresAt, durationMs, errorName, errorMessage };
+    const { errorName, errorMessage } = JSON.parse(text);
+    const fields = { jobName, jobRunId, indexHost, tokenExpiresAt, tokenDelivery, durationMs, errorName, errorMessage };
     const shown = Object.entries(fields)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 40 && k === 'jobRunId' ? `${v.slice(0, 12)}…` : v}`);
@@ -85,8 +90,14 @@ const printArguments = (args: Record<string, string>) => {
 };
 
 const main = async (): Promise<number> => {
-  const { values } = parseCommandLine(process.argv.slice(2), { event: { type: 'string' } }, USAGE);
+  const { values } = parseCommandLine(
+    process.argv.slice(2),
+    { event: { type: 'string' }, delivery: { type: 'string' } },
+    USAGE,
+  );
   const eventFile = values.event ?? DEFAULT_EVENT;
+  const delivery = values.delivery ?? 'arguments';
+  if (!DELIVERIES.includes(delivery)) throw new UsageError(`--delivery takes ${DELIVERIES.join(', ')}`);
   const event = readJsonFile(eventFile, 'event file');
   const total = performance.now();
   console.log(
@@ -97,7 +108,7 @@ const main = async (): Promise<number> => {
   const stop = () => void standIn.stop().then(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
-    line(green('✓'), 'stand-in', `Glue, CodeArtifact and a private PyPI index on ${standIn.url}`, startMs);
+    line(green('✓'), 'stand-in', `Glue, CodeArtifact, S3 and a private PyPI index on ${standIn.url}`, startMs);
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = `${standIn.url.replace('//', `//aws:${encodeURIComponent(stale)}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
@@ -129,7 +140,10 @@ const main = async (): Promise<number> => {
       beforeMs,
     );
 
-    const invocation = await invokeBundle(event, launcherEnvironment(standIn, JOBS));
+    standIn.s3.createBucket(REQUIREMENTS_BUCKET);
+    const deliveryEnv: Record<string, string> =
+      delivery === 'arguments' ? {} : { TOKEN_DELIVERY: delivery, REQUIREMENTS_BUCKET };
+    const invocation = await invokeBundle(event, { ...launcherEnvironment(standIn, JOBS), ...deliveryEnv });
     const tokens = standIn.issuedTokens().map((t) => t.token);
     // Any spelling of a token, or 16 of its characters: the launcher's own redaction finds what it would mask.
     const everything = `${invocation.logs}${JSON.stringify(invocation)}`;
@@ -162,6 +176,12 @@ const main = async (): Promise<number> => {
       else more(red(maskUrlPasswords((seen as JobRun).ErrorMessage ?? 'no message')));
       more('arguments the run got (token masked):');
       printArguments(seen?.Arguments ?? {});
+      const file = seen?.Arguments?.['--additional-python-modules'] ?? '';
+      const object = file.startsWith('s3://') ? standIn.s3.byUri(file) : undefined;
+      if (object) {
+        more(`requirements file ${file} (no token in the arguments; its own content, token masked):`);
+        for (const text of object.body.toString('utf8').trimEnd().split('\n')) more(`  ${maskUrlPasswords(text)}`);
+      }
     }
     const verdict = failed
       ? red('FAILED: see above')

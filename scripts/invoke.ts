@@ -10,7 +10,7 @@ import { StandIn } from '../local/standin/server';
 import { BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
 import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
-import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext } from '../local/tools/fixtures';
+import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
 
 const FUNCTION = 'GlueLauncherFunction';
 const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-vars FILE] [--wait]
@@ -64,6 +64,9 @@ const startLocal = async (env: Record<string, string>): Promise<StandIn> => {
   env.ALLOWED_JOB_NAMES ??= DEMO_JOB_NAMES.join(',');
   const names = new Set([env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].map((n) => n.trim()));
   for (const name of [...names].filter((n) => n && n !== '*')) standIn.createJob(demoJob(name));
+  // The template creates the bucket a file delivery writes to; locally, the stand-in has it.
+  env.REQUIREMENTS_BUCKET ??= REQUIREMENTS_BUCKET;
+  standIn.s3.createBucket(env.REQUIREMENTS_BUCKET);
   Object.assign(env, standIn.env());
   console.error(`local stand-in on ${standIn.url}; jobs: ${env.ALLOWED_JOB_NAMES}`);
   return standIn;

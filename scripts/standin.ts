@@ -5,12 +5,12 @@
  */
 import { StandIn } from '../local/standin/server';
 import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
-import { DEMO_JOB_NAMES, demoJob, launcherEnvironment } from '../local/tools/fixtures';
+import { DEMO_JOB_NAMES, demoJob, launcherEnvironment, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
 
 const USAGE = `usage: npm run standin [-- --port N] [-- --job NAME ...]
 
-Serves Glue, CodeArtifact and a private PyPI index on 127.0.0.1 until Ctrl-C, and prints the environment
-that points the launcher at it.
+Serves Glue, CodeArtifact, S3 and a private PyPI index on 127.0.0.1 until Ctrl-C, and prints the environment
+that points the launcher at it (with a requirements bucket, for TOKEN_DELIVERY=requirements-file or auto).
   --port N     listen on N (default: a free port)
   --job NAME   create a demo Spark job NAME (repeatable; default: ${DEMO_JOB_NAMES.join(' and ')})`;
 
@@ -28,11 +28,14 @@ const main = async (): Promise<number> => {
   const names = values.job ?? [...DEMO_JOB_NAMES];
   const standIn = await StandIn.start({ port: Number(values.port ?? 0), install: 'pip' });
   for (const name of names) standIn.createJob(demoJob(name));
-  console.log(`stand-in listening on ${standIn.url}; jobs: ${names.join(', ')}`);
+  standIn.s3.createBucket(REQUIREMENTS_BUCKET);
+  console.log(`stand-in listening on ${standIn.url}; jobs: ${names.join(', ')}; bucket: ${REQUIREMENTS_BUCKET}`);
   console.log("# the launcher's environment: paste into another shell, then npm run invoke -- events/empty.json");
   for (const [key, value] of Object.entries(launcherEnvironment(standIn, names))) {
     console.log(`export ${key}=${shellQuoted(value)}`);
   }
+  console.log(`# to keep the token out of the run's arguments: export TOKEN_DELIVERY=requirements-file`);
+  console.log(`export REQUIREMENTS_BUCKET=${REQUIREMENTS_BUCKET}`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
   await standIn.stop();
   return 0;

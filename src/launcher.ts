@@ -13,6 +13,33 @@ import { cachedEndpoint } from './launch/access';
 import { launch } from './launch/launch';
 import { jitteredBackoff } from './launch/start-policy';
 import type { LaunchDeps, LaunchResult } from './launch/types';
+import type { RequirementsStore } from './ports';
+
+/**
+ * The S3 adapter is a bundle of its own beside this one (template.yaml's second entry point): a deployment in
+ * `arguments` delivery never parses it, and one that writes files loads it at init, during Lambda's unthrottled
+ * init phase (docs/adr/0011-requirements-file-delivery.md). A path esbuild cannot follow keeps it out of this bundle.
+ */
+const STORE_BUNDLE = './aws/requirements-store.cjs';
+const bundledStore = async (): Promise<RequirementsStore> => {
+  const s3: typeof import('./aws/requirements-store') = await import(STORE_BUNDLE);
+  return new s3.S3RequirementsStore(s3.s3Client);
+};
+
+/** A store that loads itself once, and waits for it when first used. */
+const lazyStore = (load: () => Promise<RequirementsStore>): RequirementsStore => {
+  const loaded = load();
+  loaded.catch(() => undefined); // reported by the first write or read, not as an unhandled rejection at init
+  return {
+    write: async (bucket, key, body) => (await loaded).write(bucket, key, body),
+    read: async (uri) => (await loaded).read(uri),
+  };
+};
+
+export interface LauncherOptions {
+  /** Tests load the TypeScript adapter over mocked clients; the bundle loads its sibling bundle. */
+  readonly loadRequirementsStore?: () => Promise<RequirementsStore>;
+}
 
 /**
  * Every failure leaves named (docs/adr/0006-one-closed-set-of-error-names.md): a bug that escaped the launch is
@@ -36,7 +63,7 @@ const logFailure = (logger: Logger): middy.MiddlewareObj => ({
 });
 
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
-const wire = (config: Config, logger: Logger): LaunchDeps => {
+const wire = (config: Config, logger: Logger, options: LauncherOptions): LaunchDeps => {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
@@ -44,6 +71,14 @@ const wire = (config: Config, logger: Logger): LaunchDeps => {
     endpoint: cachedEndpoint(repository),
     settings: config,
     logger,
+    ...(config.requirements
+      ? {
+          requirements: {
+            location: config.requirements,
+            store: lazyStore(options.loadRequirementsStore ?? bundledStore),
+          },
+        }
+      : {}),
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: jitteredBackoff,
@@ -54,14 +89,16 @@ const wire = (config: Config, logger: Logger): LaunchDeps => {
  * The composition root of one container: configuration read and checked now, once, and the adapters over the
  * module-scope SDK clients. `handler.ts` calls it at init with `process.env`; tests call it for a fresh container.
  */
-export const createLauncher = (env: NodeJS.ProcessEnv) => {
+export const createLauncher = (env: NodeJS.ProcessEnv, options: LauncherOptions = {}) => {
   const logger = new Logger({
     serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher',
     logLevel: env.POWERTOOLS_LOG_LEVEL as never,
   });
   const state = loadConfigState(env);
   if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
-  const container = state.ok ? { ok: true as const, config: state.config, deps: wire(state.config, logger) } : state;
+  const container = state.ok
+    ? { ok: true as const, config: state.config, deps: wire(state.config, logger, options) }
+    : state;
 
   const launchFromEvent = async (event: unknown, context: Context): Promise<LaunchResult> => {
     if (!container.ok) throw container.error;

@@ -55,6 +55,13 @@ export interface PrivateRepository {
   authorizationToken(durationSeconds: number): Promise<AuthorizationToken>;
 }
 
+/** S3, as requirements-file delivery uses it. Methods throw a `ServiceFailure`. */
+export interface RequirementsStore {
+  write(bucket: string, key: string, body: string): Promise<void>;
+  /** The text of an object named by its `s3://bucket/key` URI. */
+  read(uri: string): Promise<string>;
+}
+
 /**
  * What happened to a call, in the launcher's terms. `no-answer`: none came (timeout, cut connection); `server-error`:
  * a 5xx; `unreadable`: a 2xx that could not be read; `refused`: any other 4xx.
@@ -82,6 +89,17 @@ export class ServiceFailure extends Error {
     super(`${operation} failed (${kind}): ${detail}`);
   }
 }
+
+/**
+ * Whether an error is a `ServiceFailure`, by its shape rather than its class: the S3 adapter is a bundle of its own
+ * (docs/adr/0011-requirements-file-delivery.md), with its own copy of the class.
+ */
+export const isServiceFailure = (error: unknown): error is ServiceFailure =>
+  error instanceof Error &&
+  error.name === 'ServiceFailure' &&
+  typeof (error as ServiceFailure).operation === 'string' &&
+  typeof (error as ServiceFailure).kind === 'string' &&
+  typeof (error as ServiceFailure).detail === 'string';
 
 /** The slice of Powertools' Logger the launch writes to, so that tests can capture it. */
 type LogAttributes = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { devNull, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * What Glue does at a run's start. A Spark job: `pip3 install <installer option words> <additional modules>`. A
@@ -35,6 +35,8 @@ export class ModuleInstaller {
 
   constructor(
     readonly mode: InstallMode,
+    /** The bytes of an S3 object, as a run downloads a requirements file named by its modules value. */
+    private readonly download: (uri: string) => Buffer | undefined = () => undefined,
     private readonly maxParallel = 2,
   ) {}
 
@@ -44,15 +46,33 @@ export class ModuleInstaller {
     const modules = (args[MODULES] ?? '').split(/[,\s]+/).filter((m) => m.length > 0);
     if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
     const options = command === 'pythonshell' ? [] : splitWords(args[OPTIONS]);
-    // Glue appends the modules after the options, so that Glue 5's `-r` takes the requirements file.
-    const words = options.at(-1) === '-r' ? [...options, modules.join(',')] : [...options, ...modules];
+    // Glue 5.0 and later: `-r` last and an S3 URI as the modules: the file is downloaded and handed to pip.
+    const file = options.at(-1) === '-r' && modules.length === 1 && modules[0]?.startsWith('s3://');
+    const requirements = file ? this.requirementsFile(modules[0] as string) : undefined;
+    if (requirements && 'failed' in requirements) return requirements.failed;
+    const words = requirements ? [...options, requirements.path] : [...options, ...modules];
     await this.slot();
     try {
-      return this.mode === 'pip' ? await this.pip(words) : await check([...options, ...modules]);
+      if (this.mode === 'pip') return await this.pip(words);
+      return await check(requirements ? [...requirementsWords(requirements.text), ...options] : words);
     } finally {
+      if (requirements) rmSync(dirname(requirements.path), { recursive: true, force: true });
       this.active -= 1;
       this.waiting.shift()?.();
     }
+  }
+
+  /** The run's requirements file, downloaded to a temporary file, or the run's failure if it is not there. */
+  private requirementsFile(uri: string): { path: string; text: string } | { failed: InstallOutcome } {
+    const body = this.download(uri);
+    if (body === undefined) {
+      const message = `could not download the requirements file ${uri}: NoSuchKey`;
+      return { failed: { ok: false, installed: [], message, output: '' } };
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'glue-requirements-'));
+    const path = join(dir, 'requirements.txt');
+    writeFileSync(path, body);
+    return { path, text: body.toString('utf8') };
   }
 
   private slot(): Promise<void> {
@@ -146,6 +166,12 @@ const get = (url: URL): Promise<number> =>
     req.on('error', () => resolve(0));
     req.end();
   });
+
+/** A requirements file's lines as words: its option lines split, its requirement lines as they are. */
+const requirementsWords = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .flatMap((line) => (line.trim().startsWith('-') ? splitWords(line) : line.trim() ? [line.trim()] : []));
 
 /** The words that name distributions: not options, not an option's value. */
 const requirementsOf = (words: readonly string[]): string[] =>

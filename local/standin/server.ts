@@ -7,8 +7,10 @@ import { type Fault, type FaultKind, Faults } from './faults';
 import { Glue, type JobDefinition, type JobRun } from './glue';
 import { type InstallMode, type InstallOutcome, ModuleInstaller } from './installer';
 import { buildWheel, type Package, PypiIndex } from './pypi';
+import { decodedBody, S3, type S3Object, s3ErrorXml } from './s3';
 
-export type Service = 'glue' | 'codeartifact' | 'pypi';
+export type Service = 'glue' | 'codeartifact' | 's3' | 'pypi';
+type AwsService = Exclude<Service, 'pypi'>;
 
 /** One request the stand-in saw, for tests and for the benchmark's round-trip count. */
 export interface Call {
@@ -32,7 +34,7 @@ export interface StandInOptions {
   readonly packages?: ReadonlyArray<{ name: string; version: string }>;
 }
 
-const SERVICE_ERRORS: Record<'glue' | 'codeartifact', Record<FaultKind, ServiceError>> = {
+const SERVICE_ERRORS: Record<AwsService, Record<FaultKind, ServiceError>> = {
   glue: {
     throttle: new ServiceError('ThrottlingException', 'Rate exceeded'),
     internal: new ServiceError('InternalServiceException', 'Internal service error', 500),
@@ -43,22 +45,41 @@ const SERVICE_ERRORS: Record<'glue' | 'codeartifact', Record<FaultKind, ServiceE
     internal: new ServiceError('InternalServerException', 'Internal server error', 500),
     accessDenied: new ServiceError('AccessDeniedException', 'User is not authorized to perform this action', 403),
   },
+  s3: {
+    throttle: new ServiceError('SlowDown', 'Please reduce your request rate.', 503),
+    internal: new ServiceError('InternalError', 'We encountered an internal error. Please try again.', 500),
+    accessDenied: new ServiceError('AccessDenied', 'Access Denied', 403),
+  },
 };
 
 // SigV4, as the SDK sends it; the stand-in checks the shape and the service in the scope, not the signature.
 const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=[^/\s]+\/\d{8}\/[\w-]+\/([\w-]+)\/aws4_request, ?SignedHeaders=[\w;-]+, ?Signature=[0-9a-f]{64}$/;
 
-const readBody = (req: IncomingMessage): Promise<string> =>
+const readRaw = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+const readBody = async (req: IncomingMessage): Promise<string> => (await readRaw(req)).toString('utf8');
+
+/** S3's answer to a successful call: an object's bytes, or a PutObject's ETag. */
+const s3Reply = (output: unknown): { headers: Record<string, string>; body: Buffer | string } => {
+  if (output && typeof output === 'object' && 'body' in output) {
+    const object = output as S3Object;
+    return {
+      headers: {
+        'content-type': object.contentType ?? 'binary/octet-stream',
+        'content-length': String(object.body.length),
+        'last-modified': object.lastModified.toUTCString(),
+      },
+      body: object.body,
+    };
+  }
+  return { headers: { etag: (output as { ETag: string }).ETag }, body: '' };
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,6 +93,8 @@ export class StandIn {
   readonly calls: Call[] = [];
   readonly glue: Glue;
   readonly codeartifact: CodeArtifact;
+  /** Requirements files: the launcher writes them, Glue 5 runs read them. */
+  readonly s3 = new S3();
   readonly packages: readonly Package[];
   private readonly installer: ModuleInstaller;
   private readonly index: PypiIndex;
@@ -80,7 +103,7 @@ export class StandIn {
   private baseUrl = '';
 
   private constructor(options: StandInOptions) {
-    this.installer = new ModuleInstaller(options.install ?? 'pip');
+    this.installer = new ModuleInstaller(options.install ?? 'pip', (uri) => this.s3.byUri(uri)?.body);
     this.glue = new Glue(this.clock, this.installer);
     this.codeartifact = new CodeArtifact(
       this.clock,
@@ -121,6 +144,7 @@ export class StandIn {
       AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
       AWS_ENDPOINT_URL_GLUE: this.baseUrl,
       AWS_ENDPOINT_URL_CODEARTIFACT: this.baseUrl,
+      AWS_ENDPOINT_URL_S3: this.baseUrl,
       CODEARTIFACT_DOMAIN: this.codeartifact.domain,
       CODEARTIFACT_DOMAIN_OWNER: this.codeartifact.owner,
       CODEARTIFACT_REPOSITORY: this.codeartifact.repository,
@@ -224,6 +248,8 @@ export class StandIn {
         await this.aws(req, res, 'codeartifact', 'GetRepositoryEndpoint', Object.fromEntries(url.searchParams), () =>
           this.codeartifact.getRepositoryEndpoint(url.searchParams),
         );
+      } else if (SIGV4.exec(String(req.headers.authorization ?? ''))?.[1] === 's3') {
+        await this.s3Request(req, res, url);
       } else if (url.pathname.startsWith('/pypi/') && req.method === 'GET') {
         const call: Call = {
           service: 'pypi',
@@ -244,10 +270,27 @@ export class StandIn {
     }
   }
 
+  /** Path-style S3: `PUT /<bucket>/<key>` is PutObject, `GET /<bucket>/<key>` is GetObject. */
+  private async s3Request(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const [, bucket = '', ...rest] = url.pathname.split('/');
+    const Key = decodeURIComponent(rest.join('/'));
+    const Bucket = decodeURIComponent(bucket);
+    if (req.method === 'PUT') {
+      const raw = await readRaw(req);
+      const body = decodedBody(raw, req.headers['content-encoding']);
+      const contentType = req.headers['content-type'];
+      await this.aws(req, res, 's3', 'PutObject', { Bucket, Key, Body: body.toString('utf8') }, () =>
+        this.s3.put(Bucket, Key, body, contentType),
+      );
+    } else {
+      await this.aws(req, res, 's3', 'GetObject', { Bucket, Key }, () => this.s3.get(Bucket, Key));
+    }
+  }
+
   private async aws(
     req: IncomingMessage,
     res: ServerResponse,
-    service: 'glue' | 'codeartifact',
+    service: AwsService,
     operation: string,
     input: Record<string, unknown>,
     run: (input: Record<string, unknown>, operation: string) => unknown,
@@ -258,13 +301,23 @@ export class StandIn {
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       call.respondedAt = performance.now();
+      if (service === 's3') {
+        const reply =
+          status === 200 ? s3Reply(body) : { headers: { 'content-type': 'application/xml' }, body: String(body) };
+        res
+          .writeHead(status, { 'x-amz-request-id': crypto.randomUUID(), ...reply.headers, ...headers })
+          .end(reply.body);
+        return;
+      }
       res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': crypto.randomUUID(), ...headers });
       res.end(JSON.stringify(body));
     };
     const fail = (error: ServiceError) =>
       service === 'glue'
         ? answer(error.status, { __type: error.type, Message: error.message })
-        : answer(error.status, { message: error.message }, { 'x-amzn-errortype': error.type });
+        : service === 's3'
+          ? answer(error.status, s3ErrorXml(error, String(input.Key ?? '')))
+          : answer(error.status, { message: error.message }, { 'x-amzn-errortype': error.type });
 
     const scope = SIGV4.exec(String(req.headers.authorization ?? ''))?.[1];
     if (scope !== service) {

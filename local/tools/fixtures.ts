@@ -56,6 +56,8 @@ export const SAFE_ENV: Readonly<Record<string, string>> = {
 export const DEMO_PACKAGE = { name: 'acme-pipelines', version: '1.4.0' } as const;
 export const PRIVATE_REQUIREMENT = `${DEMO_PACKAGE.name}==${DEMO_PACKAGE.version}`;
 export const DEMO_JOB_NAMES = ['nightly-etl', 'hourly-etl'] as const;
+/** The bucket the tools' stand-ins keep for requirements-file delivery (the template creates one in AWS). */
+export const REQUIREMENTS_BUCKET = 'glue-launcher-requirements';
 /** The demo's Python shell 3.9 job (events/python-shell-request.json launches it). */
 export const DEMO_PYTHON_SHELL_JOB = 'shell-etl';
 /** pip options a team keeps beside its index URL: the launcher must keep them, in order. */

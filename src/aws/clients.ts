@@ -11,7 +11,7 @@ export const CONNECTION_TIMEOUT_MS = 1_000;
 export const REQUEST_TIMEOUT_MS = 3_000;
 export const MAX_ATTEMPTS = 3;
 
-const bounded = {
+export const BOUNDED = {
   maxAttempts: MAX_ATTEMPTS,
   retryMode: 'standard',
   requestHandler: {
@@ -21,11 +21,11 @@ const bounded = {
   },
 } as const;
 
-export const glueClient = new GlueClient(bounded);
-export const codeartifactClient = new CodeartifactClient(bounded);
+export const glueClient = new GlueClient(BOUNDED);
+export const codeartifactClient = new CodeartifactClient(BOUNDED);
 
 /**
  * StartJobRun is not idempotent: a retry after a lost answer could start a second run. This client never
  * retries; GlueJobService retries itself, and looks for its own run first when the answer was lost.
  */
-export const glueStartClient = new GlueClient({ ...bounded, maxAttempts: 1 });
+export const glueStartClient = new GlueClient({ ...BOUNDED, maxAttempts: 1 });

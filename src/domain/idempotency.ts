@@ -10,6 +10,7 @@ import type { LaunchRequest } from './plan';
 export const IDEMPOTENCY_ARGUMENT = '--launch-idempotency-key';
 export const DIGEST_ARGUMENT = '--launch-request-digest';
 export const TOKEN_EXPIRY_ARGUMENT = '--launch-token-expires-at';
+export const DELIVERY_ARGUMENT = '--launch-token-delivery';
 
 /** A run as GetJobRuns lists it (newest first). */
 export interface RecentRun {
@@ -20,7 +21,12 @@ export interface RecentRun {
 
 /** What an earlier run of the same key means for this launch. */
 export type Earlier =
-  | { readonly verdict: 'reused'; readonly jobRunId: string; readonly tokenExpiresAt: string | undefined }
+  | {
+      readonly verdict: 'reused';
+      readonly jobRunId: string;
+      readonly tokenExpiresAt: string | undefined;
+      readonly tokenDelivery: string | undefined;
+    }
   | { readonly verdict: 'conflict'; readonly jobRunId: string };
 
 const sorted = (value: Readonly<Record<string, unknown>>) =>
@@ -43,7 +49,12 @@ export const requestDigest = ({ idempotencyKey: _, arguments: args, ...settings 
 export const judgeEarlier = (run: RecentRun, digest: string): Earlier => {
   const recorded = run.arguments[DIGEST_ARGUMENT];
   return recorded === undefined || recorded === digest
-    ? { verdict: 'reused', jobRunId: run.id, tokenExpiresAt: run.arguments[TOKEN_EXPIRY_ARGUMENT] }
+    ? {
+        verdict: 'reused',
+        jobRunId: run.id,
+        tokenExpiresAt: run.arguments[TOKEN_EXPIRY_ARGUMENT],
+        tokenDelivery: run.arguments[DELIVERY_ARGUMENT],
+      }
     : { verdict: 'conflict', jobRunId: run.id };
 };
 
@@ -52,10 +63,12 @@ export const launchArguments = (
   key: string | undefined,
   digest: string,
   tokenExpiresAt: Date,
+  tokenDelivery: string,
 ): Record<string, string> => ({
   ...(key === undefined ? {} : { [IDEMPOTENCY_ARGUMENT]: key }),
   [DIGEST_ARGUMENT]: digest,
   [TOKEN_EXPIRY_ARGUMENT]: tokenExpiresAt.toISOString(),
+  [DELIVERY_ARGUMENT]: tokenDelivery,
 });
 
 /** EventBridge and Scheduler stop redelivering an event 24 hours after it was sent. */

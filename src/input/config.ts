@@ -1,11 +1,14 @@
 import type { ArgumentPolicy } from '../domain/argument-policy';
 import type { PipIndexOption } from '../domain/pip-options';
 import type { Allowlist } from '../domain/plan';
+import type { RequirementsLocation, TokenDeliverySetting } from '../domain/requirements-file';
 import type { TokenDurationSetting } from '../domain/token';
 import { LauncherError } from '../errors';
 import { ACCEPTED, EnvironmentSchema, namesOf, setVariables, VARIABLES, type Variable } from './variables';
 
 export { CONFIG_VARIABLES } from './variables';
+
+export const DEFAULT_REQUIREMENTS_PREFIX = 'glue-launcher/';
 
 export interface Config {
   readonly domain: string;
@@ -15,9 +18,18 @@ export interface Config {
   readonly allowlist: Allowlist;
   readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
+  readonly tokenDelivery: TokenDeliverySetting;
+  /** Where requirements files go: set whenever TOKEN_DELIVERY is not `arguments`. */
+  readonly requirements: RequirementsLocation | undefined;
   readonly tokenDuration: TokenDurationSetting;
   readonly maxParallelStarts: number;
 }
+
+/** A delivery that writes files needs a bucket to write them to. */
+const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undefined =>
+  (set.TOKEN_DELIVERY === 'requirements-file' || set.TOKEN_DELIVERY === 'auto') && !set.REQUIREMENTS_BUCKET
+    ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or use TOKEN_DELIVERY=arguments`
+    : undefined;
 
 /**
  * Which jobs may be started, from the two variables that name them: `"*"` lets IAM alone bound it. Checked on
@@ -59,7 +71,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   const { allowlist, problem } = allowlistOf(set);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describe(issue.path[0] as Variable, env));
   if (problem) problems.push(problem);
-  if (!parsed.success || allowlist === undefined) {
+  const delivery = deliveryProblem(set);
+  if (delivery) problems.push(delivery);
+  if (!parsed.success || allowlist === undefined || delivery) {
     throw new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
   }
   const vars = parsed.data;
@@ -76,6 +90,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
         ? { mode: policy === '*' ? 'any' : 'safe' }
         : { mode: 'list', keys: new Set(namesOf(policy)) },
     pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
+    tokenDelivery: vars.TOKEN_DELIVERY ?? 'arguments',
+    requirements:
+      vars.REQUIREMENTS_BUCKET === undefined || (vars.TOKEN_DELIVERY ?? 'arguments') === 'arguments'
+        ? undefined
+        : { bucket: vars.REQUIREMENTS_BUCKET, prefix: vars.REQUIREMENTS_PREFIX ?? DEFAULT_REQUIREMENTS_PREFIX },
     tokenDuration: duration === 'auto' ? duration : Number(duration),
     maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
   };

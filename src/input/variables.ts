@@ -8,6 +8,9 @@ const DOMAIN = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
 const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
 const ACCOUNT = /^\d{12}$/;
 const JOB_NAME = /^[^\p{Cc}]{1,255}$/u;
+// S3's bucket naming rules (no dots: a dotted name breaks virtual-hosted TLS), and a key prefix of safe characters.
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const PREFIX = /^([A-Za-z0-9!_.*'()-]+\/)*$/;
 
 /** What each variable accepts, said once: the error messages come from here. */
 export const ACCEPTED = {
@@ -19,6 +22,9 @@ export const ACCEPTED = {
   ALLOWED_RUN_ARGUMENTS:
     '"safe", "*", or a comma-separated list of argument keys starting with "--" (never "--launch-*")',
   PIP_INDEX_OPTION: '"index-url" or "extra-index-url"',
+  TOKEN_DELIVERY: '"arguments", "requirements-file" or "auto"',
+  REQUIREMENTS_BUCKET: 'an S3 bucket name (3-63 lowercase letters, digits and hyphens), or unset',
+  REQUIREMENTS_PREFIX: 'an S3 key prefix of folders, each ending with "/" (letters, digits and !_.*\'()-)',
   TOKEN_DURATION_SECONDS: `"auto" or a whole number of seconds from ${MIN_TOKEN_SECONDS} to ${MAX_TOKEN_SECONDS}`,
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
 } as const;
@@ -56,6 +62,9 @@ export const VARIABLES = {
   ALLOWED_JOB_NAMES: z.optional(jobList),
   ALLOWED_RUN_ARGUMENTS: z.optional(argumentPolicy),
   PIP_INDEX_OPTION: z.optional(z.enum(['index-url', 'extra-index-url'])),
+  TOKEN_DELIVERY: z.optional(z.enum(['arguments', 'requirements-file', 'auto'])),
+  REQUIREMENTS_BUCKET: z.optional(matching(BUCKET)),
+  REQUIREMENTS_PREFIX: z.optional(matching(PREFIX)),
   TOKEN_DURATION_SECONDS: z.optional(z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)])),
   MAX_PARALLEL_STARTS: z.optional(wholeNumber(1, 20)),
 } satisfies Record<Variable, z.ZodMiniType>;

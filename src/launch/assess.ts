@@ -4,14 +4,17 @@ import { jobKind } from '../domain/job-kind';
 import { LauncherError } from '../errors';
 import { lookupFailure } from './failures';
 import type { JobFacts } from './round-trip';
-import type { JobState } from './types';
+import type { JobState, LaunchSettings } from './types';
 
 /**
  * Everything that settles a job before a token exists: it is not found, it was already started by an earlier
  * delivery of this launch (or its key was used for another request), it is of the wrong kind, or pip could not be
  * given the launcher's index alone.
  */
-export const assess = async ({ request, job, earlier }: JobFacts): Promise<JobState> => {
+export const assess = async (
+  { request, job, earlier }: JobFacts,
+  settings: Pick<LaunchSettings, 'tokenDelivery'>,
+): Promise<JobState> => {
   const got = await job;
   if (!got.ok) return { kind: 'failed', request, error: lookupFailure(request.jobName, got.error) };
   const digest = requestDigest(request);
@@ -27,7 +30,7 @@ export const assess = async ({ request, job, earlier }: JobFacts): Promise<JobSt
     }
   }
   try {
-    const delivery = pipDelivery(got.value, jobKind(got.value), request.arguments);
+    const delivery = pipDelivery(got.value, jobKind(got.value), request.arguments, settings.tokenDelivery);
     return { kind: 'ready', request, job: got.value, delivery, digest };
   } catch (error) {
     return { kind: 'failed', request, error };

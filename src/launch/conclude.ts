@@ -44,11 +44,12 @@ export const conclude = (
     const { jobName } = state.request;
     if (state.kind === 'reused') {
       if (state.tokenExpiresAt !== undefined) expiries.push(state.tokenExpiresAt);
-      return { jobName, jobRunId: state.jobRunId, reused: true };
+      const delivery = state.tokenDelivery === undefined ? {} : { tokenDelivery: state.tokenDelivery };
+      return { jobName, jobRunId: state.jobRunId, ...delivery, reused: true };
     }
     if (state.kind === 'started' && access) {
       expiries.push(access.expiresAt.toISOString());
-      return { jobName, jobRunId: state.jobRunId };
+      return { jobName, jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery };
     }
     const error = sanitize(state.kind === 'failed' ? state.error : undefined, jobName, token);
     errors.push(error);

@@ -1,9 +1,8 @@
 import { describeCause, isLauncherError, LauncherError } from '../errors';
-import { ServiceFailure } from '../ports';
+import { isServiceFailure, type ServiceFailure } from '../ports';
 
 /** The service's own words for a failure (`Name: message`), or whatever else was thrown. */
-export const detailOf = (error: unknown): string =>
-  error instanceof ServiceFailure ? error.detail : describeCause(error);
+export const detailOf = (error: unknown): string => (isServiceFailure(error) ? error.detail : describeCause(error));
 
 const notFound = (jobName: string, error: unknown) =>
   new LauncherError('JobNotFound', `Job ${jobName} was not started: Glue has no such job (${detailOf(error)}).`);
@@ -11,7 +10,7 @@ const notFound = (jobName: string, error: unknown) =>
 /** A failed GetJob or GetJobRuns, for the job it was about: nothing is started for that job. */
 export const lookupFailure = (jobName: string, error: unknown): LauncherError => {
   if (isLauncherError(error)) return error;
-  if (!(error instanceof ServiceFailure)) return unexpected(jobName, error);
+  if (!isServiceFailure(error)) return unexpected(jobName, error);
   if (error.kind === 'not-found') return notFound(jobName, error);
   const because = error.operation === 'GetJobRuns' ? ', so an earlier start of this launch could not be ruled out' : '';
   return new LauncherError(

@@ -47,7 +47,7 @@ export const launch = async (
 const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps): Promise<LaunchResult> => {
   const { plan } = invocation;
   const trip = beginRoundTrip(plan.requests, horizon, deps);
-  const assessed = await Promise.all(trip.facts.map(assess));
+  const assessed = await Promise.all(trip.facts.map((facts) => assess(facts, deps.settings)));
   logReused(assessed, deps);
   const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
   for (const { job } of ready) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));

@@ -1,6 +1,6 @@
 import { CLOCK_SKEW_MS } from '../domain/idempotency';
 import { LauncherError } from '../errors';
-import { type FailureKind, type JobRunStart, ServiceFailure } from '../ports';
+import { type FailureKind, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import { earlierRuns } from './earlier-runs';
 import { lookupFailure, refusedStart, unexpected } from './failures';
 import type { Invocation, LaunchDeps } from './types';
@@ -49,7 +49,7 @@ export const startOnce = async (
     try {
       return await deps.jobs.startJobRun(run);
     } catch (error) {
-      if (!(error instanceof ServiceFailure)) throw unexpected(run.jobName, error);
+      if (!isServiceFailure(error)) throw unexpected(run.jobName, error);
       failure = error;
     }
     const verdict = verdictOf(failure.kind);

@@ -1,7 +1,8 @@
-import { mergeArguments } from '../domain/arguments';
+import { type IndexCarrier, mergeArguments, tokenDeliveryOf } from '../domain/arguments';
 import { launchArguments } from '../domain/idempotency';
 import { jobTimeoutMinutes, secondsNeeded } from '../domain/token';
 import type { IndexAccess } from './access';
+import { writeRequirementsFile } from './requirements';
 import { startOnce } from './start-policy';
 import type { Invocation, JobState, LaunchDeps, Ready } from './types';
 
@@ -24,10 +25,16 @@ export const startRun = async (
       runNeedsSeconds: needed,
     });
   }
+  const tokenDelivery = tokenDeliveryOf(delivery);
   try {
+    // Round trip 3 in requirements-file delivery: the file is written before the run that reads it starts.
+    const carrier: IndexCarrier =
+      delivery.via === 'requirements-file'
+        ? { fileUri: await writeRequirementsFile(jobName, delivery.plan, access, deps) }
+        : { url: access.url, option: deps.settings.pipIndexOption };
     const args = {
-      ...mergeArguments(job, requestArguments, delivery, deps.settings.pipIndexOption, access.url),
-      ...launchArguments(idempotencyKey, digest, access.expiresAt),
+      ...mergeArguments(job, requestArguments, delivery, carrier),
+      ...launchArguments(idempotencyKey, digest, access.expiresAt, tokenDelivery),
     };
     const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
     invocation.progress.startedRun(jobName, jobRunId);
@@ -36,9 +43,11 @@ export const startRun = async (
       jobRunId,
       indexHost: access.host,
       tokenExpiresAt: access.expiresAt.toISOString(),
+      tokenDelivery,
+      ...('fileUri' in carrier ? { requirementsFile: carrier.fileUri } : {}),
       durationMs: invocation.elapsedMs(),
     });
-    return { kind: 'started', request, jobRunId };
+    return { kind: 'started', request, jobRunId, tokenDelivery };
   } catch (error) {
     return { kind: 'failed', request, error };
   }

@@ -2,9 +2,10 @@ import type { ArgumentPolicy } from '../domain/argument-policy';
 import type { PipDelivery } from '../domain/arguments';
 import type { PipIndexOption } from '../domain/pip-options';
 import type { Allowlist, LaunchPlan, LaunchRequest } from '../domain/plan';
+import type { RequirementsLocation, TokenDelivery, TokenDeliverySetting } from '../domain/requirements-file';
 import type { TokenDurationSetting } from '../domain/token';
 import type { LauncherErrorName } from '../errors';
-import type { GlueJob, JobService, LaunchLogger, PrivateRepository } from '../ports';
+import type { GlueJob, JobService, LaunchLogger, PrivateRepository, RequirementsStore } from '../ports';
 import type { Progress } from './deadline';
 
 /** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
@@ -12,6 +13,7 @@ export interface LaunchSettings {
   readonly allowlist: Allowlist;
   readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
+  readonly tokenDelivery: TokenDeliverySetting;
   readonly tokenDuration: TokenDurationSetting;
   readonly maxParallelStarts: number;
   readonly domain: string;
@@ -26,6 +28,8 @@ export interface LaunchDeps {
   readonly endpoint: () => Promise<string>;
   readonly settings: LaunchSettings;
   readonly logger: LaunchLogger;
+  /** Where requirements files go, and the store that writes them: only when TOKEN_DELIVERY is not `arguments`. */
+  readonly requirements?: { readonly location: RequirementsLocation; readonly store: RequirementsStore };
   /**
    * Each job's run timeout (minutes: its `Timeout`, else its Glue version's default) as this container last saw it, so that a warm launch can size its token
    * before GetJob answers: one round trip saved. GetJob still answers, and a job whose timeout grew gets a new
@@ -58,6 +62,8 @@ export type JobState =
       readonly request: LaunchRequest;
       readonly jobRunId: string;
       readonly tokenExpiresAt: string | undefined;
+      /** As the run recorded it; absent on runs started before it was recorded. */
+      readonly tokenDelivery: string | undefined;
     }
   | {
       readonly kind: 'ready';
@@ -68,13 +74,20 @@ export type JobState =
       /** What the request asks for, recorded on the run (domain/idempotency.ts). */
       readonly digest: string;
     }
-  | { readonly kind: 'started'; readonly request: LaunchRequest; readonly jobRunId: string };
+  | {
+      readonly kind: 'started';
+      readonly request: LaunchRequest;
+      readonly jobRunId: string;
+      readonly tokenDelivery: TokenDelivery;
+    };
 
 export type Ready = Extract<JobState, { kind: 'ready' }>;
 
 export interface StartedRun {
   readonly jobName: string;
   readonly jobRunId: string;
+  /** How the run got its token: in its arguments, or in a requirements file. */
+  readonly tokenDelivery?: string;
   /** The run was started by an earlier delivery of the same launch; nothing was started now. */
   readonly reused?: true;
 }

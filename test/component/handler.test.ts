@@ -7,11 +7,12 @@ import {
   InternalServiceException,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import 'aws-sdk-client-mock-jest';
 import { requestDigest } from '../../src/domain/idempotency';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
-import { BASE_ENV, type MockedLauncher, mockedLauncher } from '../helpers/sdk-mocks';
+import { BASE_ENV, type MockedLauncher, mockedLauncher, sdkJob } from '../helpers/sdk-mocks';
 
 // The wiring (src/launcher.ts) and the SDK adapters (src/aws/), through the handler, over aws-sdk-client-mock.
 // What the launch decides is tested over fakes in test/unit; here, that the right SDK calls go out and that the
@@ -80,7 +81,12 @@ describe('the SDK calls that go out', () => {
   it('StartJobRun gets the merged arguments and the run settings under the SDK’s names', async () => {
     const launcher = mockedLauncher();
     const result = await quietly(() => launcher.invoke(WITH_RUN_SETTINGS));
-    expect(result).toEqual({ jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl', tokenExpiresAt: EXPIRES.toISOString() });
+    expect(result).toEqual({
+      jobName: 'hourly-etl',
+      jobRunId: 'jr_hourly-etl',
+      tokenDelivery: 'arguments',
+      tokenExpiresAt: EXPIRES.toISOString(),
+    });
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
     expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, {
       JobName: 'hourly-etl',
@@ -97,6 +103,7 @@ describe('the SDK calls that go out', () => {
         '--run-date': '2026-11-21',
         '--launch-request-digest': requestDigest(WITH_RUN_SETTINGS),
         '--launch-token-expires-at': EXPIRES.toISOString(),
+        '--launch-token-delivery': 'arguments',
       },
     });
   });
@@ -247,5 +254,53 @@ describe('SDK exceptions come back as named errors', () => {
     expect(error.message).toMatch(
       /did not give the endpoint of data-platform\/private-pypi: GetRepositoryEndpoint returned no endpoint/,
     );
+  });
+});
+
+describe('requirements-file delivery, over the S3 client', () => {
+  const FILE_ENV = { ...BASE_ENV, TOKEN_DELIVERY: 'requirements-file', REQUIREMENTS_BUCKET: 'launcher-reqs' };
+  const glue5 = (name: string, overrides = {}) => sdkJob(name, { GlueVersion: '5.0', ...overrides });
+
+  it('PutObject writes the file under the prefix; StartJobRun names it, with "-r"', async () => {
+    const launcher = mockedLauncher(FILE_ENV);
+    launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));
+    const result = await quietly(() => launcher.invoke({}));
+    expect(result).toMatchObject({ tokenDelivery: 'requirements-file' });
+    const [put] = launcher.s3.commandCalls(PutObjectCommand);
+    const { Bucket, Key, Body, ContentType } = put?.args[0].input ?? {};
+    expect([Bucket, ContentType]).toEqual(['launcher-reqs', 'text/plain; charset=utf-8']);
+    expect(Key).toMatch(/^glue-launcher\/nightly-etl\/\d{4}-\d\d-\d\d\/[\w-]+\.txt$/);
+    expect(Body).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
+    expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, {
+      Arguments: expect.objectContaining({
+        '--additional-python-modules': `s3://launcher-reqs/${Key}`,
+        '--python-modules-installer-option': '--upgrade -r',
+      }),
+    });
+  });
+
+  it('a job’s own requirements file is read with GetObject', async () => {
+    const launcher = mockedLauncher(FILE_ENV);
+    const own = { '--additional-python-modules': 's3://team/req.txt', '--python-modules-installer-option': '-r' };
+    launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName, { DefaultArguments: own }));
+    // The SDK's streaming body, reduced to the one method the adapter reads.
+    launcher.s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => 'pandas==2.2.0\n' } as never });
+    await quietly(() => launcher.invoke({}));
+    expect(launcher.s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'team', Key: 'req.txt' });
+    expect(launcher.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body).toBe(
+      `--index-url ${INDEX}\npandas==2.2.0\n`,
+    );
+  });
+
+  it('S3 AccessDenied on the write is TokenUnavailable, and nothing starts', async () => {
+    const launcher = mockedLauncher(FILE_ENV);
+    launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));
+    launcher.s3
+      .on(PutObjectCommand)
+      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('TokenUnavailable');
+    expect(error.message).toMatch(/could not be written \(AccessDenied: Access Denied\)\.$/);
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
   });
 });

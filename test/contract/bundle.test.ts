@@ -43,9 +43,9 @@ describe('sam build and npm run build make the same bundle', () => {
 
   it('the template’s BuildProperties are scripts/bundle-options.mjs, option for option', () => {
     expect(properties).toEqual({
-      EntryPoints: ['src/handler.ts'],
+      EntryPoints: lambdaBundle.entryPoints,
       Format: lambdaBundle.format,
-      OutExtension: ['.js=.cjs'],
+      OutExtension: Object.entries(lambdaBundle.outExtension).map(([from, to]) => `${from}=${to}`),
       Target: lambdaBundle.target,
       Minify: lambdaBundle.minify,
       Sourcemap: lambdaBundle.sourcemap,
@@ -55,7 +55,9 @@ describe('sam build and npm run build make the same bundle', () => {
     expect(Object.keys(lambdaBundle).sort()).toEqual(
       [
         'bundle',
+        'entryPoints',
         'external',
+        'outExtension',
         'format',
         'legalComments',
         'logLevel',

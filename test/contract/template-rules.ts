@@ -165,16 +165,23 @@ export const resourcesMatchSpec = (template: Template): Problem[] =>
 // Rules 2 and 3: IAM.
 
 export interface Statement {
+  readonly Sid?: string;
   readonly Effect: string;
+  readonly Principal?: Json;
   readonly Action: string | string[];
   readonly Resource: Json;
   readonly Condition?: Obj;
 }
 
+/** A policy's statements, each branch of an `Fn::If` statement counted (AWS::NoValue is none). */
 const policyStatements = (document: Json): Statement[] => {
   if (!isObject(document)) return [];
   const statement = document.Statement;
-  return (Array.isArray(statement) ? statement : [statement]) as unknown as Statement[];
+  return ((Array.isArray(statement) ? statement : [statement]) as Json[]).flatMap((s) =>
+    isObject(s) && Array.isArray(s['Fn::If'])
+      ? (s['Fn::If'].slice(1) as Json[]).filter((branch) => isObject(branch) && !('Ref' in branch))
+      : [s],
+  ) as unknown as Statement[];
 };
 
 /** The statements that apply to the launcher's role: its inline policies and each RolePolicy attached to it. */
@@ -220,11 +227,25 @@ export const iamCoversCode = (template: Template, needed = actionsTheCodeNeeds()
   return needed.filter((action) => !granted.has(action)).map((action) => `the launcher's role lacks ${action}`);
 };
 
-const hasWildcard = (resource: Json): boolean =>
-  JSON.stringify(resource)
-    .replace(/"(Ref|Fn::[\w:]+)"/g, '')
-    .includes('*');
+/**
+ * The objects of one named bucket, under a prefix or not (`${Bucket.Arn}/prefix/*`, `arn:...:s3:::${Name}/*`, or a
+ * bucket name a loop put there): a scope, not a wildcard resource.
+ */
+const S3_OBJECTS =
+  /^(\$\{\w+\.Arn\}|arn:\$\{AWS::Partition\}:s3:::(\$\{\w+\}|[a-z0-9][a-z0-9.-]+))\/([\w!.'()-]+\/)*\*$/;
+const scopedObjects = (resource: Json): boolean =>
+  isObject(resource) && typeof resource['Fn::Sub'] === 'string' && S3_OBJECTS.test(resource['Fn::Sub']);
 
+const hasWildcard = (resource: Json): boolean =>
+  [resource].flat().some(
+    (one) =>
+      !scopedObjects(one) &&
+      JSON.stringify(one)
+        .replace(/"(Ref|Fn::[\w:]+)"/g, '')
+        .includes('*'),
+  );
+
+/** Allow statements only: a Deny on everything grants nothing (the requirements bucket's TLS-only rule). */
 export const noOtherWildcards = (template: Template): Problem[] =>
   Object.entries(expandedResources(template)).flatMap(([id, resource]) => {
     const documents = [
@@ -233,7 +254,7 @@ export const noOtherWildcards = (template: Template): Problem[] =>
     ];
     return documents
       .flatMap(policyStatements)
-      .filter((s) => s && hasWildcard(s.Resource))
+      .filter((s) => s && s.Effect === 'Allow' && hasWildcard(s.Resource))
       .filter(
         (s) =>
           !(
@@ -280,10 +301,17 @@ export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {
   return [...found].sort();
 };
 
+/**
+ * Literals on purpose: the service's name, and the requirements prefix, which the launcher's IAM grant, the job
+ * roles' read and the bucket policy are all scoped to.
+ */
+const LITERAL_OK = ['POWERTOOLS_SERVICE_NAME', 'REQUIREMENTS_PREFIX'];
+
+/** Every variable set, and set from a parameter or a resource the template creates, not a hard-coded value. */
 export const environmentFromParameters = (
   template: Template,
   variables: readonly string[],
-  literalOk: readonly string[] = ['POWERTOOLS_SERVICE_NAME'],
+  literalOk: readonly string[] = LITERAL_OK,
 ): Problem[] =>
   functions(template).flatMap(([id, fn]) => {
     const set = ((fn.Properties?.Environment as Obj | undefined)?.Variables ?? {}) as Obj;
@@ -291,9 +319,60 @@ export const environmentFromParameters = (
       if (!(name in set)) return [`${id}: ${name} is not set`];
       if (literalOk.includes(name)) return [];
       const refs = [...JSON.stringify(set[name]).matchAll(/"Ref":"([\w:]+)"/g)].map((m) => m[1] as string);
-      return refs.some((ref) => ref in template.Parameters) ? [] : [`${id}: ${name} is not set from a parameter`];
+      const declared = (ref: string) => ref in template.Parameters || ref in template.Resources;
+      return refs.some(declared) ? [] : [`${id}: ${name} is not set from a parameter`];
     });
   });
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 7: the requirements bucket keeps its secrets (docs/adr/0011-requirements-file-delivery.md).
+
+const REQUIREMENTS_PREFIX = 'glue-launcher/';
+
+/** Private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained; grants scoped to the prefix. */
+export const requirementsBucketIsPrivate = (template: Template): Problem[] => {
+  const resources = expandedResources(template);
+  const bucket = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket');
+  if (!bucket) return ['no requirements bucket'];
+  const [id, { Properties: p = {}, ...attributes }] = bucket;
+  const problems: Problem[] = [];
+  const block = (p.PublicAccessBlockConfiguration ?? {}) as Obj;
+  for (const flag of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
+    if (block[flag] !== true) problems.push(`${id}: public access not blocked (${flag})`);
+  }
+  if (!JSON.stringify(p.BucketEncryption ?? {}).includes('SSEAlgorithm')) problems.push(`${id}: not encrypted`);
+  const rules = ((p.LifecycleConfiguration as Obj | undefined)?.Rules ?? []) as Obj[];
+  if (!rules.some((r) => r.Status === 'Enabled' && r.ExpirationInDays === 1 && !('Prefix' in r) && !('Filter' in r))) {
+    problems.push(`${id}: objects do not expire after 1 day`);
+  }
+  const resource = attributes as Record<string, Json>;
+  for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy']) {
+    if (resource[policy] !== 'Retain') problems.push(`${id}: ${policy} is not Retain`);
+  }
+  const bucketPolicy = Object.values(resources).find(
+    (r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties?.Bucket) === JSON.stringify({ Ref: id }),
+  );
+  const statements = policyStatements((bucketPolicy?.Properties?.PolicyDocument ?? null) as Json);
+  const denies = (action: string, condition: string) =>
+    statements.some(
+      (s) =>
+        s.Effect === 'Deny' && actions(s).includes(action) && JSON.stringify(s.Condition ?? {}).includes(condition),
+    );
+  if (!denies('s3:*', '"aws:SecureTransport":"false"')) problems.push(`${id}: requests without TLS are not denied`);
+  if (!denies('s3:PutObject', `"aws:PrincipalArn":{"Fn::GetAtt":["GlueLauncherRole","Arn"]}`)) {
+    problems.push(`${id}: principals other than the launcher may write`);
+  }
+  const scoped = `\${${id}.Arn}/${REQUIREMENTS_PREFIX}*`;
+  const grants = [...statements, ...launcherStatements(template)].filter(
+    (s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`${id}.Arn`),
+  );
+  for (const grant of grants) {
+    if (JSON.stringify(grant.Resource) !== JSON.stringify({ 'Fn::Sub': scoped })) {
+      problems.push(`${id}: ${actions(grant).join(', ')} is not scoped to ${REQUIREMENTS_PREFIX}`);
+    }
+  }
+  return problems;
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Rule 6: every Ref, GetAtt and ${} names something declared.

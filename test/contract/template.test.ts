@@ -12,6 +12,7 @@ import {
   launcherStatements,
   noOtherWildcards,
   referencesResolve,
+  requirementsBucketIsPrivate,
   resourcesMatchSpec,
   variablesTheCodeReads,
 } from './template-rules';
@@ -62,6 +63,10 @@ describe('template.yaml passes every rule', () => {
   });
   it('every Ref, GetAtt and ${} names a declared parameter, resource, condition or loop identifier', () => {
     expect(referencesResolve(template)).toEqual([]);
+  });
+  it('the requirements bucket is private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained', () => {
+    expect(actionsTheCodeNeeds()).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
+    expect(requirementsBucketIsPrivate(template)).toEqual([]);
   });
 });
 
@@ -131,9 +136,58 @@ describe('each rule catches its broken template', () => {
     expect(noOtherWildcards(unconditioned)).toEqual([
       'GlueLauncherRole: sts:GetServiceBearerToken on a wildcard resource',
     ]);
+    const anyBucket = broken(
+      (t) =>
+        (t.Resources['Fn::ForEach::JobRequirementsBuckets'][2][
+          'JobRequirementsPolicy&{BucketName}'
+        ].Properties.PolicyDocument.Statement[0].Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' }),
+    );
+    expect(noOtherWildcards(anyBucket)).toEqual([
+      'JobRequirementsPolicynightlyetl: s3:GetObject on a wildcard resource',
+      'JobRequirementsPolicyhourlyetl: s3:GetObject on a wildcard resource',
+    ]);
     const wildLogs = broken((t) => (role(t).Properties.Policies[0].PolicyDocument.Statement[0].Resource = '*'));
     expect(noOtherWildcards(wildLogs)).toEqual([
       'GlueLauncherRole: logs:CreateLogStream, logs:PutLogEvents on a wildcard resource',
+    ]);
+  });
+
+  it('a requirements bucket left open, kept forever, deleted with the stack, or granted beyond its prefix', () => {
+    const bucket = (t: any) => t.Resources.RequirementsBucket;
+    const bucketPolicy = (t: any) => t.Resources.RequirementsBucketPolicy.Properties.PolicyDocument.Statement;
+    expect(
+      requirementsBucketIsPrivate(
+        broken((t) => (bucket(t).Properties.PublicAccessBlockConfiguration.BlockPublicPolicy = false)),
+      ),
+    ).toEqual(['RequirementsBucket: public access not blocked (BlockPublicPolicy)']);
+    expect(requirementsBucketIsPrivate(broken((t) => delete bucket(t).Properties.BucketEncryption))).toEqual([
+      'RequirementsBucket: not encrypted',
+    ]);
+    expect(
+      requirementsBucketIsPrivate(
+        broken((t) => (bucket(t).Properties.LifecycleConfiguration.Rules[0].ExpirationInDays = 30)),
+      ),
+    ).toEqual(['RequirementsBucket: objects do not expire after 1 day']);
+    expect(requirementsBucketIsPrivate(broken((t) => delete bucket(t).DeletionPolicy))).toEqual([
+      'RequirementsBucket: DeletionPolicy is not Retain',
+    ]);
+    expect(requirementsBucketIsPrivate(broken((t) => bucketPolicy(t).splice(0, 1)))).toEqual([
+      'RequirementsBucket: requests without TLS are not denied',
+    ]);
+    expect(requirementsBucketIsPrivate(broken((t) => bucketPolicy(t).splice(1, 1)))).toEqual([
+      'RequirementsBucket: principals other than the launcher may write',
+    ]);
+    const wide = broken(
+      (t) =>
+        (t.Resources.RequirementsFilesPolicy.Properties.PolicyDocument.Statement[0].Resource = {
+          'Fn::Sub': '${RequirementsBucket.Arn}/*',
+        }),
+    );
+    expect(requirementsBucketIsPrivate(wide)).toEqual([
+      'RequirementsBucket: s3:PutObject is not scoped to glue-launcher/',
+    ]);
+    expect(requirementsBucketIsPrivate(broken((t) => delete t.Resources.RequirementsBucket))).toEqual([
+      'no requirements bucket',
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   type JobService,
   type LaunchLogger,
   type PrivateRepository,
+  type RequirementsStore,
   ServiceFailure,
 } from '../../src/ports';
 
@@ -187,6 +188,25 @@ export class FakeRepository extends Scripted implements PrivateRepository {
   }
 }
 
+/** S3 in memory, for requirements files: objects by `s3://bucket/key`. */
+export class FakeStore extends Scripted implements RequirementsStore {
+  readonly objects = new Map<string, string>();
+
+  async write(bucket: string, key: string, body: string): Promise<void> {
+    await this.call('PutObject', { bucket, key });
+    this.objects.set(`s3://${bucket}/${key}`, body);
+  }
+
+  async read(uri: string): Promise<string> {
+    await this.call('GetObject', uri);
+    const body = this.objects.get(uri);
+    if (body === undefined) throw failure('GetObject', 'not-found', 'NoSuchKey: The specified key does not exist.');
+    return body;
+  }
+}
+
+export const REQUIREMENTS = { bucket: 'launcher-requirements', prefix: 'glue-launcher/' };
+
 export interface LogRecord {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly message: string;
@@ -211,6 +231,7 @@ export const SETTINGS: LaunchSettings = {
   allowlist: { any: false, names: new Set(JOB_NAMES) },
   argumentPolicy: { mode: 'safe' },
   pipIndexOption: 'index-url',
+  tokenDelivery: 'arguments',
   tokenDuration: 'auto',
   maxParallelStarts: 5,
   domain: 'data-platform',
@@ -220,6 +241,7 @@ export const SETTINGS: LaunchSettings = {
 export interface TestLauncher {
   readonly glue: FakeGlue;
   readonly repository: FakeRepository;
+  readonly store: FakeStore;
   readonly logger: RecordingLogger;
   readonly deps: LaunchDeps;
   /** Launches a plan as one invocation of this container, with `remainingMs` of the function's time left. */
@@ -233,13 +255,16 @@ export const testLauncher = (
 ) => {
   const glue = new FakeGlue(jobs);
   const repository = new FakeRepository();
+  const store = new FakeStore();
   const logger = new RecordingLogger();
+  const all = { ...SETTINGS, ...settings };
   const deps: LaunchDeps = {
     jobs: glue,
     repository,
     endpoint: cachedEndpoint(repository),
-    settings: { ...SETTINGS, ...settings },
+    settings: all,
     logger,
+    ...(all.tokenDelivery === 'arguments' ? {} : { requirements: { location: REQUIREMENTS, store } }),
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: () => 0,
@@ -247,6 +272,7 @@ export const testLauncher = (
   return {
     glue,
     repository,
+    store,
     logger,
     deps,
     launch: (plan: LaunchPlan, remainingMs?: number) =>

@@ -11,6 +11,7 @@ import {
   type Job,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext } from '../../local/tools/fixtures';
 import { createLauncher } from '../../src/launcher';
@@ -45,11 +46,19 @@ export interface MockedLauncher {
   readonly invoke: (event: unknown, remainingMs?: number) => Promise<unknown>;
   readonly glue: AwsClientStub<GlueClient>;
   readonly codeartifact: AwsClientStub<CodeartifactClient>;
+  readonly s3: AwsClientStub<S3Client>;
 }
 
 // Class-level mocks: they cover every client of the class, the StartJobRun client included.
 const glue = mockClient(GlueClient);
 const codeartifact = mockClient(CodeartifactClient);
+const s3 = mockClient(S3Client);
+
+/** The S3 adapter from source (the bundle loads its own bundle of it), over the mocked client class. */
+const sourceStore = async () => {
+  const { S3RequirementsStore, s3Client } = await import('../../src/aws/requirements-store');
+  return new S3RequirementsStore(s3Client);
+};
 
 /**
  * A fresh container (configuration read from this environment) over the module-scope clients, mocked and reset:
@@ -58,15 +67,18 @@ const codeartifact = mockClient(CodeartifactClient);
 export const mockedLauncher = (env: Record<string, string | undefined> = BASE_ENV): MockedLauncher => {
   glue.reset();
   codeartifact.reset();
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({ ETag: '"etag"' });
   glue.on(GetJobCommand).callsFake(({ JobName }) => sdkJob(JobName));
   glue.on(GetJobRunsCommand).resolves({ JobRuns: [] });
   glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
   codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
   codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
-  const handler = createLauncher(env);
+  const handler = createLauncher(env, { loadRequirementsStore: sourceStore });
   return {
     invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs, 'c6af9ac6-7b61-11e6-9a41-93e812345678')),
     glue,
     codeartifact,
+    s3,
   };
 };

@@ -46,6 +46,20 @@ describe('npm start', () => {
     expect(code).toBe(0);
   });
 
+  it('--delivery requirements-file: no token in the run’s arguments, the S3 file holds the index, the run succeeds', async () => {
+    const { code, output } = await demo('--delivery', 'requirements-file');
+    expect(output).toMatch(/"tokenDelivery":"requirements-file"/);
+    expect(output).toMatch(
+      /--additional-python-modules\s+s3:\/\/glue-launcher-requirements\/glue-launcher\/nightly-etl\//,
+    );
+    expect(output).toMatch(/--python-modules-installer-option\s+--no-cache-dir --upgrade -r/);
+    expect(output).toMatch(/requirements file s3:\/\/\S+ \(no token in the arguments/);
+    expect(output).toMatch(/^\s+--index-url http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/m);
+    expect(output).toMatch(/run\s+nightly-etl jr_\w+… SUCCEEDED/);
+    expect(code).toBe(0);
+    expect((await demo('--delivery', 'files')).output).toMatch(/--delivery takes arguments, requirements-file, auto/);
+  });
+
   it('runs another event with --event (here by absolute path), and says why when the file is missing', async () => {
     const batch = await demo('--event', join(__dirname, '../../events/batch.json'));
     expect(batch.code).toBe(0);

@@ -25,7 +25,7 @@ const merged = (
   option: PipIndexOption = 'index-url',
 ) => {
   const delivery = pipDelivery(job(defaults, nonOverridable), kind, request);
-  return mergeArguments(job(defaults, nonOverridable), request, delivery, option, URL);
+  return mergeArguments(job(defaults, nonOverridable), request, delivery, { option, url: URL });
 };
 
 describe('a Spark job: the installer option', () => {

@@ -25,6 +25,8 @@ describe('configuration', () => {
       allowlist: { any: false, names: new Set(['nightly-etl']) },
       argumentPolicy: { mode: 'safe' },
       pipIndexOption: 'index-url',
+      tokenDelivery: 'arguments',
+      requirements: undefined,
       tokenDuration: 'auto',
       maxParallelStarts: 5,
     });
@@ -53,6 +55,29 @@ describe('configuration', () => {
       mode: 'list',
       keys: new Set(['--day', '--conf']),
     });
+  });
+
+  it('reads the token delivery, and where requirements files go', () => {
+    const file = loadConfig({ ...VALID, TOKEN_DELIVERY: 'requirements-file', REQUIREMENTS_BUCKET: 'launcher-reqs' });
+    expect([file.tokenDelivery, file.requirements]).toEqual([
+      'requirements-file',
+      { bucket: 'launcher-reqs', prefix: 'glue-launcher/' },
+    ]);
+    const auto = loadConfig({
+      ...VALID,
+      TOKEN_DELIVERY: 'auto',
+      REQUIREMENTS_BUCKET: 'b-1',
+      REQUIREMENTS_PREFIX: 'a/b/',
+    });
+    expect(auto.requirements).toEqual({ bucket: 'b-1', prefix: 'a/b/' });
+    // A bucket without a delivery that uses it changes nothing: arguments delivery loads no S3 client.
+    expect(loadConfig({ ...VALID, REQUIREMENTS_BUCKET: 'b-1' }).requirements).toBeUndefined();
+  });
+
+  it('a delivery that writes files without a bucket is a ConfigError, named with every other problem', () => {
+    const { message } = configError({ ...VALID, TOKEN_DELIVERY: 'auto', MAX_PARALLEL_STARTS: '0' });
+    expect(message).toMatch(/TOKEN_DELIVERY=auto writes requirements files, but REQUIREMENTS_BUCKET is not set/);
+    expect(message).toMatch(/MAX_PARALLEL_STARTS="0" is not valid/);
   });
 
   it('takes "*" as any job, and empty strings (blank SAM parameters) as unset', () => {
@@ -97,6 +122,15 @@ describe('configuration', () => {
     ['ALLOWED_RUN_ARGUMENTS', 'enable-metrics', /ALLOWED_RUN_ARGUMENTS="enable-metrics" is not valid/],
     ['ALLOWED_RUN_ARGUMENTS', '--a,,--b', /ALLOWED_RUN_ARGUMENTS="--a,,--b" is not valid/],
     ['ALLOWED_RUN_ARGUMENTS', 'SAFE', /ALLOWED_RUN_ARGUMENTS="SAFE" is not valid/],
+    [
+      'TOKEN_DELIVERY',
+      'file',
+      /TOKEN_DELIVERY="file" is not valid; expected "arguments", "requirements-file" or "auto"/,
+    ],
+    ['REQUIREMENTS_BUCKET', 'My_Bucket', /REQUIREMENTS_BUCKET="My_Bucket" is not valid; expected an S3 bucket name/],
+    ['REQUIREMENTS_BUCKET', 'dotted.bucket', /REQUIREMENTS_BUCKET="dotted.bucket" is not valid/],
+    ['REQUIREMENTS_PREFIX', '/leading/', /REQUIREMENTS_PREFIX="\/leading\/" is not valid/],
+    ['REQUIREMENTS_PREFIX', 'no-slash', /REQUIREMENTS_PREFIX="no-slash" is not valid/],
   ])('%s=%s is a ConfigError naming the variable, the value and what is accepted', (name, value, message) => {
     expect(configError({ ...VALID, [name]: value }).message).toMatch(message);
   });

@@ -1,4 +1,5 @@
 import {
+  DELIVERY_ARGUMENT,
   DIGEST_ARGUMENT,
   firstPageSize,
   IDEMPOTENCY_ARGUMENT,
@@ -55,15 +56,17 @@ describe('the idempotency record', () => {
     expect(judgeEarlier(run('jr_0', {}), digest)).toMatchObject({ verdict: 'reused', jobRunId: 'jr_0' });
   });
 
-  it('puts the key (when there is one), the digest and the token’s expiry on the run', () => {
-    expect(launchArguments('k:a', 'abc', EXPIRES)).toEqual({
+  it('puts the key (when there is one), the digest, the token’s expiry and its delivery on the run', () => {
+    expect(launchArguments('k:a', 'abc', EXPIRES, 'arguments')).toEqual({
       [IDEMPOTENCY_ARGUMENT]: 'k:a',
       [DIGEST_ARGUMENT]: 'abc',
       [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+      [DELIVERY_ARGUMENT]: 'arguments',
     });
-    expect(launchArguments(undefined, 'abc', EXPIRES)).toEqual({
+    expect(launchArguments(undefined, 'abc', EXPIRES, 'requirements-file')).toEqual({
       [DIGEST_ARGUMENT]: 'abc',
       [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+      [DELIVERY_ARGUMENT]: 'requirements-file',
     });
   });
 });
@@ -139,6 +142,7 @@ describe('keyed launches', () => {
     expect(await pending).toEqual({
       jobName: 'nightly-etl',
       jobRunId: 'jr_nightly-etl_1',
+      tokenDelivery: 'arguments',
       tokenExpiresAt: EXPIRES.toISOString(),
     });
     expect(l.glue.starts[0]?.arguments[IDEMPOTENCY_ARGUMENT]).toBe(KEY);
@@ -194,7 +198,7 @@ describe('keyed launches', () => {
     expect(await l.launch(batch)).toEqual({
       runs: [
         { jobName: 'nightly-etl', jobRunId: 'jr_n0', reused: true },
-        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_1' },
+        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_1', tokenDelivery: 'arguments' },
         { jobName: 'nightly-etl', jobRunId: 'jr_n2', reused: true },
       ],
       tokenExpiresAt: EXPIRES.toISOString(),

@@ -1,4 +1,4 @@
-import { DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
+import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
 import type { LauncherErrorName } from '../../src/errors';
 import type { FailureKind } from '../../src/ports';
 import {
@@ -20,12 +20,13 @@ import {
 // The use case over in-memory fakes of Glue and CodeArtifact: what is asked, in which order, what is started.
 
 describe('one launch', () => {
-  it('starts the job with the merged arguments and returns the run id and expiry only', async () => {
+  it('starts the job with the merged arguments and returns the run id, expiry and delivery only', async () => {
     const l = testLauncher();
     const result = await l.launch(single({ jobName: 'nightly-etl' }));
     expect(result).toEqual({
       jobName: 'nightly-etl',
       jobRunId: 'jr_nightly-etl_1',
+      tokenDelivery: 'arguments',
       tokenExpiresAt: EXPIRES.toISOString(),
     });
     expect(l.glue.starts).toEqual([
@@ -38,6 +39,7 @@ describe('one launch', () => {
           // No key: only what was asked for and the token's expiry, for whoever reads the run later.
           [DIGEST_ARGUMENT]: requestDigest({ jobName: 'nightly-etl' }),
           [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+          [DELIVERY_ARGUMENT]: 'arguments',
         },
       },
     ]);
@@ -391,6 +393,23 @@ describe('failures become named errors', () => {
     expect(l.glue.runsOf(jobName)).toEqual([]);
   });
 
+  it('a ServiceFailure from another copy of its class (the S3 adapter’s own bundle) is read as one', async () => {
+    const l = testLauncher();
+    class CopiedFailure extends Error {
+      override readonly name = 'ServiceFailure';
+      constructor(
+        readonly operation: string,
+        readonly kind: string,
+        readonly detail: string,
+      ) {
+        super(detail);
+      }
+    }
+    l.glue.failNext('StartJobRun', new CopiedFailure('StartJobRun', 'refused', 'InvalidInputException: no') as never);
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.message).toBe('Job nightly-etl was not started: StartJobRun failed with InvalidInputException: no.');
+  });
+
   it('something that is not a service’s answer still leaves as a named error', async () => {
     const l = testLauncher();
     l.deps.jobs.startJobRun = async () => {
@@ -410,9 +429,9 @@ describe('batches', () => {
     );
     expect(result).toEqual({
       runs: [
-        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_1' },
-        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_2' },
-        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_3' },
+        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_1', tokenDelivery: 'arguments' },
+        { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_2', tokenDelivery: 'arguments' },
+        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_3', tokenDelivery: 'arguments' },
       ],
       tokenExpiresAt: EXPIRES.toISOString(),
     });

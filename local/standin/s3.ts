@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { ServiceError } from './errors';
+
+/** One stored object. */
+export interface S3Object {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly lastModified: Date;
+}
+
+/**
+ * S3's PutObject and GetObject, path-style (`/<bucket>/<key>`), as the SDK sends them to an endpoint that is an IP
+ * address: enough for requirements files. Errors come as S3 sends them: a status and an XML `<Error>`.
+ */
+export class S3 {
+  private readonly buckets = new Map<string, Map<string, S3Object>>();
+
+  createBucket(name: string): void {
+    if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+  }
+
+  private bucket(name: string): Map<string, S3Object> {
+    const bucket = this.buckets.get(name);
+    if (!bucket) throw new ServiceError('NoSuchBucket', 'The specified bucket does not exist', 404);
+    return bucket;
+  }
+
+  put(bucket: string, key: string, body: Buffer, contentType: string | undefined): { ETag: string } {
+    this.bucket(bucket).set(key, { body, contentType, lastModified: new Date() });
+    return { ETag: `"${createHash('md5').update(body).digest('hex')}"` };
+  }
+
+  get(bucket: string, key: string): S3Object {
+    const object = this.bucket(bucket).get(key);
+    if (!object) throw new ServiceError('NoSuchKey', 'The specified key does not exist.', 404);
+    return object;
+  }
+
+  /** An object by its `s3://bucket/key` URI, or undefined: what a Glue run downloads. */
+  byUri(uri: string): S3Object | undefined {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    return match ? this.buckets.get(match[1] as string)?.get(match[2] as string) : undefined;
+  }
+
+  /** Every object's key under a bucket, for tests. */
+  keys(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])];
+  }
+}
+
+/**
+ * The body as sent, decoding the SDK's `aws-chunked` framing (`<hex size>[;...]\r\n<data>\r\n`, ended by a zero-size
+ * chunk and trailers) when it used it.
+ */
+export const decodedBody = (raw: Buffer, contentEncoding: string | undefined): Buffer => {
+  if (!contentEncoding?.includes('aws-chunked')) return raw;
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', at);
+    if (lineEnd < 0) break;
+    const size = Number.parseInt(raw.subarray(at, lineEnd).toString('latin1').split(';')[0] as string, 16);
+    if (!(size > 0)) break;
+    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+};
+
+export const s3ErrorXml = (error: ServiceError, resource: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.type}</Code><Message>${error.message}</Message><Resource>${resource}</Resource><RequestId>standin</RequestId></Error>`;

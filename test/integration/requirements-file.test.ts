@@ -1,0 +1,146 @@
+import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { StandIn } from '../../local/standin/server';
+import { demoJob, PRIVATE_REQUIREMENT, standInClientConfig } from '../../local/tools/fixtures';
+import { expectNoLeak } from '../helpers/secrets';
+import { invokeAgainst, runIdOf } from '../helpers/stand-in';
+
+// Requirements-file delivery through the built bundle (which loads its S3 bundle), the real SDK's S3 client against
+// the stand-in's S3, and Glue 5 runs that download the file and hand it to real pip.
+jest.setTimeout(60_000);
+
+let standIn: StandIn;
+const BUCKET = 'launcher-requirements';
+const JOBS = ['glue5-etl', 'glue4-etl', 'own-file-etl'];
+const FILE = {
+  ALLOWED_JOB_NAMES: JOBS.join(','),
+  GLUE_JOB_NAME: 'glue5-etl',
+  TOKEN_DELIVERY: 'requirements-file',
+  REQUIREMENTS_BUCKET: BUCKET,
+};
+
+const staleIndex = () =>
+  `${standIn.url.replace('//', `//aws:${encodeURIComponent(standIn.codeartifact.issueExpired(3600))}@`)}/pypi/private-pypi/simple/`;
+
+beforeAll(async () => {
+  standIn = await StandIn.start({ install: 'pip' });
+  standIn.s3.createBucket(BUCKET);
+  standIn.s3.createBucket('team-bucket');
+  standIn.createJob(demoJob('glue5-etl'));
+  standIn.createJob(demoJob('glue4-etl', { GlueVersion: '4.0' }));
+  // A team's own requirements file, with a stale index line in it.
+  standIn.s3.put(
+    'team-bucket',
+    'etl/requirements.txt',
+    Buffer.from(`-i ${staleIndex()}\n${PRIVATE_REQUIREMENT}\n`),
+    'text/plain',
+  );
+  standIn.createJob(
+    demoJob('own-file-etl', {
+      DefaultArguments: {
+        '--additional-python-modules': 's3://team-bucket/etl/requirements.txt',
+        '--python-modules-installer-option': '--no-cache-dir -r',
+      },
+    }),
+  );
+});
+afterAll(() => standIn?.stop());
+afterEach(() => standIn.faults.clear());
+
+const lookingIn = (runId: string) =>
+  (standIn.outcomeOf(runId)?.output ?? '').split('\n').filter((line) => line.startsWith('Looking in indexes:'));
+const OUR_INDEX = /^Looking in indexes: http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/;
+
+describe('requirements-file delivery', () => {
+  it('no token in any StartJobRun parameter, log line or result, in any spelling; pip reads it from the file', async () => {
+    const invocation = await invokeAgainst(
+      standIn,
+      { jobName: 'glue5-etl', idempotencyKey: 'scan-1' },
+      {
+        ...FILE,
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      },
+    );
+    const id = runIdOf(invocation);
+    const token = standIn.issuedTokens().at(-1)?.token as string;
+    const [start] = standIn.callsOf('StartJobRun').slice(-1);
+    expectNoLeak(JSON.stringify(start?.input), token);
+    expectNoLeak(`${invocation.logs}${JSON.stringify(invocation.result)}`, token);
+    expect(invocation.result).toMatchObject({ jobRunId: id, tokenDelivery: 'requirements-file' });
+
+    const run = await standIn.waitForRun(id);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
+    expect(lookingIn(id)).toEqual([expect.stringMatching(OUR_INDEX)]);
+    const file = run.Arguments['--additional-python-modules'] as string;
+    expect(file).toMatch(new RegExp(`^s3://${BUCKET}/glue-launcher/glue5-etl/\\d{4}-\\d\\d-\\d\\d/[\\w-]+\\.txt$`));
+    expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir --upgrade -r');
+    expect(standIn.s3.byUri(file)?.body.toString()).toBe(
+      `--index-url ${standIn.url.replace('//', `//aws:${encodeURIComponent(token)}@`)}/pypi/private-pypi/simple/\n${PRIVATE_REQUIREMENT}\n`,
+    );
+  });
+
+  it('a run started as-is with a stale requirements file fails: pip reads the file’s index line', async () => {
+    standIn.s3.put(
+      BUCKET,
+      'stale.txt',
+      Buffer.from(`--index-url ${staleIndex()}\n${PRIVATE_REQUIREMENT}\n`),
+      'text/plain',
+    );
+    const glue = new GlueClient(standInClientConfig(standIn));
+    const { JobRunId } = await glue.send(
+      new StartJobRunCommand({
+        JobName: 'glue5-etl',
+        Arguments: {
+          '--additional-python-modules': `s3://${BUCKET}/stale.txt`,
+          '--python-modules-installer-option': '-r',
+        },
+      }),
+    );
+    const run = await standIn.waitForRun(JobRunId as string);
+    expect(run.JobRunState).toBe('FAILED');
+    expect(run.ErrorMessage).toMatch(/No matching distribution found for acme-pipelines==1\.4\.0/);
+  });
+
+  it('a job’s own requirements file is carried over, its stale index line dropped', async () => {
+    const id = runIdOf(await invokeAgainst(standIn, { jobName: 'own-file-etl' }, FILE));
+    const run = await standIn.waitForRun(id);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(lookingIn(id)).toEqual([expect.stringMatching(OUR_INDEX)]);
+    expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir -r');
+    expect(standIn.callsOf('GetObject').at(-1)?.input).toEqual({ Bucket: 'team-bucket', Key: 'etl/requirements.txt' });
+  });
+
+  it('a write S3 refuses is TokenUnavailable, and nothing starts', async () => {
+    standIn.failNext('PutObject', 1, 'accessDenied');
+    const runs = standIn.runs('glue5-etl').length;
+    const { error } = await invokeAgainst(standIn, { jobName: 'glue5-etl' }, FILE);
+    expect(error?.name).toBe('TokenUnavailable');
+    expect(error?.message).toMatch(/could not be written \(AccessDenied: Access Denied\)\.$/);
+    expect(standIn.runs('glue5-etl')).toHaveLength(runs);
+  });
+
+  it('a Glue 4.0 job is UnsupportedJobType in requirements-file delivery', async () => {
+    const { error } = await invokeAgainst(standIn, { jobName: 'glue4-etl' }, FILE);
+    expect(error?.name).toBe('UnsupportedJobType');
+    expect(error?.message).toMatch(/it runs Glue 4\.0, and only Glue 5\.0 and later read a requirements file/);
+  });
+});
+
+describe('auto delivery', () => {
+  it('a Glue 4.0 job still gets arguments delivery, a Glue 5.0 job gets the file; both install', async () => {
+    const invocation = await invokeAgainst(
+      standIn,
+      { jobs: [{ jobName: 'glue4-etl' }, { jobName: 'glue5-etl' }] },
+      { ...FILE, TOKEN_DELIVERY: 'auto' },
+    );
+    const runs = (invocation.result as { runs: Array<{ jobName: string; jobRunId: string; tokenDelivery: string }> })
+      .runs;
+    expect(runs.map(({ jobName, tokenDelivery }) => [jobName, tokenDelivery])).toEqual([
+      ['glue4-etl', 'arguments'],
+      ['glue5-etl', 'requirements-file'],
+    ]);
+    for (const { jobRunId } of runs) expect((await standIn.waitForRun(jobRunId)).JobRunState).toBe('SUCCEEDED');
+    const glue4 = standIn.runs('glue4-etl').find((run) => run.Id === runs[0]?.jobRunId);
+    expect(glue4?.Arguments['--python-modules-installer-option']).toMatch(/^--index-url=http:\/\/aws:/);
+  });
+});
