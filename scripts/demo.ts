@@ -20,6 +20,7 @@ import {
   REQUIREMENTS_BUCKET,
   standInClientConfig,
 } from '../local/tools/fixtures';
+import { describeMetrics, emfRecords } from '../local/tools/metrics';
 import { maskUrlPasswords, redactToken } from '../src/domain/redact';
 import { parseEvent } from '../src/input/events';
 
@@ -66,7 +67,7 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 };
 
 const printLogs = (invocation: BundleInvocation) => {
-  for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{'))) {
+  for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{') && !l.includes('"_aws"'))) {
     const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, tokenDelivery, durationMs } =
       JSON.parse(text);
     const { errorName, errorMessage } = JSON.parse(text);
@@ -162,6 +163,7 @@ const main = async (): Promise<number> => {
     );
     more(`result ${JSON.stringify(invocation.result)}`);
     printLogs(invocation);
+    for (const record of emfRecords(invocation.logs)) more(dim(`metrics ${describeMetrics(record)}`));
     more(leaked.length === 0 ? 'token in logs or result: none' : red(`TOKEN LEAKED in ${leaked.length} place(s)`));
 
     let failed = leaked.length > 0;

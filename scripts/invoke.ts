@@ -11,6 +11,7 @@ import { BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
 import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
 import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
+import { describeMetrics, emfRecords } from '../local/tools/metrics';
 
 const FUNCTION = 'GlueLauncherFunction';
 const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-vars FILE] [--wait]
@@ -104,18 +105,37 @@ const main = async (): Promise<number> => {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
     Object.assign(process.env, env);
     const { handler } = await import(pathToFileURL(BUNDLE).href);
+    const output = teeStdout();
     try {
       const result = await handler(event, lambdaContext(timeoutSeconds * 1000));
       console.log(JSON.stringify(result, null, 2));
     } catch (error) {
       console.error(`${(error as Error).name}: ${(error as Error).message}`);
       return 1;
+    } finally {
+      for (const record of emfRecords(output.stop())) console.error(`metrics ${describeMetrics(record)}`);
     }
     if (standIn && values.wait) await printRunEnds(standIn);
     return 0;
   } finally {
     await standIn?.stop();
   }
+};
+
+/** What the function writes, as it writes it, kept to read its metrics records afterwards. */
+const teeStdout = () => {
+  let text = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return {
+    stop: () => {
+      process.stdout.write = write;
+      return text;
+    },
+  };
 };
 
 const printRunEnds = async (standIn: StandIn) => {

@@ -13,6 +13,7 @@ import { cachedEndpoint } from './launch/access';
 import { launch } from './launch/launch';
 import { jitteredBackoff } from './launch/start-policy';
 import type { LaunchDeps, LaunchResult } from './launch/types';
+import { InvocationMetrics } from './observability';
 import type { RequirementsStore } from './ports';
 
 /**
@@ -63,7 +64,7 @@ const logFailure = (logger: Logger): middy.MiddlewareObj => ({
 });
 
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
-const wire = (config: Config, logger: Logger, options: LauncherOptions): LaunchDeps => {
+const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: LauncherOptions): LaunchDeps => {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
@@ -71,6 +72,7 @@ const wire = (config: Config, logger: Logger, options: LauncherOptions): LaunchD
     endpoint: cachedEndpoint(repository),
     settings: config,
     logger,
+    metrics,
     ...(config.requirements
       ? {
           requirements: {
@@ -90,14 +92,13 @@ const wire = (config: Config, logger: Logger, options: LauncherOptions): LaunchD
  * module-scope SDK clients. `handler.ts` calls it at init with `process.env`; tests call it for a fresh container.
  */
 export const createLauncher = (env: NodeJS.ProcessEnv, options: LauncherOptions = {}) => {
-  const logger = new Logger({
-    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher',
-    logLevel: env.POWERTOOLS_LOG_LEVEL as never,
-  });
+  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher';
+  const logger = new Logger({ serviceName, logLevel: env.POWERTOOLS_LOG_LEVEL as never });
+  const metrics = InvocationMetrics.create(env, serviceName);
   const state = loadConfigState(env);
   if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
   const container = state.ok
-    ? { ok: true as const, config: state.config, deps: wire(state.config, logger, options) }
+    ? { ok: true as const, config: state.config, deps: wire(state.config, logger, metrics, options) }
     : state;
 
   const launchFromEvent = async (event: unknown, context: Context): Promise<LaunchResult> => {
@@ -112,7 +113,9 @@ export const createLauncher = (env: NodeJS.ProcessEnv, options: LauncherOptions 
   };
 
   // No middy early timeout: the launch answers OutOfTime itself, saying whether a run may have started.
+  // middy runs onError hooks last-registered first: the failure is named and logged, then counted and published.
   return middy(launchFromEvent, { timeoutEarlyInMillis: 0 })
+    .use(metrics.middleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logFailure(logger));
 };

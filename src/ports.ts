@@ -101,6 +101,14 @@ export const isServiceFailure = (error: unknown): error is ServiceFailure =>
   typeof (error as ServiceFailure).kind === 'string' &&
   typeof (error as ServiceFailure).detail === 'string';
 
+/** What a launch counts; src/observability.ts publishes it as CloudWatch metrics, once per invocation. */
+export interface LaunchMetrics {
+  runsStarted(count: number): void;
+  runsReused(count: number): void;
+  /** A token asked of CodeArtifact, for this many seconds. */
+  tokenRequested(seconds: number): void;
+}
+
 /** The slice of Powertools' Logger the launch writes to, so that tests can capture it. */
 type LogAttributes = Record<string, unknown>;
 export interface LaunchLogger {

@@ -51,14 +51,15 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
   logReused(assessed, deps);
   const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
   for (const { job } of ready) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
-  if (ready.length === 0) return conclude(plan.batch, assessed, undefined);
+  if (ready.length === 0) return counted(plan.batch, assessed, undefined, deps);
 
   const access = await indexAccess(ready, trip, deps);
   if (!access.ok) {
-    return conclude(
+    return counted(
       plan.batch,
       assessed.map((state) => tokenless(state, access.reason)),
       undefined,
+      deps,
     );
   }
   deps.logger.debug('Authorization token ready', {
@@ -72,7 +73,19 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
     async (state): Promise<JobState> =>
       state.kind === 'ready' ? startInTime(state, access.value, invocation, deps) : state,
   );
-  return conclude(plan.batch, started, access.value);
+  return counted(plan.batch, started, access.value, deps);
+};
+
+/** Every job's outcome counted for the metrics, then concluded into the caller's result or error. */
+const counted = (
+  batch: boolean,
+  states: readonly JobState[],
+  access: IndexAccess | undefined,
+  deps: LaunchDeps,
+): LaunchResult => {
+  deps.metrics.runsStarted(states.filter((state) => state.kind === 'started').length);
+  deps.metrics.runsReused(states.filter((state) => state.kind === 'reused').length);
+  return conclude(batch, states, access);
 };
 
 const logReused = (states: readonly JobState[], deps: LaunchDeps) => {

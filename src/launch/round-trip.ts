@@ -26,6 +26,7 @@ export interface RoundTrip {
 /** Asks CodeArtifact for a token that lives `seconds`, remembering what was asked (the expiry is rounded). */
 export const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
   deps.logger.debug('Requesting authorization token', { durationSeconds: seconds });
+  deps.metrics.tokenRequested(seconds);
   return settle(deps.repository.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
 };
 

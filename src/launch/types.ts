@@ -5,7 +5,7 @@ import type { Allowlist, LaunchPlan, LaunchRequest } from '../domain/plan';
 import type { RequirementsLocation, TokenDelivery, TokenDeliverySetting } from '../domain/requirements-file';
 import type { TokenDurationSetting } from '../domain/token';
 import type { LauncherErrorName } from '../errors';
-import type { GlueJob, JobService, LaunchLogger, PrivateRepository, RequirementsStore } from '../ports';
+import type { GlueJob, JobService, LaunchLogger, LaunchMetrics, PrivateRepository, RequirementsStore } from '../ports';
 import type { Progress } from './deadline';
 
 /** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
@@ -28,6 +28,7 @@ export interface LaunchDeps {
   readonly endpoint: () => Promise<string>;
   readonly settings: LaunchSettings;
   readonly logger: LaunchLogger;
+  readonly metrics: LaunchMetrics;
   /** Where requirements files go, and the store that writes them: only when TOKEN_DELIVERY is not `arguments`. */
   readonly requirements?: { readonly location: RequirementsLocation; readonly store: RequirementsStore };
   /**

@@ -302,10 +302,10 @@ export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {
 };
 
 /**
- * Literals on purpose: the service's name, and the requirements prefix, which the launcher's IAM grant, the job
- * roles' read and the bucket policy are all scoped to.
+ * Literals on purpose: the service's name and the metrics' namespace (dashboards and alarms name them), and the
+ * requirements prefix, which the launcher's IAM grant, the job roles' read and the bucket policy are scoped to.
  */
-const LITERAL_OK = ['POWERTOOLS_SERVICE_NAME', 'REQUIREMENTS_PREFIX'];
+const LITERAL_OK = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'REQUIREMENTS_PREFIX'];
 
 /** Every variable set, and set from a parameter or a resource the template creates, not a hard-coded value. */
 export const environmentFromParameters = (
@@ -422,5 +422,77 @@ export const referencesResolve = (template: Template): Problem[] => {
   visit(template.Resources as unknown as Json, 'Resources', new Set());
   visit((template.Outputs ?? {}) as Json, 'Outputs', new Set());
   visit((template.Conditions ?? {}) as Json, 'Conditions', new Set());
+  return problems;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 8: operations reach a person, state outlives the stack, private subnets are optional.
+
+const refersTo = (value: Json, id: string) =>
+  JSON.stringify(value) === JSON.stringify({ Ref: id }) ||
+  JSON.stringify(value) === JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] });
+
+/** An alarm on each of the queue and the function's errors, each to the topic a person can subscribe to. */
+export const alarmsReachAPerson = (template: Template): Problem[] => {
+  const resources = expandedResources(template);
+  const topic = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
+  if (!topic) return ['no SNS topic for the alarms'];
+  const problems: Problem[] = [];
+  const email = Object.values(resources).find((r) => r.Type === 'AWS::SNS::Subscription');
+  if (!email || !refersTo(email.Properties?.TopicArn as Json, topic) || email.Properties?.Protocol !== 'email') {
+    problems.push(`no e-mail subscription to ${topic}`);
+  } else if (!email.Condition) problems.push('the e-mail subscription is not optional (no Condition)');
+  const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  const watched = (namespace: string, metric: string, dimension: string, target: string) =>
+    alarms.some((alarm) => {
+      const p = alarm.Properties ?? {};
+      const dimensions = (p.Dimensions ?? []) as Obj[];
+      return (
+        p.Namespace === namespace &&
+        p.MetricName === metric &&
+        dimensions.some((d) => d.Name === dimension && refersTo(d.Value as Json, target)) &&
+        ((p.AlarmActions ?? []) as Json[]).some((action) => refersTo(action, topic))
+      );
+    });
+  if (!watched('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', 'FailedLaunchesQueue')) {
+    problems.push(`no alarm on the failed-launches queue that notifies ${topic}`);
+  }
+  if (!watched('AWS/Lambda', 'Errors', 'FunctionName', 'GlueLauncherFunction')) {
+    problems.push(`no alarm on the function's errors that notifies ${topic}`);
+  }
+  return problems;
+};
+
+/** The queue, the log group and the requirements bucket survive a deletion or a replacement of the stack's copy. */
+export const stateIsRetained = (template: Template): Problem[] =>
+  Object.entries(expandedResources(template))
+    .filter(([, r]) => ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket'].includes(r.Type))
+    .flatMap(([id, r]) =>
+      ['DeletionPolicy', 'UpdateReplacePolicy']
+        .filter((policy) => (r as Record<string, Json>)[policy] !== 'Retain')
+        .map((policy) => `${id}: ${policy} is not Retain`),
+    );
+
+/** Subnets place the function in a VPC, with the policy Lambda then needs, both only when subnets are given. */
+export const vpcIsOptional = (template: Template): Problem[] => {
+  const resources = expandedResources(template);
+  const condition = template.Conditions?.InVpc as Json;
+  const problems: Problem[] = [];
+  if (!JSON.stringify(condition ?? null).includes('"Ref":"SubnetIds"'))
+    problems.push('InVpc does not depend on SubnetIds');
+  const vpc = resources.GlueLauncherFunction?.Properties?.VpcConfig as Obj | undefined;
+  const [when, given = {}, otherwise] = (vpc?.['Fn::If'] ?? []) as [string?, Obj?, Json?];
+  if (when !== 'InVpc' || JSON.stringify(otherwise) !== '{"Ref":"AWS::NoValue"}') {
+    problems.push("the function's VpcConfig is not conditional on InVpc");
+  } else if (
+    !refersTo(given.SubnetIds as Json, 'SubnetIds') ||
+    !refersTo(given.SecurityGroupIds as Json, 'SecurityGroupIds')
+  ) {
+    problems.push("the function's VpcConfig does not take SubnetIds and SecurityGroupIds");
+  }
+  const managed = JSON.stringify(resources.GlueLauncherRole?.Properties?.ManagedPolicyArns ?? null);
+  if (!managed.startsWith('{"Fn::If":["InVpc"') || !managed.includes('AWSLambdaVPCAccessExecutionRole')) {
+    problems.push('the role does not get AWSLambdaVPCAccessExecutionRole under InVpc');
+  }
   return problems;
 };

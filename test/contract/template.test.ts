@@ -5,6 +5,7 @@ import { CONFIG_VARIABLES } from '../../src/input/config';
 import {
   actions,
   actionsTheCodeNeeds,
+  alarmsReachAPerson,
   entryPointsExist,
   environmentFromParameters,
   expandedResources,
@@ -14,7 +15,9 @@ import {
   referencesResolve,
   requirementsBucketIsPrivate,
   resourcesMatchSpec,
+  stateIsRetained,
   variablesTheCodeReads,
+  vpcIsOptional,
 } from './template-rules';
 
 jest.setTimeout(30_000);
@@ -63,6 +66,15 @@ describe('template.yaml passes every rule', () => {
   });
   it('every Ref, GetAtt and ${} names a declared parameter, resource, condition or loop identifier', () => {
     expect(referencesResolve(template)).toEqual([]);
+  });
+  it('alarms on the queue and the function’s errors reach a topic a person can subscribe to by e-mail', () => {
+    expect(alarmsReachAPerson(template)).toEqual([]);
+  });
+  it('the queue, the log group and the requirements bucket are retained on deletion and replacement', () => {
+    expect(stateIsRetained(template)).toEqual([]);
+  });
+  it('private subnets are optional: the VPC placement and its policy only when subnets are given', () => {
+    expect(vpcIsOptional(template)).toEqual([]);
   });
   it('the requirements bucket is private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained', () => {
     expect(actionsTheCodeNeeds()).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
@@ -188,6 +200,41 @@ describe('each rule catches its broken template', () => {
     ]);
     expect(requirementsBucketIsPrivate(broken((t) => delete t.Resources.RequirementsBucket))).toEqual([
       'no requirements bucket',
+    ]);
+  });
+
+  it('alarms that reach nobody, or watch the wrong thing', () => {
+    const alarm = (t: any, id: string) => t.Resources[id].Properties;
+    expect(alarmsReachAPerson(broken((t) => (alarm(t, 'FailedLaunchesAlarm').AlarmActions = [])))).toEqual([
+      'no alarm on the failed-launches queue that notifies AlarmTopic',
+    ]);
+    expect(alarmsReachAPerson(broken((t) => (alarm(t, 'FunctionErrorsAlarm').MetricName = 'Throttles')))).toEqual([
+      "no alarm on the function's errors that notifies AlarmTopic",
+    ]);
+    expect(alarmsReachAPerson(broken((t) => delete t.Resources.AlarmEmailSubscription.Condition))).toEqual([
+      'the e-mail subscription is not optional (no Condition)',
+    ]);
+    expect(alarmsReachAPerson(broken((t) => delete t.Resources.AlarmTopic))).toEqual(['no SNS topic for the alarms']);
+  });
+
+  it('state deleted with the stack', () => {
+    expect(stateIsRetained(broken((t) => delete t.Resources.FailedLaunchesQueue.DeletionPolicy))).toEqual([
+      'FailedLaunchesQueue: DeletionPolicy is not Retain',
+    ]);
+    expect(stateIsRetained(broken((t) => (t.Resources.GlueLauncherLogGroup.UpdateReplacePolicy = 'Delete')))).toEqual([
+      'GlueLauncherLogGroup: UpdateReplacePolicy is not Retain',
+    ]);
+  });
+
+  it('a VPC placement that is not optional, or without the policy it needs', () => {
+    expect(vpcIsOptional(broken((t) => (fn(t).Properties.VpcConfig = { SubnetIds: { Ref: 'SubnetIds' } })))).toEqual([
+      "the function's VpcConfig is not conditional on InVpc",
+    ]);
+    expect(vpcIsOptional(broken((t) => delete role(t).Properties.ManagedPolicyArns))).toEqual([
+      'the role does not get AWSLambdaVPCAccessExecutionRole under InVpc',
+    ]);
+    expect(vpcIsOptional(broken((t) => (t.Conditions.InVpc = { 'Fn::Equals': ['a', 'b'] })))).toEqual([
+      'InVpc does not depend on SubnetIds',
     ]);
   });
 

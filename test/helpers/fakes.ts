@@ -12,6 +12,7 @@ import {
   type JobRunsPage,
   type JobService,
   type LaunchLogger,
+  type LaunchMetrics,
   type PrivateRepository,
   type RequirementsStore,
   ServiceFailure,
@@ -225,6 +226,20 @@ export class RecordingLogger implements LaunchLogger {
   }
 }
 
+/** The counts a launch reported, summed. */
+export class RecordingMetrics implements LaunchMetrics {
+  readonly counts = { started: 0, reused: 0, tokenSeconds: 0 };
+  runsStarted(count: number): void {
+    this.counts.started += count;
+  }
+  runsReused(count: number): void {
+    this.counts.reused += count;
+  }
+  tokenRequested(seconds: number): void {
+    this.counts.tokenSeconds += seconds;
+  }
+}
+
 export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
 export const SETTINGS: LaunchSettings = {
@@ -243,6 +258,7 @@ export interface TestLauncher {
   readonly repository: FakeRepository;
   readonly store: FakeStore;
   readonly logger: RecordingLogger;
+  readonly metrics: RecordingMetrics;
   readonly deps: LaunchDeps;
   /** Launches a plan as one invocation of this container, with `remainingMs` of the function's time left. */
   readonly launch: (plan: LaunchPlan, remainingMs?: number) => Promise<LaunchResult>;
@@ -257,6 +273,7 @@ export const testLauncher = (
   const repository = new FakeRepository();
   const store = new FakeStore();
   const logger = new RecordingLogger();
+  const metrics = new RecordingMetrics();
   const all = { ...SETTINGS, ...settings };
   const deps: LaunchDeps = {
     jobs: glue,
@@ -264,6 +281,7 @@ export const testLauncher = (
     endpoint: cachedEndpoint(repository),
     settings: all,
     logger,
+    metrics,
     ...(all.tokenDelivery === 'arguments' ? {} : { requirements: { location: REQUIREMENTS, store } }),
     jobTimeouts: new Map(),
     clock: Date.now,
@@ -274,6 +292,7 @@ export const testLauncher = (
     repository,
     store,
     logger,
+    metrics,
     deps,
     launch: (plan: LaunchPlan, remainingMs?: number) =>
       launch(plan, deps, { remainingMs: () => remainingMs ?? Number.POSITIVE_INFINITY }),

@@ -26,6 +26,9 @@ describe('npm start', () => {
       /--index-url=http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/ --no-cache-dir --upgrade/,
     );
     expect(output).toMatch(/token in logs or result: none/);
+    expect(output).toMatch(
+      /metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=8100 \(GlueLauncher; service=glue-launcher\)/,
+    );
     // The stale token expired 13 h ago without moving any clock: the fresh one lives the job's 120 minutes + 15.
     const { tokenExpiresAt } = JSON.parse((/result (\{.*\})/.exec(output) as RegExpExecArray)[1] as string);
     const minutesLeft = (Date.parse(tokenExpiresAt) - Date.now()) / 60_000;

@@ -23,8 +23,11 @@ const invoke = (...args: string[]) => run(process.execPath, [TOOL, ...args]);
 
 describe('npm run invoke', () => {
   it('--local prints the logs, then the run id, and --wait the run’s end', async () => {
-    const { code, stdout } = await invoke('events/step-functions-request.json', '--local', '--wait');
+    const { code, stdout, stderr } = await invoke('events/step-functions-request.json', '--local', '--wait');
     expect(stdout).toMatch(/"message":"Job run started"/);
+    expect(stderr).toMatch(
+      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=8100 \(GlueLauncher; service=glue-launcher\)$/m,
+    );
     expect(stdout).toMatch(/"jobRunId": "jr_[0-9a-f]{64}"/);
     expect(stdout).toMatch(/nightly-etl jr_[0-9a-f]{64}: SUCCEEDED/);
     expect(code).toBe(0);

@@ -204,6 +204,8 @@ describe('keyed launches', () => {
       tokenExpiresAt: EXPIRES.toISOString(),
     });
     expect(l.glue.starts.map((s) => s.jobName)).toEqual(['hourly-etl']);
+    // What the metrics record: one run started, the two earlier ones reused.
+    expect([l.metrics.counts.started, l.metrics.counts.reused]).toEqual([1, 2]);
     // One GetJobRuns per job name, not per request.
     expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2);
   });
