@@ -1,7 +1,7 @@
 import { LauncherError } from '../errors';
 import type { JobKind } from './job-kind';
-import { rewriteModulesValue, scanModulesValue } from './modules-value';
-import { optionName, type PipIndexOption, rewriteInstallerOption, scanPipOptions, words } from './pip-options';
+import { scanModulesValue, withModulesIndex } from './modules-value';
+import { keptWords, optionName, type PipIndexOption, scanPipOptions, withInstallerIndex, words } from './pip-options';
 import {
   type FilePlan,
   fileInstallerOption,
@@ -24,21 +24,20 @@ export interface JobArguments {
 }
 
 /**
- * Where the launcher puts its index for this run, and what it starts from: a Spark job's installer option, a
- * Python shell job's modules value (absent: nothing to install, so nothing to rewrite), or a requirements file.
+ * Where the launcher puts its index for this run, read once before any token exists: a Spark job's installer
+ * option (its other pip options, in order), a Python shell job's modules value without its index options (absent:
+ * nothing to install, so nothing to point), or a requirements file.
  */
 export type PipDelivery =
-  | { readonly via: 'installer-option'; readonly base: string | undefined }
-  | { readonly via: 'modules-value'; readonly base: string | undefined }
+  | { readonly via: 'installer-option'; readonly options: readonly string[] }
+  | { readonly via: 'modules-value'; readonly rest: string | undefined }
   | { readonly via: 'requirements-file'; readonly plan: FilePlan };
 
-/** How the index reaches the run: its URL in an argument, or the S3 URI of the file that holds it. */
-export type IndexCarrier = { readonly url: string; readonly option: PipIndexOption } | { readonly fileUri: string };
+/** The deliveries that put the index in the run's arguments. */
+export type ArgumentsDelivery = Exclude<PipDelivery, { readonly via: 'requirements-file' }>;
 
 export const tokenDeliveryOf = (delivery: PipDelivery): TokenDelivery =>
   delivery.via === 'requirements-file' ? 'requirements-file' : 'arguments';
-
-const DANGLING = `${MODULES_OPTION} ends with a pip option that would take the launcher's index as its value`;
 
 const conflict = (job: JobArguments, why: string) =>
   new LauncherError('InstallerOptionConflict', `Job ${job.name} was not started: ${why}.`);
@@ -70,9 +69,12 @@ const sparkDelivery = (
 ): PipDelivery => {
   overridable(job, INSTALLER_OPTION, 'the index URL');
   const base = resolved(job, requestArguments, INSTALLER_OPTION);
-  const noIndex = scanPipOptions(words(base)).noIndex;
-  if (noIndex) {
-    throw conflict(job, `${INSTALLER_OPTION} holds ${noIndex}, so pip would ignore the CodeArtifact index; remove it`);
+  const installer = scanPipOptions(words(base));
+  if (installer.noIndex) {
+    throw conflict(
+      job,
+      `${INSTALLER_OPTION} holds ${installer.noIndex}, so pip would ignore the CodeArtifact index; remove it`,
+    );
   }
   const modulesValue = resolved(job, requestArguments, MODULES_OPTION);
   const modules = scanModulesValue(modulesValue ?? '');
@@ -83,26 +85,29 @@ const sparkDelivery = (
       `${MODULES_OPTION} holds the pip option ${optionName(found)}, which pip would read beside the launcher's index; move index options to ${INSTALLER_OPTION}`,
     );
   }
-  if (setting === 'arguments') return { via: 'installer-option', base };
+  const inArguments: PipDelivery = { via: 'installer-option', options: keptWords(installer) };
+  if (setting === 'arguments') return inArguments;
   const fixed = Object.hasOwn(job.nonOverridableArguments, MODULES_OPTION);
   const plan = filePlan({ kind: 'spark', glueVersion: job.glueVersion, modulesFixed: fixed }, base, modulesValue);
   if (!('unfit' in plan)) return { via: 'requirements-file', plan };
   if (setting === 'requirements-file') throw unsupported(job, plan.unfit);
-  return { via: 'installer-option', base }; // auto: arguments where the file cannot go
+  return inArguments; // auto: arguments where the file cannot go
 };
 
 /** A Python shell 3.9 job: the modules value gets the index, in place of any it had. */
 const pythonShellDelivery = (job: JobArguments, requestArguments: Arguments | undefined): PipDelivery => {
   overridable(job, MODULES_OPTION, 'the index URL');
-  const base = resolved(job, requestArguments, MODULES_OPTION);
-  const noIndex = scanModulesValue(base ?? '').noIndex;
-  if (noIndex) {
-    throw conflict(job, `${MODULES_OPTION} holds ${noIndex}, so pip would ignore the CodeArtifact index; remove it`);
+  const modules = scanModulesValue(resolved(job, requestArguments, MODULES_OPTION) ?? '');
+  if (modules.noIndex) {
+    throw conflict(
+      job,
+      `${MODULES_OPTION} holds ${modules.noIndex}, so pip would ignore the CodeArtifact index; remove it`,
+    );
   }
-  if (base !== undefined && rewriteModulesValue(base, 'index-url', 'https://index.invalid/simple/') === undefined) {
-    throw conflict(job, DANGLING);
+  if (modules.swallowsIndex) {
+    throw conflict(job, `${MODULES_OPTION} ends with a pip option that would take the launcher's index as its value`);
   }
-  return { via: 'modules-value', base };
+  return { via: 'modules-value', rest: modules.rest === '' ? undefined : modules.rest };
 };
 
 /**
@@ -120,32 +125,30 @@ export const pipDelivery = (
   return pythonShellDelivery(job, requestArguments);
 };
 
-/** The arguments that carry the index, already checked by `pipDelivery`; none when there is nothing to point. */
-const delivered = (job: JobArguments, delivery: PipDelivery, carrier: IndexCarrier): Record<string, string> => {
-  if (delivery.via === 'requirements-file' || 'fileUri' in carrier) {
-    if (delivery.via !== 'requirements-file' || !('fileUri' in carrier)) throw new Error('delivery and carrier differ');
-    return { [MODULES_OPTION]: carrier.fileUri, [INSTALLER_OPTION]: fileInstallerOption(delivery.plan) };
+/** The arguments that carry the index URL itself; none when there is nothing to install. */
+export const indexArguments = (
+  delivery: ArgumentsDelivery,
+  option: PipIndexOption,
+  url: string,
+): Record<string, string> => {
+  if (delivery.via === 'installer-option') {
+    return { [INSTALLER_OPTION]: withInstallerIndex(delivery.options, option, url) };
   }
-  const { option, url } = carrier;
-  if (delivery.via === 'installer-option')
-    return { [INSTALLER_OPTION]: rewriteInstallerOption(delivery.base, option, url) };
-  if (delivery.base === undefined || scanModulesValue(delivery.base).rest === '') return {};
-  const value = rewriteModulesValue(delivery.base, option, url);
-  if (value === undefined) throw conflict(job, DANGLING);
-  return { [MODULES_OPTION]: value };
+  return delivery.rest === undefined ? {} : { [MODULES_OPTION]: withModulesIndex(delivery.rest, option, url) };
 };
 
+/** The arguments that name the requirements file holding the index: its S3 URI, and `-r` after the other options. */
+export const fileArguments = (plan: FilePlan, uri: string): Record<string, string> => ({
+  [MODULES_OPTION]: uri,
+  [INSTALLER_OPTION]: fileInstallerOption(plan),
+});
+
 /**
- * The run's arguments: the job's defaults, the request's over them key by key (Glue's own precedence), and the
- * arguments that carry the index, already checked by `pipDelivery`.
+ * The run's arguments: the job's defaults, the request's over them key by key (Glue's own precedence), then the
+ * arguments that carry the index (`indexArguments` or `fileArguments`).
  */
 export const mergeArguments = (
   job: JobArguments,
   requestArguments: Arguments | undefined,
-  delivery: PipDelivery,
-  carrier: IndexCarrier,
-): Record<string, string> => ({
-  ...job.defaultArguments,
-  ...requestArguments,
-  ...delivered(job, delivery, carrier),
-});
+  carrying: Record<string, string>,
+): Record<string, string> => ({ ...job.defaultArguments, ...requestArguments, ...carrying });

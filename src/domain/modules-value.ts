@@ -22,26 +22,22 @@ export interface ModulesScan {
   readonly index: readonly string[];
   /** A word that is, or could be, `--no-index`. */
   readonly noIndex: string | undefined;
+  /** The last word left takes the next one as its value (`... --trusted-host`): it would swallow an appended index. */
+  readonly swallowsIndex: boolean;
 }
 
 export const scanModulesValue = (value: string): ModulesScan => {
   const parts = partsOf(value);
   const scan = scanPipOptions(parts.map(({ word }) => word));
   const rest = scan.kept.map(({ at, word }, n) => `${n === 0 ? '' : (parts[at] as Part).before}${word}`).join('');
-  return { rest, index: scan.index, noIndex: scan.noIndex };
+  const last = scan.kept.at(-1)?.word;
+  return { rest, index: scan.index, noIndex: scan.noIndex, swallowsIndex: last !== undefined && swallowsNext(last) };
 };
 
 /** The option that gives pip the launcher's index, in the short form AWS's Python shell example uses. */
 const indexWords = (option: PipIndexOption, url: string) =>
   option === 'index-url' ? ['-i', url] : ['--extra-index-url', url];
 
-/**
- * The modules value with every index option removed and the launcher's appended; `undefined` when pip would take
- * the launcher's option as the value of the option before it (`... --trusted-host`).
- */
-export const rewriteModulesValue = (value: string, option: PipIndexOption, url: string): string | undefined => {
-  const { rest } = scanModulesValue(value);
-  const last = partsOf(rest).at(-1)?.word;
-  if (last !== undefined && swallowsNext(last)) return undefined;
-  return [rest, ...indexWords(option, url)].filter((part) => part.length > 0).join(' ');
-};
+/** A scanned value (its `rest`) with the launcher's index option appended. */
+export const withModulesIndex = (rest: string, option: PipIndexOption, url: string): string =>
+  [rest, ...indexWords(option, url)].filter((part) => part.length > 0).join(' ');

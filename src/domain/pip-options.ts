@@ -141,9 +141,6 @@ export const optionName = (found: string): string =>
 export const words = (options: string | undefined): string[] =>
   options === undefined ? [] : options.split(/\s+/).filter((word) => word.length > 0);
 
-/** The installer option with our index first, then the other pip options as they were. */
-export const rewriteInstallerOption = (
-  existing: string | undefined,
-  indexOption: PipIndexOption,
-  url: string,
-): string => [`--${indexOption}=${url}`, ...keptWords(scanPipOptions(words(existing)))].join(' ');
+/** The installer option: our index first, then the other pip options (already scanned) as they were. */
+export const withInstallerIndex = (options: readonly string[], indexOption: PipIndexOption, url: string): string =>
+  [`--${indexOption}=${url}`, ...options].join(' ');

@@ -1,10 +1,22 @@
-import { type IndexCarrier, mergeArguments, tokenDeliveryOf } from '../domain/arguments';
+import { fileArguments, indexArguments, mergeArguments, type PipDelivery, tokenDeliveryOf } from '../domain/arguments';
 import { launchArguments } from '../domain/idempotency';
 import { jobTimeoutMinutes, secondsNeeded } from '../domain/token';
 import type { IndexAccess } from './access';
 import { writeRequirementsFile } from './requirements';
 import { startOnce } from './start-policy';
 import type { Invocation, JobState, LaunchDeps, Ready } from './types';
+
+/**
+ * The arguments that bring the run its index: the URL itself, or the S3 URI of the file written for it (round trip
+ * 3 in requirements-file delivery: the file is written before the run that reads it starts).
+ */
+const carry = async (jobName: string, delivery: PipDelivery, access: IndexAccess, deps: LaunchDeps) => {
+  if (delivery.via !== 'requirements-file') {
+    return { carrying: indexArguments(delivery, deps.settings.pipIndexOption, access.url), file: undefined };
+  }
+  const file = await writeRequirementsFile(jobName, delivery.plan, access, deps);
+  return { carrying: fileArguments(delivery.plan, file), file };
+};
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
@@ -27,13 +39,9 @@ export const startRun = async (
   }
   const tokenDelivery = tokenDeliveryOf(delivery);
   try {
-    // Round trip 3 in requirements-file delivery: the file is written before the run that reads it starts.
-    const carrier: IndexCarrier =
-      delivery.via === 'requirements-file'
-        ? { fileUri: await writeRequirementsFile(jobName, delivery.plan, access, deps) }
-        : { url: access.url, option: deps.settings.pipIndexOption };
+    const { carrying, file } = await carry(jobName, delivery, access, deps);
     const args = {
-      ...mergeArguments(job, requestArguments, delivery, carrier),
+      ...mergeArguments(job, requestArguments, carrying),
       ...launchArguments(idempotencyKey, digest, access.expiresAt, tokenDelivery),
     };
     const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
@@ -44,7 +52,7 @@ export const startRun = async (
       indexHost: access.host,
       tokenExpiresAt: access.expiresAt.toISOString(),
       tokenDelivery,
-      ...('fileUri' in carrier ? { requirementsFile: carrier.fileUri } : {}),
+      ...(file === undefined ? {} : { requirementsFile: file }),
       durationMs: invocation.elapsedMs(),
     });
     return { kind: 'started', request, jobRunId, tokenDelivery };

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { devNull } from 'node:os';
 import fc from 'fast-check';
-import { rewriteModulesValue } from '../../src/domain/modules-value';
+import { INSTALLER_OPTION, indexArguments, MODULES_OPTION, pipDelivery } from '../../src/domain/arguments';
+import type { JobKind } from '../../src/domain/job-kind';
 import {
   PIP_LONG_OPTIONS,
   PIP_SHORT_WITH_VALUE,
   type PipIndexOption,
-  rewriteInstallerOption,
   scanPipOptions,
   words,
 } from '../../src/domain/pip-options';
@@ -88,9 +88,27 @@ const pipReads = (cases: readonly (readonly string[])[]): PipReading[] =>
 
 const PIP_DEFAULT_INDEX = 'https://pypi.org/simple';
 
-/** What the launcher would hand a run's pip for these option words (or why it refuses them). */
-const rewritten = (original: readonly string[], option: PipIndexOption) =>
-  scanPipOptions(original).noIndex ? undefined : words(rewriteInstallerOption(original.join(' '), option, OURS));
+/**
+ * What the launcher hands a run's pip, through the launch's own steps (`pipDelivery`, then `indexArguments`), for a
+ * job whose installer option (Spark) or modules value (Python shell 3.9) is `value`; undefined when it refuses it.
+ */
+const launcherValue = (value: string, kind: JobKind, option: PipIndexOption): string | undefined => {
+  const key = kind === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
+  const job = { name: 'etl', defaultArguments: { [key]: value }, nonOverridableArguments: {} };
+  try {
+    const delivery = pipDelivery(job, kind, undefined);
+    if (delivery.via === 'requirements-file') throw new Error('not in arguments delivery');
+    return indexArguments(delivery, option, OURS)[key];
+  } catch (error) {
+    if ((error as Error).name === 'InstallerOptionConflict') return undefined;
+    throw error;
+  }
+};
+
+const rewritten = (original: readonly string[], option: PipIndexOption) => {
+  const value = launcherValue(original.join(' '), 'spark', option);
+  return value === undefined ? undefined : words(value);
+};
 
 /**
  * The verdicts that matter, for one case: pip's reading of the words before and after the rewrite. The launcher
@@ -227,7 +245,7 @@ describe('real pip reads a Python shell job’s rewritten modules value', () => 
         `acme-pipelines==1.4.0 --pypi-url ${EVIL} --trusted-host evil.example`,
       ];
       const split = (value: string) => value.split(/[,\s]+/).filter((word) => word.length > 0);
-      const rewritten = values.map((value) => rewriteModulesValue(value, option, OURS) as string);
+      const rewritten = values.map((value) => launcherValue(value, 'python-shell', option) as string);
       const readings = python(READER, JSON.stringify(rewritten.map(split))) as PipReading[];
       readings.forEach((reading, n) => {
         const expectedIndex = option === 'index-url' ? OURS : PIP_DEFAULT_INDEX;

@@ -1,6 +1,7 @@
 import {
   type Arguments,
   INSTALLER_OPTION,
+  indexArguments,
   MODULES_OPTION,
   mergeArguments,
   pipDelivery,
@@ -25,7 +26,8 @@ const merged = (
   option: PipIndexOption = 'index-url',
 ) => {
   const delivery = pipDelivery(job(defaults, nonOverridable), kind, request);
-  return mergeArguments(job(defaults, nonOverridable), request, delivery, { option, url: URL });
+  if (delivery.via === 'requirements-file') throw new Error('not in arguments delivery');
+  return mergeArguments(job(defaults, nonOverridable), request, indexArguments(delivery, option, URL));
 };
 
 describe('a Spark job: the installer option', () => {

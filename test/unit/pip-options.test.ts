@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { keptWords, rewriteInstallerOption, scanPipOptions, words } from '../../src/domain/pip-options';
+import { keptWords, scanPipOptions, withInstallerIndex, words } from '../../src/domain/pip-options';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const EVIL = 'http://evil.example/simple/';
@@ -47,15 +47,14 @@ describe('index options, in every spelling pip accepts, are removed with their v
   });
 });
 
-describe('rewriteInstallerOption', () => {
+describe('withInstallerIndex', () => {
   it('puts the index first and keeps the other options in order, -r last', () => {
-    expect(rewriteInstallerOption('--upgrade --index-url X --no-cache-dir -r', 'index-url', URL)).toBe(
-      `--index-url=${URL} --upgrade --no-cache-dir -r`,
-    );
+    const options = keptWords(scanPipOptions(words('--upgrade --index-url X --no-cache-dir -r')));
+    expect(withInstallerIndex(options, 'index-url', URL)).toBe(`--index-url=${URL} --upgrade --no-cache-dir -r`);
   });
 
   it('uses --extra-index-url when configured', () => {
-    expect(rewriteInstallerOption(undefined, 'extra-index-url', URL)).toBe(`--extra-index-url=${URL}`);
+    expect(withInstallerIndex([], 'extra-index-url', URL)).toBe(`--extra-index-url=${URL}`);
   });
 });
 
