@@ -62,7 +62,7 @@ const run = (node: string, args: string[], env: Record<string, string>): Promise
     });
   });
 
-const cacheEnv = (target: ColdTarget): Record<string, string> => ({
+const targetEnv = (target: ColdTarget): Record<string, string> => ({
   ...target.env,
   ...(target.compileCache ? { NODE_COMPILE_CACHE: target.compileCache, NODE_COMPILE_CACHE_PORTABLE: '1' } : {}),
 });
@@ -103,14 +103,14 @@ export const coldStarts = async (
       bare.get(node)?.push(ms);
     }
     for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
-      const { ms } = await run(target.node, ['-e', importOnly(target.bundle)], { ...env, ...cacheEnv(target) });
+      const { ms } = await run(target.node, ['-e', importOnly(target.bundle)], { ...env, ...targetEnv(target) });
       overBare.get(target.name)?.push(ms - (bareNow.get(target.node) as number));
       if (!target.launch) continue;
       const before = standIn.calls.length;
       const event = JSON.stringify(nextScheduledEvent(standIn));
       const { stdout } = await run(target.node, ['-e', firstLaunch(target.bundle), event], {
         ...env,
-        ...cacheEnv(target),
+        ...targetEnv(target),
       });
       const report = JSON.parse(stdout.trim().split('\n').at(-1) as string);
       if (report.error) throw new Error(`${target.name} failed its first launch: ${report.error}`);

@@ -79,6 +79,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   const vars = parsed.data;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
+  const tokenDelivery = vars.TOKEN_DELIVERY ?? 'arguments';
   return {
     domain: vars.CODEARTIFACT_DOMAIN,
     domainOwner: vars.CODEARTIFACT_DOMAIN_OWNER,
@@ -90,9 +91,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
         ? { mode: policy === '*' ? 'any' : 'safe' }
         : { mode: 'list', keys: new Set(namesOf(policy)) },
     pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
-    tokenDelivery: vars.TOKEN_DELIVERY ?? 'arguments',
+    tokenDelivery,
     requirements:
-      vars.REQUIREMENTS_BUCKET === undefined || (vars.TOKEN_DELIVERY ?? 'arguments') === 'arguments'
+      vars.REQUIREMENTS_BUCKET === undefined || tokenDelivery === 'arguments'
         ? undefined
         : { bucket: vars.REQUIREMENTS_BUCKET, prefix: vars.REQUIREMENTS_PREFIX ?? DEFAULT_REQUIREMENTS_PREFIX },
     tokenDuration: duration === 'auto' ? duration : Number(duration),
