@@ -66,12 +66,22 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   return [value, performance.now() - started];
 };
 
+/** What a person reading the demo wants of each log line, in this order. */
+const SHOWN_FIELDS = [
+  'jobName',
+  'jobRunId',
+  'indexHost',
+  'tokenExpiresAt',
+  'tokenDelivery',
+  'durationMs',
+  'errorName',
+  'errorMessage',
+];
+
 const printLogs = (invocation: BundleInvocation) => {
   for (const text of invocation.logs.split('\n').filter((l) => l.startsWith('{') && !l.includes('"_aws"'))) {
-    const { level, message, jobName, jobRunId, indexHost, tokenExpiresAt, tokenDelivery, durationMs } =
-      JSON.parse(text);
-    const { errorName, errorMessage } = JSON.parse(text);
-    const fields = { jobName, jobRunId, indexHost, tokenExpiresAt, tokenDelivery, durationMs, errorName, errorMessage };
+    const { level, message, ...line } = JSON.parse(text);
+    const fields = Object.fromEntries(SHOWN_FIELDS.map((name) => [name, line[name]]));
     const shown = Object.entries(fields)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 40 && k === 'jobRunId' ? `${v.slice(0, 12)}…` : v}`);
@@ -112,7 +122,7 @@ const main = async (): Promise<number> => {
     line(green('✓'), 'stand-in', `Glue, CodeArtifact, S3 and a private PyPI index on ${standIn.url}`, startMs);
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
-    const staleUrl = `${standIn.url.replace('//', `//aws:${encodeURIComponent(stale)}@`)}/pypi/${standIn.codeartifact.repository}/simple/`;
+    const staleUrl = standIn.indexUrl(stale);
     for (const name of DEMO_JOB_NAMES) {
       const defaults = demoJob(name).DefaultArguments;
       const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;

@@ -136,6 +136,11 @@ export class StandIn {
     return this.baseUrl;
   }
 
+  /** The private index's URL with this token in it, as the launcher and `aws codeartifact login` write it. */
+  indexUrl(token: string): string {
+    return `${this.baseUrl.replace('//', `//aws:${encodeURIComponent(token)}@`)}/pypi/${this.codeartifact.repository}/simple/`;
+  }
+
   /** The environment that points the AWS SDK (and so the launcher) at this stand-in. */
   env(): Record<string, string> {
     return {

@@ -37,6 +37,14 @@ export const invokeSession = async (
   return invocation;
 };
 
+/** pip's "Looking in indexes" lines for a run: which indexes its start-up read (passwords masked by pip). */
+export const indexesPipRead = (standIn: StandIn, runId: string): string[] =>
+  (standIn.outcomeOf(runId)?.output ?? '').split('\n').filter((line) => line.startsWith('Looking in indexes:'));
+
+/** The line pip prints when it reads the stand-in's private index, and no other. */
+export const ONLY_THE_PRIVATE_INDEX =
+  /^Looking in indexes: http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/;
+
 export const runIdOf = (invocation: BundleInvocation): string => {
   if (invocation.error) throw new Error(`${invocation.error.name}: ${invocation.error.message}\n${invocation.logs}`);
   return (invocation.result as { jobRunId: string }).jobRunId;

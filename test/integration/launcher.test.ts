@@ -2,7 +2,7 @@ import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
 import { demoJob, OTHER_PIP_OPTIONS, pythonShellJob, standInClientConfig } from '../../local/tools/fixtures';
-import { invokeAgainst, runIdOf } from '../helpers/stand-in';
+import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
 // The built bundle, in a fresh Node process per invocation, through the real SDK over HTTP to the stand-in,
 // and real pip installing from the stand-in's private index.
@@ -21,10 +21,7 @@ beforeAll(async () => {
   standIn.createJob(demoJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
   standIn.createJob(demoJob('shell-job', { Command: { Name: 'pythonshell', PythonVersion: '3' } }));
   // A Python shell 3.9 job whose modules value carries an index URL with a token that expired an hour ago.
-  const stale = encodeURIComponent(standIn.codeartifact.issueExpired(3600));
-  standIn.createJob(
-    pythonShellJob('shell-39', `${standIn.url.replace('//', `//aws:${stale}@`)}/pypi/private-pypi/simple/`),
-  );
+  standIn.createJob(pythonShellJob('shell-39', standIn.indexUrl(standIn.codeartifact.issueExpired(3600))));
 });
 afterAll(() => standIn?.stop());
 afterEach(() => {
@@ -76,7 +73,7 @@ describe('the launcher against the local stand-in', () => {
       new StartJobRunCommand({
         JobName: 'hourly-etl',
         Arguments: {
-          '--python-modules-installer-option': `--index-url=${standIn.url.replace('//', `//aws:${encodeURIComponent(authorizationToken as string)}@`)}/pypi/private-pypi/simple/`,
+          '--python-modules-installer-option': `--index-url=${standIn.indexUrl(authorizationToken as string)}`,
         },
       }),
     );
@@ -98,19 +95,10 @@ describe('the launcher against the local stand-in', () => {
     expect(run.JobRunState).toBe('SUCCEEDED');
     expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
     const latest = standIn.issuedTokens().at(-1)?.token as string;
-    expect(run.Arguments['--additional-python-modules']).toBe(
-      `acme-pipelines==1.4.0 -i ${standIn.url.replace('//', `//aws:${encodeURIComponent(latest)}@`)}/pypi/private-pypi/simple/`,
-    );
+    expect(run.Arguments['--additional-python-modules']).toBe(`acme-pipelines==1.4.0 -i ${standIn.indexUrl(latest)}`);
     expect(run.Arguments).not.toHaveProperty('--python-modules-installer-option');
     // pip looked in the launcher's index alone: the stale one is gone from what it read.
-    const looking = (standIn.outcomeOf(id)?.output ?? '')
-      .split('\n')
-      .filter((l) => l.startsWith('Looking in indexes:'));
-    expect(looking).toEqual([
-      expect.stringMatching(
-        /^Looking in indexes: http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/,
-      ),
-    ]);
+    expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
   });
 
   it('retries throttled calls and starts the job once', async () => {

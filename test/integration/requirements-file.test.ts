@@ -2,7 +2,7 @@ import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
 import { demoJob, PRIVATE_REQUIREMENT, standInClientConfig } from '../../local/tools/fixtures';
 import { expectNoLeak } from '../helpers/secrets';
-import { invokeAgainst, runIdOf } from '../helpers/stand-in';
+import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
 // Requirements-file delivery through the built bundle (which loads its S3 bundle), the real SDK's S3 client against
 // the stand-in's S3, and Glue 5 runs that download the file and hand it to real pip.
@@ -18,8 +18,7 @@ const FILE = {
   REQUIREMENTS_BUCKET: BUCKET,
 };
 
-const staleIndex = () =>
-  `${standIn.url.replace('//', `//aws:${encodeURIComponent(standIn.codeartifact.issueExpired(3600))}@`)}/pypi/private-pypi/simple/`;
+const staleIndex = () => standIn.indexUrl(standIn.codeartifact.issueExpired(3600));
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'pip' });
@@ -46,10 +45,6 @@ beforeAll(async () => {
 afterAll(() => standIn?.stop());
 afterEach(() => standIn.faults.clear());
 
-const lookingIn = (runId: string) =>
-  (standIn.outcomeOf(runId)?.output ?? '').split('\n').filter((line) => line.startsWith('Looking in indexes:'));
-const OUR_INDEX = /^Looking in indexes: http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/;
-
 describe('requirements-file delivery', () => {
   it('no token in any StartJobRun parameter, log line or result, in any spelling; pip reads it from the file', async () => {
     const invocation = await invokeAgainst(
@@ -70,12 +65,12 @@ describe('requirements-file delivery', () => {
     const run = await standIn.waitForRun(id);
     expect(run.JobRunState).toBe('SUCCEEDED');
     expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
-    expect(lookingIn(id)).toEqual([expect.stringMatching(OUR_INDEX)]);
+    expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
     const file = run.Arguments['--additional-python-modules'] as string;
     expect(file).toMatch(new RegExp(`^s3://${BUCKET}/glue-launcher/glue5-etl/\\d{4}-\\d\\d-\\d\\d/[\\w-]+\\.txt$`));
     expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir --upgrade -r');
     expect(standIn.s3.byUri(file)?.body.toString()).toBe(
-      `--index-url ${standIn.url.replace('//', `//aws:${encodeURIComponent(token)}@`)}/pypi/private-pypi/simple/\n${PRIVATE_REQUIREMENT}\n`,
+      `--index-url ${standIn.indexUrl(token)}\n${PRIVATE_REQUIREMENT}\n`,
     );
   });
 
@@ -105,7 +100,7 @@ describe('requirements-file delivery', () => {
     const id = runIdOf(await invokeAgainst(standIn, { jobName: 'own-file-etl' }, FILE));
     const run = await standIn.waitForRun(id);
     expect(run.JobRunState).toBe('SUCCEEDED');
-    expect(lookingIn(id)).toEqual([expect.stringMatching(OUR_INDEX)]);
+    expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
     expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir -r');
     expect(standIn.callsOf('GetObject').at(-1)?.input).toEqual({ Bucket: 'team-bucket', Key: 'etl/requirements.txt' });
   });
