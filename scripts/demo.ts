@@ -21,8 +21,8 @@ import {
   standInClientConfig,
 } from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
-import { maskUrlPasswords, redactToken } from '../src/domain/redact';
 import { parseEvent } from '../src/input/events';
+import { maskUrlPasswords, redactToken } from '../src/token/redact';
 
 // The SDK's notice that its 2027 releases need Node 22 is not news for a demo (on a machine whose Node is older).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??=

@@ -1,6 +1,7 @@
 /**
- * Every failure a caller can see has one of these names: Lambda reports it as `errorType`, and Step Functions
- * `Retry`/`Catch` and Airflow match on it. The list is closed (docs/adr/0006-one-closed-set-of-error-names.md).
+ * The error catalogue. Every failure a caller can see has one of these names: Lambda reports it as `errorType`, and
+ * Step Functions `Retry`/`Catch` and Airflow match on it. The list is closed, and every error is made here, by the
+ * constructor of its name, in the sentence shapes callers read (docs/adr/0006-one-closed-set-of-error-names.md).
  */
 export const ERROR_NAMES = [
   'ConfigError',
@@ -19,7 +20,11 @@ export const ERROR_NAMES = [
 
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
 
-/** A failure with a name from the closed list and a one-sentence message that names the job and the cause. */
+/**
+ * A failure with a name from the closed list and a one-sentence message that names the job and the cause. No
+ * `cause` is attached: a cause is a service's error, whose text may echo the request, and with it the token; what
+ * leaves is the sentence alone, scrubbed (docs/adr/0008-the-launcher-as-a-privilege-boundary.md).
+ */
 export class LauncherError extends Error {
   constructor(
     override readonly name: LauncherErrorName,
@@ -35,4 +40,109 @@ export const isLauncherError = (error: unknown): error is LauncherError => error
 export const describeCause = (error: unknown): string => {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.replace(/\s+/g, ' ').trim();
+};
+
+// The two sentence shapes of a job's failure. "was not started" is said only where no StartJobRun for the job was
+// sent, or Glue answered it with a refusal; once a start may have reached Glue, the sentence says so.
+const notStarted = (jobName: string, why: string) => `Job ${jobName} was not started: ${why}.`;
+const mayHaveStarted = (jobName: string, why: string) => `Job ${jobName} may or may not have started: ${why}.`;
+const list = (names: readonly string[]) => names.join(', ');
+
+// One constructor per name, each with the words its callers match on.
+
+export const configError = (problems: readonly string[]) =>
+  new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
+
+export const invalidRequest = (what: string) => new LauncherError('InvalidRequest', `Invalid launch request: ${what}.`);
+
+export const jobNotAllowed = (jobNames: readonly string[]) =>
+  new LauncherError(
+    'JobNotAllowed',
+    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ALLOWED_JOB_NAMES, so nothing was started.`,
+  );
+
+export const argumentNotAllowed = (jobName: string, key: string, why: string) =>
+  new LauncherError(
+    'ArgumentNotAllowed',
+    notStarted(jobName, `argument ${key} is not allowed, because ${why}; nothing was started`),
+  );
+
+export const jobNotFound = (jobName: string, detail: string) =>
+  new LauncherError('JobNotFound', notStarted(jobName, `Glue has no such job (${detail})`));
+
+export const installerOptionConflict = (jobName: string, why: string) =>
+  new LauncherError('InstallerOptionConflict', notStarted(jobName, why));
+
+export const unsupportedJobType = (jobName: string, why: string) =>
+  new LauncherError('UnsupportedJobType', notStarted(jobName, why));
+
+export const tokenUnavailable = (jobName: string, why: string) =>
+  new LauncherError('TokenUnavailable', notStarted(jobName, why));
+
+export const concurrentRunsExceeded = (jobName: string, detail: string) =>
+  new LauncherError(
+    'ConcurrentRunsExceeded',
+    notStarted(jobName, `it already has as many runs as its MaxConcurrentRuns allows (${detail})`),
+  );
+
+export const idempotencyConflict = (jobName: string, key: string, jobRunId: string) =>
+  new LauncherError(
+    'IdempotencyConflict',
+    notStarted(
+      jobName,
+      `idempotency key ${key} already started run ${jobRunId} for a different request (other arguments or run settings); use a new key for a new request`,
+    ),
+  );
+
+/** A start that did not happen: refused, or never sent because something before it failed. */
+export const startJobRunFailed = (jobName: string, why: string) =>
+  new LauncherError('StartJobRunFailed', notStarted(jobName, why));
+
+/** A start that was sent and not answered readably: the run may exist. */
+export const startUncertain = (jobName: string, why: string) =>
+  new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why));
+
+/** The function's time ran out: what became of each job. */
+export const outOfTime = (said: readonly string[]) =>
+  new LauncherError('OutOfTime', `The function's time ran out before the launch ended: ${said.join('; ')}.`);
+
+/** One job left unstarted because too little of the function's time was left to start it. */
+export const jobOutOfTime = (jobName: string, why: string) => new LauncherError('OutOfTime', notStarted(jobName, why));
+
+export interface FailedJob {
+  readonly jobName: string;
+  readonly error: LauncherError;
+}
+
+/**
+ * A batch in which some job failed: each failed job with its cause, then each started one. One shared cause keeps
+ * its name, so that a Step Functions Retry on it still matches.
+ */
+export const batchFailed = (
+  total: number,
+  failed: readonly FailedJob[],
+  started: ReadonlyArray<{ readonly jobName: string; readonly jobRunId: string }>,
+) => {
+  const names = new Set(failed.map(({ error }) => error.name));
+  const name = names.size === 1 ? (failed[0] as FailedJob).error.name : 'StartJobRunFailed';
+  const causes = failed.map(({ jobName, error }) => `${jobName} (${error.name}: ${error.message.replace(/\.$/, '')})`);
+  const startedText =
+    started.length > 0 ? ` Started: ${started.map((run) => `${run.jobName} (${run.jobRunId})`).join(', ')}.` : '';
+  return new LauncherError(
+    name,
+    `${failed.length} of ${total} jobs were not started: ${causes.join('; ')}.${startedText}`,
+  );
+};
+
+/**
+ * The one converter of anything thrown into a named error: a `LauncherError` as it is, anything else (a bug, not a
+ * service's answer) `StartJobRunFailed`, about the job when one is known. Scrubbing is the caller's: only it knows
+ * the token.
+ */
+export const toLauncherError = (error: unknown, jobName?: string): LauncherError => {
+  if (isLauncherError(error)) return error;
+  const cause = describeCause(error);
+  return jobName === undefined
+    ? new LauncherError('StartJobRunFailed', `The launch failed unexpectedly: ${cause}.`)
+    : startJobRunFailed(jobName, cause);
 };

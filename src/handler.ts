@@ -1,4 +1,4 @@
-import { createLauncher } from './launcher';
+import { createContainer } from './container';
 
 /** The Lambda entry point: configuration and clients are set up once, when the container starts. */
-export const handler = createLauncher(process.env);
+export const handler = createContainer(process.env);

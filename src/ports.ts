@@ -2,11 +2,17 @@
  * What the launch needs of AWS and of a logger. The adapters in src/aws implement these over the SDK and only
  * translate: what to retry, what to conclude from a failure and what to tell the caller is decided in src/launch.
  */
-import type { Arguments } from './domain/arguments';
-import type { RecentRun } from './domain/idempotency';
-import type { RunSettings } from './domain/plan';
+import { describeCause } from './errors';
+import type { Arguments, RunSettings } from './plan';
 
-export type { Arguments, RecentRun };
+export type { Arguments };
+
+/** A run as GetJobRuns lists it (newest first). */
+export interface RecentRun {
+  readonly id: string;
+  readonly startedOn: Date | undefined;
+  readonly arguments: Arguments;
+}
 
 /** What the launcher needs to know of a Glue job; adapters translate the SDK's `Job` into it. */
 export interface GlueJob {
@@ -64,9 +70,11 @@ export interface RequirementsStore {
 
 /**
  * What happened to a call, in the launcher's terms. `no-answer`: none came (timeout, cut connection); `server-error`:
- * a 5xx; `unreadable`: a 2xx that could not be read; `refused`: any other 4xx.
+ * a 5xx; `unreadable`: a 2xx that could not be read; `refused`: any other 4xx; `local`: it failed before anything
+ * was sent (no HTTP status, no network error), and would fail the same way again.
  */
 export type FailureKind =
+  | 'local'
   | 'throttled'
   | 'not-found'
   | 'busy'
@@ -100,6 +108,10 @@ export const isServiceFailure = (error: unknown): error is ServiceFailure =>
   typeof (error as ServiceFailure).operation === 'string' &&
   typeof (error as ServiceFailure).kind === 'string' &&
   typeof (error as ServiceFailure).detail === 'string';
+
+/** The service's own words for a failure (`Name: message`), or whatever else was thrown. */
+export const failureDetail = (error: unknown): string =>
+  isServiceFailure(error) ? error.detail : describeCause(error);
 
 /** What a launch counts; src/observability.ts publishes it as CloudWatch metrics, once per invocation. */
 export interface LaunchMetrics {

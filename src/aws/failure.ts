@@ -1,7 +1,12 @@
 import { describeCause } from '../errors';
 import { type FailureKind, ServiceFailure } from '../ports';
 
-type SdkError = { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+type SdkError = {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+};
 
 const NOT_FOUND: ReadonlySet<string> = new Set(['EntityNotFoundException', 'ResourceNotFoundException']);
 // Thrown before a request is sent (no credentials), or answered when AWS does not accept the ones sent.
@@ -17,20 +22,36 @@ const CREDENTIALS: ReadonlySet<string> = new Set([
 ]);
 // The SDK's own timeout (no status), and Glue's answer that the operation itself timed out.
 const TIMEOUTS: ReadonlySet<string> = new Set(['TimeoutError', 'OperationTimeoutException']);
+// What Node's sockets raise when a connection fails or is cut (the SDK's own list of transient network errors, and
+// the DNS ones): the request may have been sent, or half-sent.
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
- * What an SDK error says happened, read from its name and HTTP status. Names are compared, not classes: a bundle
- * may hold more than one copy of the SDK's exception classes.
+ * What an SDK error says happened, read from its name, code and HTTP status. Names are compared, not classes: a
+ * bundle may hold more than one copy of the SDK's exception classes. An error with no HTTP status that is neither a
+ * timeout nor a network error was raised before anything was sent (a serializer, a missing region, a bug): it is
+ * `local`, and it would fail the same way again.
  */
-export const kindOf = (error: unknown): FailureKind => {
-  const { name = '', $metadata, $retryable } = (error ?? {}) as SdkError;
+export const failureKind = (error: unknown): FailureKind => {
+  const { name = '', code = '', $metadata, $retryable } = (error ?? {}) as SdkError;
   const status = $metadata?.httpStatusCode;
   if (name === 'ThrottlingException' || $retryable?.throttling || status === 429) return 'throttled';
   if (NOT_FOUND.has(name)) return 'not-found';
   if (name === 'ConcurrentRunsExceededException') return 'busy';
   if (CREDENTIALS.has(name)) return 'credentials';
   if (name === 'AccessDeniedException' || status === 403) return 'denied';
-  if (TIMEOUTS.has(name) || status === undefined) return 'no-answer';
+  if (TIMEOUTS.has(name)) return 'no-answer';
+  if (status === undefined) return NETWORK_CODES.has(code) ? 'no-answer' : 'local';
   if (status >= 500) return 'server-error';
   if (status < 300) return 'unreadable';
   return 'refused';
@@ -40,7 +61,7 @@ export const kindOf = (error: unknown): FailureKind => {
 const SDK_ADVICE = /\s*Deserialization error: to see the raw response.*$/s;
 
 /** The service's words, or for a success whose body never arrived whole, what became of it. */
-const detailOf = (error: unknown, kind: FailureKind): string => {
+const describeFailure = (error: unknown, kind: FailureKind): string => {
   if (kind !== 'unreadable') return describeCause(error);
   const { message = '' } = (error ?? {}) as { message?: string };
   const why = message.replace(SDK_ADVICE, '').trim();
@@ -52,8 +73,8 @@ export const translated = async <T>(operation: string, call: () => Promise<T>): 
   try {
     return await call();
   } catch (error) {
-    const kind = kindOf(error);
-    throw new ServiceFailure(operation, kind, detailOf(error, kind));
+    const kind = failureKind(error);
+    throw new ServiceFailure(operation, kind, describeFailure(error, kind));
   }
 };
 

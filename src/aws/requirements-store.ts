@@ -1,10 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RequirementsStore } from '../ports';
-import { BOUNDED } from './clients';
+import { BOUNDED } from './bounds';
 import { incomplete, translated } from './failure';
 
 /**
- * Imported only when TOKEN_DELIVERY is not `arguments` (src/launcher.ts): the S3 client is a large part of the SDK,
+ * Imported only when TOKEN_DELIVERY is not `arguments` (src/container.ts): the S3 client is a large part of the SDK,
  * and a deployment that never writes a file should not load it at every cold start
  * (docs/adr/0011-requirements-file-delivery.md). Created once, at this module's scope, like the other clients.
  */

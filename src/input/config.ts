@@ -1,9 +1,9 @@
-import type { ArgumentPolicy } from '../domain/argument-policy';
-import type { PipIndexOption } from '../domain/pip-options';
-import type { Allowlist } from '../domain/plan';
-import type { RequirementsLocation, TokenDeliverySetting } from '../domain/requirements-file';
-import type { TokenDurationSetting } from '../domain/token';
-import { LauncherError } from '../errors';
+import type { Allowlist } from '../boundary/allowlist';
+import type { ArgumentPolicy } from '../boundary/argument-policy';
+import { configError, isLauncherError, type LauncherError } from '../errors';
+import type { PipIndexOption } from '../pip/options';
+import type { DeliverySetting } from '../pip/requirements-file';
+import type { TokenDurationSetting } from '../token/lifetime';
 import { ACCEPTED, EnvironmentSchema, namesOf, setVariables, VARIABLES, type Variable } from './variables';
 
 export { CONFIG_VARIABLES } from './variables';
@@ -18,9 +18,8 @@ export interface Config {
   readonly allowlist: Allowlist;
   readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
-  readonly tokenDelivery: TokenDeliverySetting;
-  /** Where requirements files go: set whenever TOKEN_DELIVERY is not `arguments`. */
-  readonly requirements: RequirementsLocation | undefined;
+  /** TOKEN_DELIVERY, with where requirements files go when it writes them. */
+  readonly delivery: DeliverySetting;
   readonly tokenDuration: TokenDurationSetting;
   readonly maxParallelStarts: number;
 }
@@ -73,9 +72,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   if (problem) problems.push(problem);
   const delivery = deliveryProblem(set);
   if (delivery) problems.push(delivery);
-  if (!parsed.success || allowlist === undefined || delivery) {
-    throw new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
-  }
+  if (!parsed.success || allowlist === undefined || delivery) throw configError(problems);
   const vars = parsed.data;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
@@ -91,11 +88,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
         ? { mode: policy === '*' ? 'any' : 'safe' }
         : { mode: 'list', keys: new Set(namesOf(policy)) },
     pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
-    tokenDelivery,
-    requirements:
-      vars.REQUIREMENTS_BUCKET === undefined || tokenDelivery === 'arguments'
-        ? undefined
-        : { bucket: vars.REQUIREMENTS_BUCKET, prefix: vars.REQUIREMENTS_PREFIX ?? DEFAULT_REQUIREMENTS_PREFIX },
+    delivery:
+      tokenDelivery === 'arguments' || vars.REQUIREMENTS_BUCKET === undefined
+        ? { mode: 'arguments' }
+        : {
+            mode: tokenDelivery,
+            location: {
+              bucket: vars.REQUIREMENTS_BUCKET,
+              prefix: vars.REQUIREMENTS_PREFIX ?? DEFAULT_REQUIREMENTS_PREFIX,
+            },
+          },
     tokenDuration: duration === 'auto' ? duration : Number(duration),
     maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
   };
@@ -113,7 +115,7 @@ export const loadConfigState = (env: NodeJS.ProcessEnv): ConfigState => {
   try {
     return { ok: true, config: loadConfig(env) };
   } catch (error) {
-    if (error instanceof LauncherError) return { ok: false, error };
+    if (isLauncherError(error)) return { ok: false, error };
     throw error;
   }
 };

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_RUN_TIMEOUT_MINUTES } from '../domain/token';
+import { MAX_RUN_TIMEOUT_MINUTES } from '../token/lifetime';
 import './zod-messages';
 
 export const MAX_BATCH = 100;

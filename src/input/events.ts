@@ -1,12 +1,10 @@
 import type * as z from 'zod/mini';
-import type { LaunchPlan, LaunchRequest } from '../domain/plan';
-import { LauncherError } from '../errors';
+import { invalidRequest } from '../errors';
+import type { LaunchPlan, LaunchRequest } from '../plan';
 import { type EventSchemas, eventSchemas } from './event-schemas';
 
 type Request = z.output<EventSchemas['request']>;
 type Body = z.output<EventSchemas['batch']> | Request;
-
-const invalid = (what: string) => new LauncherError('InvalidRequest', `Invalid launch request: ${what}.`);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,7 +44,7 @@ const describeIssue = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]):
 const parseWith = <T extends z.ZodMiniType>(schema: T, input: unknown, prefix: readonly PropertyKey[]): z.output<T> => {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw invalid(describeIssue(parsed.error.issues[0] as z.core.$ZodIssue, prefix));
+  throw invalidRequest(describeIssue(parsed.error.issues[0] as z.core.$ZodIssue, prefix));
 };
 
 /** `jobs` tells a batch from a request; trying both schemas would report both sets of errors, which helps nobody. */
@@ -58,7 +56,7 @@ const parseBody = (body: unknown, prefix: readonly PropertyKey[]): Body =>
 const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTime?: Date } => {
   if (!isObject(event)) {
     const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
-    throw invalid(`the event must be a JSON object, not ${kind}`);
+    throw invalidRequest(`the event must be a JSON object, not ${kind}`);
   }
   if (looksLikeEventBridge(event)) {
     const envelope = parseWith(eventSchemas().envelope, event, []);
@@ -71,7 +69,7 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
 const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where = ''): string => {
   const name = jobName ?? defaultJobName;
   if (name === undefined) {
-    throw invalid(`${where}jobName is missing and GLUE_JOB_NAME is not set, so there is no job to start`);
+    throw invalidRequest(`${where}jobName is missing and GLUE_JOB_NAME is not set, so there is no job to start`);
   }
   return name;
 };

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import { LAUNCHER_PREFIX } from '../domain/argument-policy';
-import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../domain/token';
+import { LAUNCHER_PREFIX } from '../boundary/argument-policy';
+import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 
 // Names and patterns from the CodeArtifact and Glue API references, so that a typo fails at init, not at 3 a.m.
 const DOMAIN = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;

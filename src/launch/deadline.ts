@@ -1,22 +1,22 @@
-import type { LaunchPlan } from '../domain/plan';
-import { LauncherError } from '../errors';
-import type { InvocationTime } from './types';
+import { type LauncherError, outOfTime } from '../errors';
+import type { LaunchPlan } from '../plan';
+import type { Invocation } from './model';
 
 /** Answer this long before Lambda's own timeout, so that the answer, and its log line, get out. */
 export const FINISH_MARGIN_MS = 1_000;
 
 /**
  * What an invocation has sent so far, for the answer it owes when its time runs out: a job whose StartJobRun was
- * sent may have started. Once the time is up, no further start is sent: a container frozen mid-launch and thawed
- * for the next event must not start a run the caller was told about as unstarted.
+ * sent may have started. Once stopped, no further start is sent: a container frozen mid-launch and thawed for the
+ * next event must not start a run the caller was told about as unstarted.
  */
 export class Progress {
   private readonly sent = new Set<string>();
   private readonly started = new Map<string, string>();
-  private over = false;
+  private stopped = false;
 
   get timeIsUp(): boolean {
-    return this.over;
+    return this.stopped;
   }
 
   sending(jobName: string): void {
@@ -27,33 +27,29 @@ export class Progress {
     this.started.set(jobName, jobRunId);
   }
 
-  /** The answer when the time is up: each job, and whether its run may have started. */
-  outOfTime(plan: LaunchPlan): LauncherError {
-    this.over = true;
-    const said = plan.requests.map(({ jobName, idempotencyKey }) => {
-      const runId = this.started.get(jobName);
-      if (runId) return `job ${jobName} started (${runId})`;
-      if (!this.sent.has(jobName)) return `job ${jobName} was not started (a redelivery will start it)`;
-      return idempotencyKey === undefined
-        ? `job ${jobName} may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell)`
-        : `job ${jobName} may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another)`;
-    });
-    return new LauncherError('OutOfTime', `The function's time ran out before the launch ended: ${said.join('; ')}.`);
+  /** Stops the invocation (no start is sent after this) and returns the answer it owes: each job, and its fate. */
+  stop(plan: LaunchPlan): LauncherError {
+    this.stopped = true;
+    return outOfTime(
+      plan.requests.map(({ jobName, idempotencyKey }) => {
+        const runId = this.started.get(jobName);
+        if (runId) return `job ${jobName} started (${runId})`;
+        if (!this.sent.has(jobName)) return `job ${jobName} was not started (a redelivery will start it)`;
+        return idempotencyKey === undefined
+          ? `job ${jobName} may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell)`
+          : `job ${jobName} may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another)`;
+      }),
+    );
   }
 }
 
 /** The launch's answer, or OutOfTime just before Lambda's own timeout would cut it off unanswered. */
-export const withinTime = async <T>(
-  work: Promise<T>,
-  time: InvocationTime,
-  plan: LaunchPlan,
-  progress: Progress,
-): Promise<T> => {
+export const withinTime = async <T>(work: Promise<T>, { time, plan, progress }: Invocation): Promise<T> => {
   const budget = time.remainingMs() - FINISH_MARGIN_MS;
   if (!Number.isFinite(budget)) return work;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(progress.outOfTime(plan)), Math.max(0, budget));
+    timer = setTimeout(() => reject(progress.stop(plan)), Math.max(0, budget));
   });
   try {
     return await Promise.race([work, deadline]);

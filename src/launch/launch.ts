@@ -1,31 +1,40 @@
-import { checkAllowed } from '../domain/allowlist';
-import { checkArguments } from '../domain/argument-policy';
-import { lookupHorizon } from '../domain/idempotency';
-import { mapWithLimit } from '../domain/parallel';
-import type { LaunchPlan } from '../domain/plan';
-import { jobTimeoutMinutes } from '../domain/token';
-import { LauncherError } from '../errors';
-import { type IndexAccess, indexAccess } from './access';
-import { assess } from './assess';
-import { conclude } from './conclude';
+import { checkAllowed } from '../boundary/allowlist';
+import { checkArguments } from '../boundary/argument-policy';
+import { mapWithLimit } from '../concurrency';
+import { idempotencyConflict, jobOutOfTime, toLauncherError } from '../errors';
+import { judgeEarlier, lookupHorizon, requestDigest } from '../idempotency/record';
+import { placeIndex } from '../pip/placement';
+import type { LaunchPlan, LaunchRequest } from '../plan';
+import type { RequirementsStore } from '../ports';
+import { jobTimeoutMinutes } from '../token/lifetime';
 import { Progress, withinTime } from './deadline';
-import { beginRoundTrip } from './round-trip';
-import { startRun } from './start-run';
-import type { Invocation, InvocationTime, JobState, LaunchDeps, LaunchResult, Ready } from './types';
+import {
+  type Concluded,
+  failed,
+  type Invocation,
+  type InvocationTime,
+  type JobState,
+  type LaunchDeps,
+  type Ready,
+} from './model';
+import { conclude, type LaunchResult } from './outcome';
+import { indexAccess, type JobFacts, lookupFailure, roundTrip } from './round-trip';
+import { startRun } from './start';
 
 /**
  * A batch starts no job with less time than this left: one start can take a few request timeouts (its own
- * retries and the look for a lost answer), and a job cut off mid-start is worse than one left for a redelivery.
+ * retries and the look for a lost answer), and a job cut off mid-start is worse than one left for a redelivery of
+ * the event.
  */
 export const START_MARGIN_MS = 15_000;
 
 const UNBOUNDED: InvocationTime = { remainingMs: () => Number.POSITIVE_INFINITY };
 
 /**
- * The use case (docs/architecture.md): the plan checked before any call, then one token for all of it, each job's
- * arguments pointed at the fresh index URL, each job started once, and an answer before the function's time is up.
- * Round trip 1 reads the jobs (and, for keyed launches, their earlier runs), the endpoint and, when its lifetime is
- * known, the token; round trip 2 starts the runs.
+ * The use case, top-down (docs/architecture.md): the plan checked before any call; round trip 1 (the jobs, their
+ * earlier runs for keyed launches, the endpoint and, when its lifetime is known, the token); each job judged; one
+ * token for every ready job; each ready job started once (round trip 2); the outcome. An answer always comes
+ * before the function's time is up.
  */
 export const launch = async (
   plan: LaunchPlan,
@@ -35,57 +44,72 @@ export const launch = async (
   checkAllowed(plan.requests, deps.settings.allowlist);
   checkArguments(plan.requests, deps.settings.argumentPolicy);
   const startedAt = deps.clock();
-  const invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
-  return withinTime(
-    launchAll(invocation, lookupHorizon(plan.eventTime, startedAt), deps),
-    time,
-    plan,
-    invocation.progress,
-  );
+  const invocation: Invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
+  const horizon = lookupHorizon(plan.eventTime, startedAt);
+  return withinTime(launchAll(invocation, horizon, deps), invocation);
 };
 
 const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps): Promise<LaunchResult> => {
   const { plan } = invocation;
-  const trip = beginRoundTrip(plan.requests, horizon, deps);
-  const assessed = await Promise.all(trip.facts.map((facts) => assess(facts, deps.settings)));
-  logReused(assessed, deps);
-  const ready = assessed.filter((state): state is Ready => state.kind === 'ready');
+  const trip = await roundTrip(plan.requests, horizon, deps);
+  const judged = plan.requests.map((request, at) => judge(request, trip.facts[at] as JobFacts, deps.delivery));
+  logReused(judged, deps);
+  const ready = judged.filter((state): state is Ready => state.kind === 'ready');
   for (const { job } of ready) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
-  if (ready.length === 0) return counted(plan.batch, assessed, undefined, deps);
+  const done = judged.filter((state): state is Concluded => state.kind !== 'ready');
+  if (ready.length === 0) return conclude(plan.batch, done, undefined, deps);
 
-  const access = await indexAccess(ready, trip, deps);
-  if (!access.ok) {
-    return counted(
-      plan.batch,
-      assessed.map((state) => tokenless(state, access.reason)),
-      undefined,
-      deps,
+  const got = await indexAccess(ready, trip, deps);
+  if (!got.ok) {
+    const refused = judged.map((state) =>
+      state.kind === 'ready' ? failed(state.request, got.refusal(state.request.jobName)) : state,
     );
+    return conclude(plan.batch, refused, undefined, deps);
   }
   deps.logger.debug('Authorization token ready', {
-    indexHost: access.value.host,
-    tokenExpiresAt: access.value.expiresAt.toISOString(),
+    indexHost: got.access.host,
+    tokenExpiresAt: got.access.expiresAt.toISOString(),
   });
   // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
   const started = await mapWithLimit(
-    assessed,
+    judged,
     deps.settings.maxParallelStarts,
-    async (state): Promise<JobState> =>
-      state.kind === 'ready' ? startInTime(state, access.value, invocation, deps) : state,
+    async (state): Promise<Concluded> =>
+      state.kind === 'ready'
+        ? startInTime(state, invocation, () => startRun(state, got.access, invocation, deps))
+        : state,
   );
-  return counted(plan.batch, started, access.value, deps);
+  return conclude(plan.batch, started, got.access, deps);
 };
 
-/** Every job's outcome counted for the metrics, then concluded into the caller's result or error. */
-const counted = (
-  batch: boolean,
-  states: readonly JobState[],
-  access: IndexAccess | undefined,
-  deps: LaunchDeps,
-): LaunchResult => {
-  deps.metrics.runsStarted(states.filter((state) => state.kind === 'started').length);
-  deps.metrics.runsReused(states.filter((state) => state.kind === 'reused').length);
-  return conclude(batch, states, access);
+/**
+ * One request, judged from what round trip 1 brought, before any token exists: its job is not found, it was
+ * already started by an earlier delivery of this launch (or its key was used for another request), its pip cannot
+ * be given the launcher's index alone, or it is ready to start.
+ */
+export const judge = (
+  request: LaunchRequest,
+  { job, earlier }: JobFacts,
+  delivery: LaunchDeps['delivery'],
+): JobState => {
+  if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
+  const digest = requestDigest(request);
+  const key = request.idempotencyKey;
+  if (key !== undefined && earlier !== undefined) {
+    if (!earlier.ok) return failed(request, lookupFailure(request.jobName, earlier.error));
+    const run = earlier.value.get(key);
+    const verdict = run && judgeEarlier(run, digest);
+    if (verdict?.verdict === 'reused') return { kind: 'reused', request, ...verdict };
+    if (verdict?.verdict === 'conflict') {
+      return failed(request, idempotencyConflict(request.jobName, key, verdict.jobRunId));
+    }
+  }
+  try {
+    const placement = placeIndex<RequirementsStore>(job.value, request.arguments, delivery);
+    return { kind: 'ready', request, job: job.value, placement, digest };
+  } catch (error) {
+    return failed(request, toLauncherError(error, request.jobName));
+  }
 };
 
 const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
@@ -99,25 +123,16 @@ const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
   }
 };
 
-const tokenless = (state: JobState, reason: string): JobState =>
-  state.kind === 'ready'
-    ? {
-        kind: 'failed',
-        request: state.request,
-        error: new LauncherError('TokenUnavailable', `Job ${state.request.jobName} was not started: ${reason}.`),
-      }
-    : state;
-
+/** A batch leaves a job for a redelivery of the event rather than start it with too little time left. */
 const startInTime = async (
   state: Ready,
-  access: IndexAccess,
   invocation: Invocation,
-  deps: LaunchDeps,
-): Promise<JobState> => {
+  start: () => Promise<Concluded>,
+): Promise<Concluded> => {
   const left = invocation.time.remainingMs();
   if (invocation.plan.batch && left < START_MARGIN_MS) {
-    const message = `Job ${state.request.jobName} was not started: only ${left} ms of the function's time were left; a redelivery of the event will start it.`;
-    return { kind: 'failed', request: state.request, error: new LauncherError('OutOfTime', message) };
+    const why = `only ${left} ms of the function's time were left; a redelivery of the event will start it`;
+    return failed(state.request, jobOutOfTime(state.request.jobName, why));
   }
-  return startRun(state, access, invocation, deps);
+  return start();
 };

@@ -1,30 +1,44 @@
-import { firstPageSize, type RecentRun } from '../domain/idempotency';
-import { type Settled, settle } from '../domain/parallel';
-import type { LaunchRequest } from '../domain/plan';
-import { upfrontDuration } from '../domain/token';
-import type { GlueJob } from '../ports';
-import { earlierRuns } from './earlier-runs';
-import type { LaunchDeps } from './types';
+import { type Settled, settle } from '../concurrency';
+import { jobNotFound, type LauncherError, startJobRunFailed, tokenUnavailable, toLauncherError } from '../errors';
+import { earlierRuns } from '../idempotency/lookup';
+import { firstPageSize, type RecentRun } from '../idempotency/record';
+import { indexHost, indexUrl, isRepositoryEndpoint } from '../pip/index-url';
+import type { LaunchRequest } from '../plan';
+import { failureDetail, type GlueJob, isServiceFailure, type PrivateRepository, ServiceFailure } from '../ports';
+import { jobTimeoutMinutes, tokenDuration, upfrontDuration } from '../token/lifetime';
+import type { LaunchDeps, Ready } from './model';
+
+/**
+ * Round trip 1 and the token: what the launch learns before it starts anything. The calls run in parallel; what
+ * comes back is settled values, so that judging a job (launch/launch.ts) is a pure function of them.
+ */
 
 /** What round trip 1 brings for one request: its job, and, for a keyed launch, the job's earlier runs by key. */
 export interface JobFacts {
-  readonly request: LaunchRequest;
-  readonly job: Promise<Settled<GlueJob>>;
-  readonly earlier: Promise<Settled<ReadonlyMap<string, RecentRun>>> | undefined;
+  readonly job: Settled<GlueJob>;
+  readonly earlier: Settled<ReadonlyMap<string, RecentRun>> | undefined;
 }
 
-export type TokenWithDuration = { readonly token: string; readonly expiresAt: Date; readonly durationSeconds: number };
+type TokenWithDuration = { readonly token: string; readonly expiresAt: Date; readonly durationSeconds: number };
 
 export interface RoundTrip {
-  /** One per request, in order; requests for the same job share one GetJob (and one look for earlier runs). */
+  /** One per request, in the plan's order; requests for the same job share one GetJob and one lookup. */
   readonly facts: readonly JobFacts[];
-  readonly endpoint: Promise<Settled<string>>;
+  readonly endpoint: Settled<string>;
   /** Asked for before GetJob answered, when its lifetime could be known then. */
-  readonly early: { readonly seconds: number; readonly token: Promise<Settled<TokenWithDuration>> } | undefined;
+  readonly early: { readonly seconds: number; readonly token: Settled<TokenWithDuration> } | undefined;
 }
 
+/** A failed GetJob or GetJobRuns, for the job it was about: nothing is started for that job. */
+export const lookupFailure = (jobName: string, error: unknown): LauncherError => {
+  if (!isServiceFailure(error)) return toLauncherError(error, jobName);
+  if (error.kind === 'not-found') return jobNotFound(jobName, error.detail);
+  const because = error.operation === 'GetJobRuns' ? ', so an earlier start of this launch could not be ruled out' : '';
+  return startJobRunFailed(jobName, `${error.operation} failed with ${error.detail}${because}`);
+};
+
 /** Asks CodeArtifact for a token that lives `seconds`, remembering what was asked (the expiry is rounded). */
-export const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
+const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
   deps.logger.debug('Requesting authorization token', { durationSeconds: seconds });
   deps.metrics.tokenRequested(seconds);
   return settle(deps.repository.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
@@ -45,29 +59,117 @@ const keysByJob = (requests: readonly LaunchRequest[]): Map<string, Set<string>>
  * runs of the job names that have keyed launches (back to `horizon`), the repository endpoint and, when its
  * lifetime is already known, the token.
  */
-export const beginRoundTrip = (requests: readonly LaunchRequest[], horizon: Date, deps: LaunchDeps): RoundTrip => {
+export const roundTrip = async (
+  requests: readonly LaunchRequest[],
+  horizon: Date,
+  deps: LaunchDeps,
+): Promise<RoundTrip> => {
   const endpoint = settle(deps.endpoint());
   const keys = keysByJob(requests);
-  const asked = new Map<string, Omit<JobFacts, 'request'>>();
-  const facts = requests.map((request): JobFacts => {
-    const { jobName } = request;
-    let known = asked.get(jobName);
-    if (known === undefined) {
-      const wanted = keys.get(jobName) ?? new Set<string>();
-      known = {
-        job: settle(deps.jobs.getJob(jobName)),
-        earlier:
-          wanted.size > 0
-            ? settle(earlierRuns(deps.jobs, jobName, wanted, horizon, firstPageSize(wanted.size)))
-            : undefined,
-      };
-      asked.set(jobName, known);
-    }
-    return { request, ...known };
-  });
+  const asked = new Map<string, Promise<JobFacts>>();
+  for (const [jobName, wanted] of keys) {
+    const job = settle(deps.jobs.getJob(jobName));
+    const earlier =
+      wanted.size > 0
+        ? settle(earlierRuns(deps.jobs, jobName, wanted, horizon, firstPageSize(wanted.size)))
+        : Promise.resolve(undefined);
+    asked.set(
+      jobName,
+      Promise.all([job, earlier]).then(([job, earlier]) => ({ job, earlier })),
+    );
+  }
   const seconds = upfrontDuration(
     deps.settings.tokenDuration,
     requests.map((r) => ({ requestTimeout: r.timeout, jobTimeout: deps.jobTimeouts.get(r.jobName) })),
   );
-  return { facts, endpoint, early: seconds === undefined ? undefined : { seconds, token: fetchToken(deps, seconds) } };
+  const early = seconds === undefined ? undefined : fetchToken(deps, seconds);
+  const [facts, endpointValue, token] = await Promise.all([
+    Promise.all(requests.map(({ jobName }) => asked.get(jobName) as Promise<JobFacts>)),
+    endpoint,
+    early,
+  ]);
+  return {
+    facts,
+    endpoint: endpointValue,
+    early: seconds === undefined || token === undefined ? undefined : { seconds, token },
+  };
+};
+
+/** What runs need to reach the private index, and what must never be repeated anywhere else. */
+export interface IndexAccess {
+  readonly url: string;
+  readonly host: string;
+  readonly expiresAt: Date;
+  /** What was asked of CodeArtifact: `expiresAt` is rounded to the second, so needs are compared with this. */
+  readonly durationSeconds: number;
+  /** Scrubbed, in every spelling, from every message that leaves the launcher (token/redact.ts). */
+  readonly token: string;
+}
+
+/** A token that ends sooner than this is refused: a run's pip would not get far with it. */
+export const MIN_TOKEN_LIFE_MS = 15 * 60 * 1000;
+
+const checkedEndpoint = (endpoint: string): string => {
+  if (isRepositoryEndpoint(endpoint)) return endpoint;
+  const shown = JSON.stringify(endpoint.length > 80 ? `${endpoint.slice(0, 80)}...` : endpoint);
+  throw new ServiceFailure('GetRepositoryEndpoint', 'unreadable', `the endpoint ${shown} is not an http(s) URL`);
+};
+
+/**
+ * The repository's endpoint, asked for once per container. A failure, or an answer that is not a URL, is not
+ * remembered: the next launch asks again.
+ */
+export const cachedEndpoint = (repository: PrivateRepository): (() => Promise<string>) => {
+  let endpoint: Promise<string> | undefined;
+  return () => {
+    endpoint ??= repository
+      .repositoryEndpoint()
+      .then(checkedEndpoint)
+      .catch((error: unknown) => {
+        endpoint = undefined;
+        throw error;
+      });
+    return endpoint;
+  };
+};
+
+/** The index access, or the error each ready job fails with: `TokenUnavailable`, nothing started. */
+export type AccessOutcome =
+  | { readonly ok: true; readonly access: IndexAccess }
+  | { readonly ok: false; readonly refusal: (jobName: string) => LauncherError };
+
+const refused = (why: string): AccessOutcome => ({ ok: false, refusal: (jobName) => tokenUnavailable(jobName, why) });
+
+/**
+ * The token decision, in one place: the index URL for the ready jobs, with a token that covers every one of them
+ * (the early token when it was sized for enough, else a new one sized now that GetJob has answered), checked
+ * before it is used: an endpoint that is a URL, a token with at least 15 minutes of life.
+ */
+export const indexAccess = async (
+  ready: readonly Ready[],
+  trip: RoundTrip,
+  deps: LaunchDeps,
+): Promise<AccessOutcome> => {
+  const needed = tokenDuration(
+    deps.settings.tokenDuration,
+    ready.map(({ request, job }) => ({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) })),
+  );
+  // No early token, or one sized for a timeout the job no longer has: every run must get a token that covers it.
+  const got = trip.early && trip.early.seconds >= needed ? trip.early.token : await fetchToken(deps, needed);
+  const { endpoint } = trip;
+  const { domain, repository } = deps.settings;
+  if (!endpoint.ok) {
+    return refused(
+      `CodeArtifact did not give the endpoint of ${domain}/${repository}: ${failureDetail(endpoint.error)}`,
+    );
+  }
+  if (!got.ok) return refused(`CodeArtifact gave no token for domain ${domain}: ${failureDetail(got.error)}`);
+  const { token, expiresAt, durationSeconds } = got.value;
+  if (expiresAt.getTime() < deps.clock() + MIN_TOKEN_LIFE_MS) {
+    return refused(
+      `CodeArtifact gave a token that expires at ${expiresAt.toISOString()}, less than 15 minutes from now`,
+    );
+  }
+  const url = indexUrl(endpoint.value, token);
+  return { ok: true, access: { url, token, host: indexHost(endpoint.value), expiresAt, durationSeconds } };
 };

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import 'aws-sdk-client-mock-jest';
-import { requestDigest } from '../../src/domain/idempotency';
+import { requestDigest } from '../../src/idempotency/record';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
 import { BASE_ENV, type MockedLauncher, mockedLauncher, sdkJob } from '../helpers/sdk-mocks';

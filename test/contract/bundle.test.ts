@@ -37,6 +37,30 @@ describe('the built bundle (dist/handler.cjs)', () => {
   });
 });
 
+describe('each bundle holds the service clients it uses, and no other (dist/meta.json)', () => {
+  const meta = JSON.parse(readFileSync(join(__dirname, '../../dist/meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  /** The SDK service clients whose code is in a bundle: `@aws-sdk/client-<service>`. */
+  const clientsIn = (output: string) =>
+    [
+      ...new Set(
+        Object.keys(meta.outputs[output]?.inputs ?? {}).flatMap(
+          (input) => /node_modules\/@aws-sdk\/(client-[\w-]+)\//.exec(input)?.[1] ?? [],
+        ),
+      ),
+    ].sort();
+
+  it.each([
+    ['dist/handler.cjs', ['client-codeartifact', 'client-glue']],
+    // docs/adr/0011-requirements-file-delivery.md: the S3 bundle is loaded beside the handler's, so it must not
+    // carry (and construct) the handler's clients a second time.
+    ['dist/aws/requirements-store.cjs', ['client-s3']],
+  ])('%s holds %j', (output, clients) => {
+    expect(clientsIn(output)).toEqual(clients);
+  });
+});
+
 describe('sam build and npm run build make the same bundle', () => {
   // SAM's esbuild builder takes BuildProperties (aws-lambda-builders' esbuild workflow): names and forms below.
   const properties = launcherBuildProperties();

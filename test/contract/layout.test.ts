@@ -38,14 +38,18 @@ const lint = (path: string, code: string): string => {
 
 describe('dependencies point one way, and the linter says so', () => {
   it.each([
-    ['src/domain/probe.ts', "import { GlueClient } from '@aws-sdk/client-glue';", /src\/domain is pure/],
-    ['src/domain/probe.ts', "import * as z from 'zod/mini';", /src\/domain is pure/],
-    ['src/domain/probe.ts', "import { launch } from '../launch/launch';", /src\/domain depends on nothing but itself/],
-    ['src/launch/probe.ts', "import { kindOf } from '../aws/failure';", /src\/launch depends on src\/domain/],
+    ['src/pip/probe.ts', "import { GlueClient } from '@aws-sdk/client-glue';", /concept folders .* no SDK/],
+    ['src/token/probe.ts', "import * as z from 'zod/mini';", /concept folders .* no SDK/],
+    ['src/boundary/probe.ts', "import { readFileSync } from 'node:fs';", /no I\/O/],
+    ['src/idempotency/probe.ts', "import { launch } from '../launch/launch';", /A concept folder depends only on/],
+    ['src/pip/probe.ts', "import { loadConfig } from '../input/config';", /A concept folder depends only on/],
+    ['src/launch/probe.ts', "import { failureKind } from '../aws/failure';", /src\/launch depends on the concept/],
     ['src/launch/probe.ts', "import { Logger } from '@aws-lambda-powertools/logger';", /reaches AWS only through/],
     ['src/aws/probe.ts', "import { launch } from '../launch/launch';", /Adapters implement src\/ports\.ts/],
-    ['src/input/probe.ts', "import { glueClient } from '../aws/clients';", /src\/input depends on src\/domain/],
-    ['src/launcher.ts', "import { StandIn } from '../local/standin/server';", /never imports the stand-in/],
+    ['src/aws/probe.ts', "import { placeIndex } from '../pip/placement';", /Adapters implement src\/ports\.ts/],
+    ['src/input/probe.ts', "import { glueClient } from '../aws/clients';", /src\/input depends on the concept/],
+    ['src/errors.ts', "import { redact } from './token/redact';", /bottom of the house/],
+    ['src/container.ts', "import { StandIn } from '../local/standin/server';", /never imports the stand-in/],
   ])('%s may not %s', (path, line, message) => {
     expect(
       lint(path, `${line}\nexport const probe = [${/\{ (\w+) \}|\* as (\w+)/.exec(line)?.slice(1).find(Boolean)}];\n`),
@@ -53,21 +57,29 @@ describe('dependencies point one way, and the linter says so', () => {
   });
 
   it('and lets the allowed directions through', () => {
-    expect(
-      lint('src/domain/probe.ts', "import { LauncherError } from '../errors';\nexport const probe = LauncherError;\n"),
-    ).toBe('');
-    expect(
-      lint('src/aws/probe.ts', "import { ServiceFailure } from '../ports';\nexport const probe = ServiceFailure;\n"),
-    ).toBe('');
+    const allowed: Array<[string, string]> = [
+      ['src/pip/probe.ts', "import { installerOptionConflict } from '../errors';"],
+      ['src/idempotency/probe.ts', "import { ServiceFailure } from '../ports';"],
+      ['src/launch/probe.ts', "import { placeIndex } from '../pip/placement';"],
+      ['src/aws/probe.ts', "import { ServiceFailure } from '../ports';"],
+      ['src/input/probe.ts', "import { checkAllowed } from '../boundary/allowlist';"],
+    ];
+    for (const [path, line] of allowed) {
+      expect(lint(path, `${line}\nexport const probe = [${/\{ (\w+) \}/.exec(line)?.[1]}];\n`)).toBe('');
+    }
   });
 });
 
-describe('small modules', () => {
-  it('no file under src/ is much over 150 lines', () => {
-    const long = filesUnder('src')
-      .map((file) => [file, readFileSync(join(ROOT, file), 'utf8').split('\n').length] as const)
-      .filter(([, lines]) => lines > 160);
-    expect(long).toEqual([]);
+describe('modules that hold a concept whole', () => {
+  it('one launch reads top-down in src/launch, which keeps at most 6 files', () => {
+    expect(filesUnder('src/launch').length).toBeLessThanOrEqual(6);
+  });
+
+  it('errors are made in the catalogue alone: no `new LauncherError(` outside src/errors.ts', () => {
+    const making = filesUnder('src').filter(
+      (file) => file !== 'src/errors.ts' && readFileSync(join(ROOT, file), 'utf8').includes('new LauncherError('),
+    );
+    expect(making).toEqual([]);
   });
 });
 

@@ -1,9 +1,10 @@
-import type { Arguments } from '../../src/domain/arguments';
-import type { RecentRun } from '../../src/domain/idempotency';
-import type { LaunchPlan, LaunchRequest } from '../../src/domain/plan';
-import { cachedEndpoint } from '../../src/launch/access';
+import type { RecentRun } from '../../src/idempotency/record';
 import { launch } from '../../src/launch/launch';
-import type { LaunchDeps, LaunchResult, LaunchSettings } from '../../src/launch/types';
+import type { LaunchDeps, LaunchSettings } from '../../src/launch/model';
+import type { LaunchResult } from '../../src/launch/outcome';
+import { cachedEndpoint } from '../../src/launch/round-trip';
+import type { TokenDeliverySetting } from '../../src/pip/requirements-file';
+import type { Arguments, LaunchPlan, LaunchRequest } from '../../src/plan';
 import {
   type AuthorizationToken,
   type FailureKind,
@@ -246,7 +247,6 @@ export const SETTINGS: LaunchSettings = {
   allowlist: { any: false, names: new Set(JOB_NAMES) },
   argumentPolicy: { mode: 'safe' },
   pipIndexOption: 'index-url',
-  tokenDelivery: 'arguments',
   tokenDuration: 'auto',
   maxParallelStarts: 5,
   domain: 'data-platform',
@@ -266,7 +266,7 @@ export interface TestLauncher {
 
 /** One container over fakes: every job of JOB_NAMES exists as a Spark job, starts land, tokens come. */
 export const testLauncher = (
-  settings: Partial<LaunchSettings> = {},
+  { tokenDelivery = 'arguments', ...settings }: Partial<LaunchSettings> & { tokenDelivery?: TokenDeliverySetting } = {},
   jobs = JOB_NAMES.map((name) => sparkJob(name)),
 ) => {
   const glue = new FakeGlue(jobs);
@@ -282,7 +282,8 @@ export const testLauncher = (
     settings: all,
     logger,
     metrics,
-    ...(all.tokenDelivery === 'arguments' ? {} : { requirements: { location: REQUIREMENTS, store } }),
+    delivery:
+      tokenDelivery === 'arguments' ? { mode: tokenDelivery } : { mode: tokenDelivery, location: REQUIREMENTS, store },
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: () => 0,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { PROTECTED_ARGUMENTS } from '../../src/domain/argument-policy';
+import { PROTECTED_ARGUMENTS } from '../../src/boundary/argument-policy';
 import { ERROR_NAMES } from '../../src/errors';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

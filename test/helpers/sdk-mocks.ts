@@ -14,7 +14,7 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext } from '../../local/tools/fixtures';
-import { createLauncher } from '../../src/launcher';
+import { createContainer } from '../../src/container';
 import { ENDPOINT, EXPIRES, STALE_OPTION, TOKEN } from './fakes';
 
 export const BASE_ENV = {
@@ -74,7 +74,7 @@ export const mockedLauncher = (env: Record<string, string | undefined> = BASE_EN
   glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
   codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
   codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
-  const handler = createLauncher(env, { loadRequirementsStore: sourceStore });
+  const handler = createContainer(env, { loadRequirementsStore: sourceStore });
   return {
     invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs, 'c6af9ac6-7b61-11e6-9a41-93e812345678')),
     glue,

@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { devNull } from 'node:os';
 import fc from 'fast-check';
-import { INSTALLER_OPTION, indexArguments, MODULES_OPTION, pipDelivery } from '../../src/domain/arguments';
-import type { JobKind } from '../../src/domain/job-kind';
+import type { JobKind } from '../../src/pip/job-kind';
 import {
   PIP_LONG_OPTIONS,
   PIP_SHORT_WITH_VALUE,
   type PipIndexOption,
   scanPipOptions,
   words,
-} from '../../src/domain/pip-options';
+} from '../../src/pip/options';
+import { INSTALLER_OPTION, indexArguments, MODULES_OPTION, placeIndex } from '../../src/pip/placement';
 
 // The launcher's reading of pip options, held to pip's own: the machine's pip parses every rewritten option (its
 // `install` command's parser, the one a Glue run's `pip install` uses), and must end up with the launcher's index
@@ -89,16 +89,20 @@ const pipReads = (cases: readonly (readonly string[])[]): PipReading[] =>
 const PIP_DEFAULT_INDEX = 'https://pypi.org/simple';
 
 /**
- * What the launcher hands a run's pip, through the launch's own steps (`pipDelivery`, then `indexArguments`), for a
+ * What the launcher hands a run's pip, through the launch's own steps (`placeIndex`, then `indexArguments`), for a
  * job whose installer option (Spark) or modules value (Python shell 3.9) is `value`; undefined when it refuses it.
  */
 const launcherValue = (value: string, kind: JobKind, option: PipIndexOption): string | undefined => {
   const key = kind === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
-  const job = { name: 'etl', defaultArguments: { [key]: value }, nonOverridableArguments: {} };
+  const command =
+    kind === 'spark'
+      ? { command: 'glueetl', glueVersion: '4.0', pythonVersion: undefined }
+      : { command: 'pythonshell', glueVersion: '3.0', pythonVersion: '3.9' };
+  const job = { name: 'etl', ...command, defaultArguments: { [key]: value }, nonOverridableArguments: {} };
   try {
-    const delivery = pipDelivery(job, kind, undefined);
-    if (delivery.via === 'requirements-file') throw new Error('not in arguments delivery');
-    return indexArguments(delivery, option, OURS)[key];
+    const placement = placeIndex(job, undefined, { mode: 'arguments' });
+    if (placement.via === 'requirements-file') throw new Error('not in arguments delivery');
+    return indexArguments(placement, option, OURS)[key];
   } catch (error) {
     if ((error as Error).name === 'InstallerOptionConflict') return undefined;
     throw error;

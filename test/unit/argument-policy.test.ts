@@ -1,4 +1,4 @@
-import { checkArguments, PROTECTED_ARGUMENTS, refusal } from '../../src/domain/argument-policy';
+import { checkArguments, PROTECTED_ARGUMENTS, refusal } from '../../src/boundary/argument-policy';
 import type { LauncherError } from '../../src/errors';
 
 // The boundary: which run arguments a caller may set, under each ALLOWED_RUN_ARGUMENTS setting.

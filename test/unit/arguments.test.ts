@@ -1,18 +1,19 @@
-import {
-  type Arguments,
-  INSTALLER_OPTION,
-  indexArguments,
-  MODULES_OPTION,
-  mergeArguments,
-  pipDelivery,
-} from '../../src/domain/arguments';
-import type { JobKind } from '../../src/domain/job-kind';
-import type { PipIndexOption } from '../../src/domain/pip-options';
+import type { JobKind } from '../../src/pip/job-kind';
+import type { PipIndexOption } from '../../src/pip/options';
+import { INSTALLER_OPTION, indexArguments, MODULES_OPTION, mergeArguments, placeIndex } from '../../src/pip/placement';
+import type { Arguments } from '../../src/plan';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 
-const job = (defaults: Record<string, string>, nonOverridable: Record<string, string> = {}) => ({
+const job = (
+  defaults: Record<string, string>,
+  nonOverridable: Record<string, string> = {},
+  kind: JobKind = 'spark',
+) => ({
   name: 'nightly-etl',
+  command: kind === 'spark' ? 'glueetl' : 'pythonshell',
+  glueVersion: '4.0',
+  pythonVersion: kind === 'spark' ? undefined : '3.9',
   defaultArguments: defaults,
   nonOverridableArguments: nonOverridable,
 });
@@ -25,9 +26,9 @@ const merged = (
   kind: JobKind = 'spark',
   option: PipIndexOption = 'index-url',
 ) => {
-  const delivery = pipDelivery(job(defaults, nonOverridable), kind, request);
-  if (delivery.via === 'requirements-file') throw new Error('not in arguments delivery');
-  return mergeArguments(job(defaults, nonOverridable), request, indexArguments(delivery, option, URL));
+  const placement = placeIndex(job(defaults, nonOverridable, kind), request, { mode: 'arguments' });
+  if (placement.via === 'requirements-file') throw new Error('not in arguments delivery');
+  return mergeArguments(job(defaults, nonOverridable, kind), request, indexArguments(placement, option, URL));
 };
 
 describe('a Spark job: the installer option', () => {

@@ -25,8 +25,7 @@ describe('configuration', () => {
       allowlist: { any: false, names: new Set(['nightly-etl']) },
       argumentPolicy: { mode: 'safe' },
       pipIndexOption: 'index-url',
-      tokenDelivery: 'arguments',
-      requirements: undefined,
+      delivery: { mode: 'arguments' },
       tokenDuration: 'auto',
       maxParallelStarts: 5,
     });
@@ -59,19 +58,19 @@ describe('configuration', () => {
 
   it('reads the token delivery, and where requirements files go', () => {
     const file = loadConfig({ ...VALID, TOKEN_DELIVERY: 'requirements-file', REQUIREMENTS_BUCKET: 'launcher-reqs' });
-    expect([file.tokenDelivery, file.requirements]).toEqual([
-      'requirements-file',
-      { bucket: 'launcher-reqs', prefix: 'glue-launcher/' },
-    ]);
+    expect(file.delivery).toEqual({
+      mode: 'requirements-file',
+      location: { bucket: 'launcher-reqs', prefix: 'glue-launcher/' },
+    });
     const auto = loadConfig({
       ...VALID,
       TOKEN_DELIVERY: 'auto',
       REQUIREMENTS_BUCKET: 'b-1',
       REQUIREMENTS_PREFIX: 'a/b/',
     });
-    expect(auto.requirements).toEqual({ bucket: 'b-1', prefix: 'a/b/' });
+    expect(auto.delivery).toEqual({ mode: 'auto', location: { bucket: 'b-1', prefix: 'a/b/' } });
     // A bucket without a delivery that uses it changes nothing: arguments delivery loads no S3 client.
-    expect(loadConfig({ ...VALID, REQUIREMENTS_BUCKET: 'b-1' }).requirements).toBeUndefined();
+    expect(loadConfig({ ...VALID, REQUIREMENTS_BUCKET: 'b-1' }).delivery).toEqual({ mode: 'arguments' });
   });
 
   it('a delivery that writes files without a bucket is a ConfigError, named with every other problem', () => {

@@ -9,10 +9,10 @@ import {
   type RecentRun,
   requestDigest,
   TOKEN_EXPIRY_ARGUMENT,
-} from '../../src/domain/idempotency';
+} from '../../src/idempotency/record';
 import { FINISH_MARGIN_MS } from '../../src/launch/deadline';
 import { START_MARGIN_MS } from '../../src/launch/launch';
-import { MAX_START_ATTEMPTS } from '../../src/launch/start-policy';
+import { MAX_START_ATTEMPTS } from '../../src/launch/start';
 import type { FailureKind } from '../../src/ports';
 import { batchOf, EXPIRES, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
 

@@ -1,4 +1,4 @@
-import { indexHost, indexUrl, isRepositoryEndpoint } from '../../src/domain/index-url';
+import { indexHost, indexUrl, isRepositoryEndpoint } from '../../src/pip/index-url';
 
 const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
 const HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';

@@ -1,5 +1,5 @@
-import { type JobCommand, jobKind } from '../../src/domain/job-kind';
 import type { LauncherError } from '../../src/errors';
+import { type JobCommand, jobKind } from '../../src/pip/job-kind';
 
 const job = (overrides: Partial<JobCommand>): JobCommand => ({
   name: 'etl',

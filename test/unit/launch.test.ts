@@ -1,5 +1,5 @@
-import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/domain/idempotency';
 import type { LauncherErrorName } from '../../src/errors';
+import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/idempotency/record';
 import type { FailureKind } from '../../src/ports';
 import {
   batchOf,

@@ -1,4 +1,4 @@
-import { mapWithLimit } from '../../src/domain/parallel';
+import { mapWithLimit } from '../../src/concurrency';
 
 describe('mapWithLimit', () => {
   it('never has more than the limit in flight and keeps input order', async () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { keptWords, scanPipOptions, withInstallerIndex, words } from '../../src/domain/pip-options';
+import { keptWords, scanPipOptions, withInstallerIndex, words } from '../../src/pip/options';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const EVIL = 'http://evil.example/simple/';

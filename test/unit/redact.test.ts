@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FRAGMENT, MASK, maskUrlPasswords, redact, redactToken, spellingsOf } from '../../src/domain/redact';
+import { FRAGMENT, MASK, maskUrlPasswords, redact, redactToken, spellingsOf } from '../../src/token/redact';
 import { TOKEN } from '../helpers/fakes';
 
 /** Shaped like a CodeArtifact token: base64url segments joined by dots, over a thousand characters. */

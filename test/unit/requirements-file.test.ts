@@ -3,7 +3,7 @@ import {
   filePlan,
   requirementsFileBody,
   requirementsFileKey,
-} from '../../src/domain/requirements-file';
+} from '../../src/pip/requirements-file';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const GLUE_5 = { kind: 'spark', glueVersion: '5.0', modulesFixed: false } as const;

@@ -1,4 +1,4 @@
-import { DELIVERY_ARGUMENT } from '../../src/domain/idempotency';
+import { DELIVERY_ARGUMENT } from '../../src/idempotency/record';
 import { failure, INDEX, REQUIREMENTS, rejectionOf, single, sparkJob, TOKEN, testLauncher } from '../helpers/fakes';
 import { leakIn } from '../helpers/secrets';
 

@@ -4,7 +4,7 @@ import {
   secondsNeeded,
   tokenDuration,
   upfrontDuration,
-} from '../../src/domain/token';
+} from '../../src/token/lifetime';
 
 describe('token lifetime', () => {
   it('auto: run timeout plus 15 minutes, from the request first', () => {

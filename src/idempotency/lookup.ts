@@ -1,6 +1,6 @@
-import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_READ, type RecentRun } from '../domain/idempotency';
-import { LauncherError } from '../errors';
+import { startJobRunFailed } from '../errors';
 import type { JobService } from '../ports';
+import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_READ, type RecentRun } from './record';
 
 /**
  * The newest run of the job carrying each of these keys, read newest first, page after page, until every key is
@@ -28,9 +28,9 @@ export const earlierRuns = async (
     }
     if (found.size === keys.size || page.nextToken === undefined) return found;
     if (read >= MAX_RUNS_READ) {
-      throw new LauncherError(
-        'StartJobRunFailed',
-        `Job ${jobName} was not started: its ${read} most recent runs all started after ${horizon.toISOString()} and none carries this launch's key, so an earlier start could not be ruled out without reading further.`,
+      throw startJobRunFailed(
+        jobName,
+        `its ${read} most recent runs all started after ${horizon.toISOString()} and none carries this launch's key, so an earlier start could not be ruled out without reading further`,
       );
     }
     nextToken = page.nextToken;

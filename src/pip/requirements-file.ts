@@ -1,6 +1,6 @@
-import { LauncherError } from '../errors';
+import { installerOptionConflict } from '../errors';
 import type { JobKind } from './job-kind';
-import { keptWords, optionName, type PipIndexOption, scanPipOptions, swallowsNext, words } from './pip-options';
+import { keptWords, optionName, type PipIndexOption, scanPipOptions, swallowsNext, words } from './options';
 
 /**
  * Requirements-file delivery (docs/adr/0011-requirements-file-delivery.md): the token goes into a short-lived S3
@@ -9,6 +9,7 @@ import { keptWords, optionName, type PipIndexOption, scanPipOptions, swallowsNex
  * a requirements file.
  */
 export type TokenDeliverySetting = 'arguments' | 'requirements-file' | 'auto';
+/** Where one run's token went: in its arguments, or in a requirements file. */
 export type TokenDelivery = 'arguments' | 'requirements-file';
 
 export interface RequirementsLocation {
@@ -16,6 +17,17 @@ export interface RequirementsLocation {
   /** Ends with `/`, or is empty. */
   readonly prefix: string;
 }
+
+/** `TOKEN_DELIVERY` as configured: a delivery that writes files always knows where (src/input/config.ts). */
+export type DeliverySetting =
+  | { readonly mode: 'arguments' }
+  | { readonly mode: 'requirements-file' | 'auto'; readonly location: RequirementsLocation };
+
+/** The files' side of a delivery that writes them: where they go, and the store that writes them (`S`, a port). */
+export type FileDelivery<S> = Extract<DeliverySetting, { readonly location: unknown }> & { readonly store: S };
+
+/** The delivery a launch acts on: as configured, with the store when it writes files. */
+export type Delivery<S> = { readonly mode: 'arguments' } | FileDelivery<S>;
 
 /** What a run's requirements file is made of, known before the token exists. */
 export interface FilePlan {
@@ -65,7 +77,7 @@ const sortWords = (moduleWords: readonly string[]) => {
 
 /**
  * The file plan for a Spark job, or the reason it cannot have one. `installerOption` and `modules` are the run's
- * values as Glue will resolve them, already checked for index options (domain/arguments.ts).
+ * values as Glue will resolve them, already checked for index options (pip/placement.ts).
  */
 export const filePlan = (
   job: FileJob,
@@ -89,9 +101,9 @@ const ownLine = (jobName: string, line: string): string | undefined => {
   if (!line.trim().startsWith('-')) return line;
   const scan = scanPipOptions(words(line));
   if (scan.noIndex) {
-    throw new LauncherError(
-      'InstallerOptionConflict',
-      `Job ${jobName} was not started: its requirements file holds ${optionName(scan.noIndex)}, so pip would ignore the CodeArtifact index; remove it.`,
+    throw installerOptionConflict(
+      jobName,
+      `its requirements file holds ${optionName(scan.noIndex)}, so pip would ignore the CodeArtifact index; remove it`,
     );
   }
   const kept = keptWords(scan).join(' ');

@@ -1,4 +1,4 @@
-import { type PipIndexOption, scanPipOptions, swallowsNext } from './pip-options';
+import { type PipIndexOption, scanPipOptions, swallowsNext } from './options';
 
 /**
  * A Python shell 3.9 job reads pip's options from `--additional-python-modules` itself, after the modules (AWS's

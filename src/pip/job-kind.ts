@@ -1,4 +1,4 @@
-import { LauncherError } from '../errors';
+import { unsupportedJobType } from '../errors';
 
 /**
  * How a job's pip is given the index: a Spark job (Glue 2.0 and later) reads `--python-modules-installer-option`;
@@ -21,16 +21,13 @@ const SPARK: ReadonlySet<string> = new Set(['glueetl', 'gluestreaming']);
 /** Glue versions whose Spark jobs do not install `--additional-python-modules` with pip. */
 const BEFORE_PIP: ReadonlySet<string> = new Set(['0.9', '1.0']);
 
-const unsupported = (job: JobCommand, why: string) =>
-  new LauncherError('UnsupportedJobType', `Job ${job.name} was not started: ${why}.`);
-
 /** The job's kind, or `UnsupportedJobType` saying in one sentence why its pip cannot be pointed at the index. */
 export const jobKind = (job: JobCommand): JobKind => {
   const { command, glueVersion, pythonVersion } = job;
   if (command === undefined || SPARK.has(command)) {
     if (glueVersion !== undefined && BEFORE_PIP.has(glueVersion)) {
-      throw unsupported(
-        job,
+      throw unsupportedJobType(
+        job.name,
         `it runs Glue ${glueVersion}, whose Spark jobs install no modules with pip (Glue 2.0 and later do); upgrade its GlueVersion`,
       );
     }
@@ -39,19 +36,19 @@ export const jobKind = (job: JobCommand): JobKind => {
   if (command === 'pythonshell') {
     if (pythonVersion === '3.9') return 'python-shell';
     const python = pythonVersion === '2' ? 'Python 2.7' : 'Python 3.6';
-    throw unsupported(
-      job,
+    throw unsupportedJobType(
+      job.name,
       `it is a Python shell job on ${python} (PythonVersion ${JSON.stringify(pythonVersion ?? 'unset')}), which has no --additional-python-modules (support for Python shell 3.6 ended in March 2026); move it to PythonVersion 3.9`,
     );
   }
   if (command === 'glueray') {
-    throw unsupported(
-      job,
+    throw unsupportedJobType(
+      job.name,
       'it is a Ray job, which installs modules from its runtime environment, not with pip options the launcher can set (Glue for Ray is closed to new customers)',
     );
   }
-  throw unsupported(
-    job,
+  throw unsupportedJobType(
+    job.name,
     `it is a ${command} job; only Spark (glueetl, gluestreaming) and Python shell 3.9 jobs are supported`,
   );
 };

@@ -1,5 +1,5 @@
-import { LauncherError } from '../errors';
-import type { LaunchRequest } from './plan';
+import { argumentNotAllowed } from '../errors';
+import type { LaunchRequest } from '../plan';
 
 /**
  * Which run arguments a caller may set (`ALLOWED_RUN_ARGUMENTS`): anyone who may invoke the launcher can start the
@@ -55,12 +55,7 @@ export const checkArguments = (requests: readonly LaunchRequest[], policy: Argum
   for (const { jobName, arguments: args } of requests) {
     for (const key of Object.keys(args ?? {})) {
       const why = refusal(key, policy);
-      if (why) {
-        throw new LauncherError(
-          'ArgumentNotAllowed',
-          `Job ${jobName} was not started: argument ${key} is not allowed, because ${why}; nothing was started.`,
-        );
-      }
+      if (why) throw argumentNotAllowed(jobName, key, why);
     }
   }
 };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Arguments } from './arguments';
-import type { LaunchRequest } from './plan';
+import type { LaunchRequest } from '../plan';
+import type { RecentRun } from '../ports';
+
+export type { RecentRun };
 
 /**
  * Glue itself is the record of what was launched (docs/adr/0001-glue-run-list-as-idempotency-record.md): each run
@@ -11,13 +13,6 @@ export const IDEMPOTENCY_ARGUMENT = '--launch-idempotency-key';
 export const DIGEST_ARGUMENT = '--launch-request-digest';
 export const TOKEN_EXPIRY_ARGUMENT = '--launch-token-expires-at';
 export const DELIVERY_ARGUMENT = '--launch-token-delivery';
-
-/** A run as GetJobRuns lists it (newest first). */
-export interface RecentRun {
-  readonly id: string;
-  readonly startedOn: Date | undefined;
-  readonly arguments: Arguments;
-}
 
 /** What an earlier run of the same key means for this launch. */
 export type Earlier =

@@ -1,4 +1,10 @@
-import type { Arguments } from './arguments';
+/**
+ * The launcher's own terms for what a caller asked: src/input makes them from an event, the boundary checks them,
+ * the launch acts on them.
+ */
+
+/** Run arguments, as Glue takes them: keys starting with `--`, string values. */
+export type Arguments = Readonly<Record<string, string>>;
 
 /** How one run is started, besides its job: camelCase mirrors of StartJobRun's fields. */
 export interface RunSettings {
@@ -22,9 +28,6 @@ export interface LaunchPlan {
   /** A batch answers with `runs`, a single request with one run, whatever the number of jobs. */
   readonly batch: boolean;
   readonly requests: readonly LaunchRequest[];
-  /** An EventBridge event's `time`: a redelivery carries the first delivery's, which bounds the lookup. */
+  /** An EventBridge event's `time`: a redelivery of the event carries the first delivery's, which bounds the lookup. */
   readonly eventTime?: Date;
 }
-
-/** Which jobs an invocation may start: `"*"` lets IAM alone bound it. */
-export type Allowlist = { readonly any: true } | { readonly any: false; readonly names: ReadonlySet<string> };

@@ -5,16 +5,23 @@ import type { Context } from 'aws-lambda';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
-import { redact } from './domain/redact';
-import { describeCause, isLauncherError, LauncherError } from './errors';
+import { toLauncherError } from './errors';
 import { type Config, loadConfigState } from './input/config';
 import { parseEvent } from './input/events';
-import { cachedEndpoint } from './launch/access';
 import { launch } from './launch/launch';
-import { jitteredBackoff } from './launch/start-policy';
-import type { LaunchDeps, LaunchResult } from './launch/types';
+import type { LaunchDeps } from './launch/model';
+import type { LaunchResult } from './launch/outcome';
+import { cachedEndpoint } from './launch/round-trip';
+import { jitteredBackoff } from './launch/start';
 import { InvocationMetrics } from './observability';
 import type { RequirementsStore } from './ports';
+import { redact } from './token/redact';
+
+/**
+ * The composition root of one Lambda container: the configuration read and checked once, the adapters over the
+ * module-scope SDK clients, the logger and metrics, the middy chain. `handler.ts` makes one at init with
+ * `process.env`; tests make one per simulated container.
+ */
 
 /**
  * The S3 adapter is a bundle of its own beside this one (template.yaml's second entry point): a deployment in
@@ -37,61 +44,48 @@ const lazyStore = (load: () => Promise<RequirementsStore>): RequirementsStore =>
   };
 };
 
-export interface LauncherOptions {
+export interface ContainerOptions {
   /** Tests load the TypeScript adapter over mocked clients; the bundle loads its sibling bundle. */
   readonly loadRequirementsStore?: () => Promise<RequirementsStore>;
 }
 
 /**
- * Every failure leaves named (docs/adr/0006-one-closed-set-of-error-names.md): a bug that escaped the launch is
- * still StartJobRunFailed, scrubbed of any URL password, rather than a TypeError.
+ * Every failure leaves named (docs/adr/0006-one-closed-set-of-error-names.md) and logged once, with its
+ * one-sentence reason: a bug that escaped the launch is still StartJobRunFailed, scrubbed of any URL password.
+ * Lambda then reports the error's `name` as its errorType.
  */
-export const named = (error: unknown): LauncherError =>
-  isLauncherError(error)
-    ? error
-    : new LauncherError(
-        'StartJobRunFailed',
-        redact(`The launch failed unexpectedly: ${describeCause(error)}.`, undefined),
-      );
-
-/** Logs the one-sentence reason once; Lambda then reports the error's `name` as its errorType. */
-const logFailure = (logger: Logger): middy.MiddlewareObj => ({
+const nameAndLogFailure = (logger: Logger): middy.MiddlewareObj => ({
   onError: (request) => {
-    const error = named(request.error);
+    const error = toLauncherError(request.error);
+    error.message = redact(error.message, undefined);
     request.error = error;
     logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
   },
 });
 
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
-const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: LauncherOptions): LaunchDeps => {
+const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps => {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
+  const { delivery } = config;
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
     repository,
     endpoint: cachedEndpoint(repository),
     settings: config,
+    delivery:
+      delivery.mode === 'arguments'
+        ? delivery
+        : { ...delivery, store: lazyStore(options.loadRequirementsStore ?? bundledStore) },
     logger,
     metrics,
-    ...(config.requirements
-      ? {
-          requirements: {
-            location: config.requirements,
-            store: lazyStore(options.loadRequirementsStore ?? bundledStore),
-          },
-        }
-      : {}),
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: jitteredBackoff,
   };
 };
 
-/**
- * The composition root of one container: configuration read and checked now, once, and the adapters over the
- * module-scope SDK clients. `handler.ts` calls it at init with `process.env`; tests call it for a fresh container.
- */
-export const createLauncher = (env: NodeJS.ProcessEnv, options: LauncherOptions = {}) => {
+/** One container: configuration read and checked now, once; a handler for each of its invocations. */
+export const createContainer = (env: NodeJS.ProcessEnv, options: ContainerOptions = {}) => {
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher';
   const logger = new Logger({ serviceName, logLevel: env.POWERTOOLS_LOG_LEVEL as never });
   const metrics = InvocationMetrics.create(env, serviceName);
@@ -117,5 +111,5 @@ export const createLauncher = (env: NodeJS.ProcessEnv, options: LauncherOptions 
   return middy(launchFromEvent, { timeoutEarlyInMillis: 0 })
     .use(metrics.middleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logFailure(logger));
+    .use(nameAndLogFailure(logger));
 };

@@ -1,0 +1,93 @@
+import type { Allowlist } from '../boundary/allowlist';
+import type { ArgumentPolicy } from '../boundary/argument-policy';
+import type { LauncherError } from '../errors';
+import type { PipIndexOption } from '../pip/options';
+import type { IndexPlacement } from '../pip/placement';
+import type { Delivery, TokenDelivery } from '../pip/requirements-file';
+import type { LaunchPlan, LaunchRequest } from '../plan';
+import type { GlueJob, JobService, LaunchLogger, LaunchMetrics, PrivateRepository, RequirementsStore } from '../ports';
+import type { TokenDurationSetting } from '../token/lifetime';
+import type { Progress } from './deadline';
+
+/** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
+export interface LaunchSettings {
+  readonly allowlist: Allowlist;
+  readonly argumentPolicy: ArgumentPolicy;
+  readonly pipIndexOption: PipIndexOption;
+  readonly tokenDuration: TokenDurationSetting;
+  readonly maxParallelStarts: number;
+  readonly domain: string;
+  readonly repository: string;
+}
+
+/** Everything one container's launches share: created once, in src/container.ts. */
+export interface LaunchDeps {
+  readonly jobs: JobService;
+  readonly repository: PrivateRepository;
+  /** The repository endpoint, fetched once per container (a failure is not remembered). */
+  readonly endpoint: () => Promise<string>;
+  readonly settings: LaunchSettings;
+  /** Where tokens go (TOKEN_DELIVERY): a delivery that writes files carries the store that writes them. */
+  readonly delivery: Delivery<RequirementsStore>;
+  readonly logger: LaunchLogger;
+  readonly metrics: LaunchMetrics;
+  /**
+   * Each job's run timeout (minutes: its `Timeout`, else its Glue version's default) as this container last saw
+   * it, so that a warm launch can size its token before GetJob answers: one round trip saved. GetJob still
+   * answers, and a job whose timeout grew gets a new token before it starts.
+   */
+  readonly jobTimeouts: Map<string, number>;
+  readonly clock: () => number;
+  /** Milliseconds to wait before StartJobRun attempt `attempt + 1`. */
+  readonly backoffMs: (attempt: number) => number;
+}
+
+/** What one invocation knows of its own limits: Lambda's `context.getRemainingTimeInMillis`. */
+export interface InvocationTime {
+  readonly remainingMs: () => number;
+}
+
+/** One invocation's own state, beside the container's `LaunchDeps`. */
+export interface Invocation {
+  readonly plan: LaunchPlan;
+  readonly time: InvocationTime;
+  readonly progress: Progress;
+  readonly elapsedMs: () => number;
+}
+
+/**
+ * One job of the plan as the launch goes: failed, or reused (started by an earlier delivery of the same launch)
+ * before any token; ready to start; then started or failed. The caller's JSON is made from it at the edge
+ * (launch/outcome.ts).
+ */
+export type JobState =
+  | { readonly kind: 'failed'; readonly request: LaunchRequest; readonly error: LauncherError }
+  | {
+      readonly kind: 'reused';
+      readonly request: LaunchRequest;
+      readonly jobRunId: string;
+      readonly tokenExpiresAt: string | undefined;
+      /** As the run recorded it; absent on runs started before it was recorded. */
+      readonly tokenDelivery: string | undefined;
+    }
+  | {
+      readonly kind: 'ready';
+      readonly request: LaunchRequest;
+      readonly job: GlueJob;
+      /** Where the index goes, already checked. */
+      readonly placement: IndexPlacement<RequirementsStore>;
+      /** What the request asks for, recorded on the run (idempotency/record.ts). */
+      readonly digest: string;
+    }
+  | {
+      readonly kind: 'started';
+      readonly request: LaunchRequest;
+      readonly jobRunId: string;
+      readonly tokenDelivery: TokenDelivery;
+    };
+
+export type Ready = Extract<JobState, { kind: 'ready' }>;
+/** A job whose launch has ended: started, reused or failed. */
+export type Concluded = Exclude<JobState, { kind: 'ready' }>;
+
+export const failed = (request: LaunchRequest, error: LauncherError): Concluded => ({ kind: 'failed', request, error });

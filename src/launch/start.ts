@@ -1,0 +1,181 @@
+import {
+  concurrentRunsExceeded,
+  jobNotFound,
+  jobOutOfTime,
+  type LauncherError,
+  startJobRunFailed,
+  startUncertain,
+  tokenUnavailable,
+  toLauncherError,
+} from '../errors';
+import { earlierRuns } from '../idempotency/lookup';
+import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
+import { fileArguments, type IndexPlacement, indexArguments, mergeArguments, tokenDeliveryOf } from '../pip/placement';
+import { requirementsFileBody, requirementsFileKey } from '../pip/requirements-file';
+import {
+  type FailureKind,
+  failureDetail,
+  isServiceFailure,
+  type JobRunStart,
+  type RequirementsStore,
+  type ServiceFailure,
+} from '../ports';
+import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
+import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } from './model';
+import type { IndexAccess } from './round-trip';
+import { lookupFailure } from './round-trip';
+
+/**
+ * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
+ * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments or the
+ * requirements file written for the run.
+ */
+export const startRun = async (
+  { request, job, placement, digest }: Ready,
+  access: IndexAccess,
+  invocation: Invocation,
+  deps: LaunchDeps,
+): Promise<Concluded> => {
+  const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
+  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) });
+  if (access.durationSeconds < needed) {
+    deps.logger.warn('Token may expire before the run ends', {
+      jobName: job.name,
+      tokenSeconds: access.durationSeconds,
+      runNeedsSeconds: needed,
+    });
+  }
+  const tokenDelivery = tokenDeliveryOf(placement);
+  try {
+    const { carrying, file } = await carry(jobName, placement, access, deps);
+    const args = {
+      ...mergeArguments(job, requestArguments, carrying),
+      ...launchArguments(idempotencyKey, digest, access.expiresAt, tokenDelivery),
+    };
+    const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
+    invocation.progress.startedRun(jobName, jobRunId);
+    deps.logger.info('Job run started', {
+      jobName,
+      jobRunId,
+      indexHost: access.host,
+      tokenExpiresAt: access.expiresAt.toISOString(),
+      tokenDelivery,
+      ...(file === undefined ? {} : { requirementsFile: file }),
+      durationMs: invocation.elapsedMs(),
+    });
+    return { kind: 'started', request, jobRunId, tokenDelivery };
+  } catch (error) {
+    return failed(request, toLauncherError(error, jobName));
+  }
+};
+
+/**
+ * The arguments that bring the run its index: the URL itself, or the S3 URI of the file written for it (round trip
+ * 3 in requirements-file delivery: the file is written before the run that reads it starts).
+ */
+const carry = async (
+  jobName: string,
+  placement: IndexPlacement<RequirementsStore>,
+  access: IndexAccess,
+  deps: LaunchDeps,
+): Promise<{ carrying: Record<string, string>; file: string | undefined }> => {
+  if (placement.via !== 'requirements-file') {
+    return { carrying: indexArguments(placement, deps.settings.pipIndexOption, access.url), file: undefined };
+  }
+  const { plan, files } = placement;
+  const { location, store } = files;
+  const own = plan.ownFile;
+  const ownText =
+    own === undefined
+      ? ''
+      : await fileStep(jobName, `its own requirements file ${own} could not be read`, store.read(own));
+  const key = requirementsFileKey(location, jobName, new Date(deps.clock()), crypto.randomUUID());
+  const uri = `s3://${location.bucket}/${key}`;
+  const body = requirementsFileBody(jobName, plan, deps.settings.pipIndexOption, access.url, ownText);
+  await fileStep(jobName, `the requirements file ${uri} could not be written`, store.write(location.bucket, key, body));
+  return { carrying: fileArguments(plan, uri), file: uri };
+};
+
+/** One S3 call for a job; its failure is `TokenUnavailable`: the run cannot get its index, so it is not started. */
+const fileStep = async <T>(jobName: string, what: string, call: Promise<T>): Promise<T> => {
+  try {
+    return await call;
+  } catch (error) {
+    throw tokenUnavailable(jobName, `${what} (${failureDetail(error)})`);
+  }
+};
+
+export const MAX_START_ATTEMPTS = 4;
+
+/**
+ * What a failed StartJobRun means for the run (docs/adr/0003-no-sdk-retries-on-start-job-run.md). Throttled: Glue
+ * refused it, safe to try again. Ambiguous: no answer, a server error, or a success answer that could not be read
+ * (cut off, or without a run id), so the run may have started. Definite: Glue said no, or nothing was sent.
+ */
+export type StartVerdict = 'throttled' | 'ambiguous' | 'definite';
+
+const AMBIGUOUS: ReadonlySet<FailureKind> = new Set(['no-answer', 'server-error', 'unreadable']);
+/** Enough to hold a run started seconds ago, among a job's newest. */
+const LOST_ANSWER_PAGE = 25;
+
+export const verdictOf = (kind: FailureKind): StartVerdict =>
+  kind === 'throttled' ? 'throttled' : AMBIGUOUS.has(kind) ? 'ambiguous' : 'definite';
+
+/** Exponential backoff with full jitter, as the SDK's standard mode does: 250 ms, 500 ms, 1 s, ... at most 4 s. */
+export const jitteredBackoff = (attempt: number): number => Math.random() * Math.min(4_000, 250 * 2 ** (attempt - 1));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A StartJobRun that Glue refused for good. */
+const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError => {
+  if (failure.kind === 'not-found') return jobNotFound(jobName, failure.detail);
+  if (failure.kind === 'busy') return concurrentRunsExceeded(jobName, failure.detail);
+  return startJobRunFailed(jobName, `StartJobRun failed with ${failure.detail}`);
+};
+
+/**
+ * Starts one run, at most once. A throttled start is tried again after a backoff; after an ambiguous answer a
+ * keyed start looks for its own run before trying again (a run carries its key), and an unkeyed one gives up
+ * saying the run may have started. Resolves to the run id.
+ */
+const startOnce = async (
+  run: JobRunStart,
+  key: string | undefined,
+  { progress }: Invocation,
+  deps: LaunchDeps,
+): Promise<string> => {
+  for (let attempt = 1; ; attempt += 1) {
+    // Only seen by a launch that outlived its answer: the caller was already told OutOfTime.
+    if (progress.timeIsUp) throw jobOutOfTime(run.jobName, "the function's time ran out");
+    let failure: ServiceFailure;
+    const sentAt = deps.clock();
+    progress.sending(run.jobName);
+    try {
+      return await deps.jobs.startJobRun(run);
+    } catch (error) {
+      if (!isServiceFailure(error)) throw toLauncherError(error, run.jobName);
+      failure = error;
+    }
+    const verdict = verdictOf(failure.kind);
+    if (verdict === 'definite') throw refusedStart(run.jobName, failure);
+    if (verdict === 'ambiguous') {
+      if (key === undefined) {
+        throw startUncertain(
+          run.jobName,
+          `StartJobRun failed with ${failure.detail}, and without an idempotency key the launcher cannot tell, so it did not try again`,
+        );
+      }
+      // Seconds after the start: the run, if it landed, is among the newest.
+      const since = new Date(sentAt - CLOCK_SKEW_MS);
+      const landed = await earlierRuns(deps.jobs, run.jobName, new Set([key]), since, LOST_ANSWER_PAGE).catch(
+        (error: unknown) => {
+          throw lookupFailure(run.jobName, error);
+        },
+      );
+      const own = landed.get(key);
+      if (own) return own.id;
+    }
+    if (attempt >= MAX_START_ATTEMPTS) throw refusedStart(run.jobName, failure);
+    await sleep(deps.backoffMs(attempt));
+  }
+};
