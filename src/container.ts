@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
-import { toLauncherError } from './errors';
+import { reworded, toLauncherError } from './errors';
 import { type Config, loadConfigState } from './input/config';
 import { parseEvent } from './input/events';
 import { launch } from './launch/launch';
@@ -56,8 +56,7 @@ export interface ContainerOptions {
  */
 const nameAndLogFailure = (logger: Logger): middy.MiddlewareObj => ({
   onError: (request) => {
-    const error = toLauncherError(request.error);
-    error.message = redact(error.message, undefined);
+    const error = reworded(toLauncherError(request.error), (message) => redact(message, undefined));
     request.error = error;
     logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
   },

@@ -135,6 +135,13 @@ export const batchFailed = (
 };
 
 /**
+ * The same error with its message reworded (scrubbed of secrets): a new error, so that its stack, which V8 writes
+ * from the message, holds only the new words.
+ */
+export const reworded = (error: LauncherError, reword: (message: string) => string): LauncherError =>
+  new LauncherError(error.name, reword(error.message));
+
+/**
  * The one converter of anything thrown into a named error: a `LauncherError` as it is, anything else (a bug, not a
  * service's answer) `StartJobRunFailed`, about the job when one is known. Scrubbing is the caller's: only it knows
  * the token.

@@ -8,7 +8,8 @@ export const BUNDLE = join(projectRoot(), 'dist/handler.cjs');
 
 export interface BundleInvocation {
   readonly result?: unknown;
-  readonly error?: { readonly name: string; readonly message: string };
+  /** As Lambda's Node.js runtime reports it (its Errors.toRapidResponse): the name, the message, the stack's lines. */
+  readonly error?: { readonly name: string; readonly message: string; readonly trace: readonly string[] };
   /** Everything the function wrote (its logs), apart from the driver's own last line. */
   readonly logs: string;
   readonly durationMs: number;
@@ -59,7 +60,9 @@ for await (const line of createInterface({ input: process.stdin })) {
   let outcome;
   const started = performance.now();
   try { outcome = { result: await handler(event, context) }; }
-  catch (error) { outcome = { error: { name: error.name, message: error.message } }; }
+  catch (error) {
+    outcome = { error: { name: error.name, message: error.message, trace: String(error.stack ?? '').split('\\n') } };
+  }
   outcome.handlerMs = performance.now() - started;
   process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
 }

@@ -1,4 +1,4 @@
-import { batchFailed, type FailedJob, type LauncherError, type LauncherErrorName } from '../errors';
+import { batchFailed, type FailedJob, type LauncherErrorName, reworded } from '../errors';
 import { redact } from '../token/redact';
 import type { Concluded, LaunchDeps } from './model';
 import type { IndexAccess } from './round-trip';
@@ -28,13 +28,6 @@ export type LaunchResult =
   | (RunResult & { readonly tokenExpiresAt?: string })
   | { readonly runs: ReadonlyArray<RunResult | FailedResult>; readonly tokenExpiresAt?: string };
 
-/** The error a caller sees, never carrying a secret, not even in its stack: the token and any URL's password. */
-const scrubbed = (error: LauncherError, token: string | undefined): LauncherError => {
-  error.message = redact(error.message, token);
-  if (error.stack !== undefined) error.stack = redact(error.stack, token);
-  return error;
-};
-
 /**
  * Every job's outcome, counted for the metrics, then made into what the caller sees. One request: its run, or its
  * error thrown. A batch: every run, or, when any job failed, one error naming each failed job and each started one.
@@ -61,7 +54,8 @@ export const conclude = (
       if (access) expiries.push(access.expiresAt.toISOString());
       return { jobName, jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery };
     }
-    const error = scrubbed(state.error, access?.token);
+    // Never a secret, not even in the stack Lambda reports: the token and any URL's password.
+    const error = reworded(state.error, (message) => redact(message, access?.token));
     failures.push({ jobName, error });
     return { jobName, error: { name: error.name, message: error.message } };
   });

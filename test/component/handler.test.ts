@@ -292,6 +292,22 @@ describe('requirements-file delivery, over the S3 client', () => {
     );
   });
 
+  it('a store bundle that cannot load fails the launch that needs it, not the init with an unhandled rejection', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const launcher = mockedLauncher(FILE_ENV, () => Promise.reject(new Error("Cannot find module './aws/x.cjs'")));
+      launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).not.toHaveBeenCalled();
+      const error = await failure(() => launcher.invoke({}));
+      expect(error.name).toBe('TokenUnavailable');
+      expect(error.message).toMatch(/could not be written \(Error: Cannot find module '\.\/aws\/x\.cjs'\)\.$/);
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('S3 AccessDenied on the write is TokenUnavailable, and nothing starts', async () => {
     const launcher = mockedLauncher(FILE_ENV);
     launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));

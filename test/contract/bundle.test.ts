@@ -27,7 +27,11 @@ describe('the built bundle (dist/handler.cjs)', () => {
 
   it('answers a bad event with InvalidRequest, in a fresh Node process', async () => {
     const { error, logs } = await invokeBundle({ jobName: 'nightly-etl', jobNmae: 'typo' }, ENV);
-    expect(error).toEqual({ name: 'InvalidRequest', message: 'Invalid launch request: unknown field "jobNmae".' });
+    expect(error).toEqual({
+      name: 'InvalidRequest',
+      message: 'Invalid launch request: unknown field "jobNmae".',
+      trace: expect.arrayContaining(['InvalidRequest: Invalid launch request: unknown field "jobNmae".']),
+    });
     expect(logs).toMatch(/"errorName":"InvalidRequest"/);
   });
 

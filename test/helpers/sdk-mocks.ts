@@ -64,7 +64,10 @@ const sourceStore = async () => {
  * A fresh container (configuration read from this environment) over the module-scope clients, mocked and reset:
  * no call can reach AWS. Its answers are all good: every job exists as a Spark job, runs start, tokens come.
  */
-export const mockedLauncher = (env: Record<string, string | undefined> = BASE_ENV): MockedLauncher => {
+export const mockedLauncher = (
+  env: Record<string, string | undefined> = BASE_ENV,
+  loadRequirementsStore = sourceStore,
+): MockedLauncher => {
   glue.reset();
   codeartifact.reset();
   s3.reset();
@@ -74,7 +77,7 @@ export const mockedLauncher = (env: Record<string, string | undefined> = BASE_EN
   glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
   codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
   codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
-  const handler = createContainer(env, { loadRequirementsStore: sourceStore });
+  const handler = createContainer(env, { loadRequirementsStore });
   return {
     invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs, 'c6af9ac6-7b61-11e6-9a41-93e812345678')),
     glue,

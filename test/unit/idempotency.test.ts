@@ -101,7 +101,10 @@ describe('how far back a launch looks', () => {
   it('stops at the horizon: runs started before it are not read, and the launch starts', async () => {
     const l = testLauncher();
     const eventTime = new Date(Date.now() - 60 * 1000);
-    l.glue.addRun('nightly-etl', 'jr_old', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(eventTime.getTime() - 6 * 60_000));
+    const beforeHorizon = new Date(eventTime.getTime() - 6 * 60_000);
+    // A job with a long history: without the stop, the lookup would page through all of it.
+    for (let i = 0; i < 500; i += 1) l.glue.addRun('nightly-etl', `jr_history_${i}`, {}, beforeHorizon);
+    l.glue.addRun('nightly-etl', 'jr_old', { [IDEMPOTENCY_ARGUMENT]: KEY }, beforeHorizon);
     for (let i = 0; i < 30; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
     expect(await l.launch({ ...keyed(), eventTime })).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2); // 25, then the page that reaches past the horizon
