@@ -7,7 +7,7 @@
 import { StandIn } from '../local/standin/server';
 import { BundleSession } from '../local/tools/bundle';
 import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
-import { demoJob, launcherEnvironment, nextScheduledEvent } from '../local/tools/fixtures';
+import { launcherEnvironment, nextScheduledEvent, teamJob } from '../local/tools/fixtures';
 import { quantile } from './stats';
 
 const USAGE = `usage: npm run race [-- --latency MS] [--trials N] [--delays MS,MS,...]
@@ -44,7 +44,7 @@ const main = async (): Promise<number> => {
   const { latency, trials, delays } = options(process.argv.slice(2));
   const standIn = await StandIn.start({ install: 'none' });
   standIn.faults.setLatency('*', latency);
-  standIn.createJob(demoJob(JOB, { ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } }));
+  standIn.createJob(teamJob(JOB, { ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } }));
   const env = launcherEnvironment(standIn, [JOB]);
   // Two warm containers, as Lambda runs two deliveries that overlap: each knows the job and the endpoint.
   const containers = [new BundleSession(env), new BundleSession(env)];

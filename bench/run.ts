@@ -12,7 +12,7 @@ import { StandIn } from '../local/standin/server';
 import { BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
 import { launcherFunction } from '../local/tools/cloudformation';
-import { demoJob, launcherEnvironment } from '../local/tools/fixtures';
+import { launcherEnvironment, teamJob } from '../local/tools/fixtures';
 import { projectRoot } from '../local/tools/root';
 import { BASELINE_COMMIT, buildBaseline } from './baseline';
 import { type ColdTarget, coldStarts, fillCompileCache, removeCompileCache } from './cold';
@@ -86,8 +86,8 @@ const main = async (): Promise<number> => {
   try {
     standIn.faults.setLatency('*', options.latency);
     const job = { Timeout: 60, ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } };
-    standIn.createJob(demoJob('bench-job', job));
-    for (let i = 0; i < options.batch; i += 1) standIn.createJob(demoJob(batchJobName(i), job));
+    standIn.createJob(teamJob('bench-job', job));
+    for (let i = 0; i < options.batch; i += 1) standIn.createJob(teamJob(batchJobName(i), job));
     const env = { ...launcherEnvironment(standIn, ['bench-job']), ALLOWED_JOB_NAMES: '*' };
 
     progress('compile caches');

@@ -11,7 +11,6 @@ import { parseCommandLine, readJsonFile, runTool, ToolFailure, UsageError } from
 import {
   DEMO_JOB_NAMES,
   DEMO_PYTHON_SHELL_JOB,
-  demoJob,
   LAMBDA_ENV,
   launcherEnvironment,
   OTHER_PIP_OPTIONS,
@@ -19,6 +18,7 @@ import {
   pythonShellJob,
   REQUIREMENTS_BUCKET,
   standInClientConfig,
+  teamJob,
 } from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
 import { parseEvent } from '../src/input/events';
@@ -124,10 +124,10 @@ const main = async (): Promise<number> => {
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = standIn.indexUrl(stale);
     for (const name of DEMO_JOB_NAMES) {
-      const defaults = demoJob(name).DefaultArguments;
+      const defaults = teamJob(name).DefaultArguments;
       const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;
       standIn.createJob(
-        demoJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } }),
+        teamJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } }),
       );
     }
     standIn.createJob(pythonShellJob(DEMO_PYTHON_SHELL_JOB, staleUrl));

@@ -10,7 +10,7 @@ import { StandIn } from '../local/standin/server';
 import { BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
 import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
-import { DEMO_JOB_NAMES, demoJob, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
+import { DEMO_JOB_NAMES, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET, teamJob } from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
 
 const FUNCTION = 'GlueLauncherFunction';
@@ -64,7 +64,7 @@ const startLocal = async (env: Record<string, string>): Promise<StandIn> => {
   env.GLUE_JOB_NAME ??= DEMO_JOB_NAMES[0];
   env.ALLOWED_JOB_NAMES ??= DEMO_JOB_NAMES.join(',');
   const names = new Set([env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].map((n) => n.trim()));
-  for (const name of [...names].filter((n) => n && n !== '*')) standIn.createJob(demoJob(name));
+  for (const name of [...names].filter((n) => n && n !== '*')) standIn.createJob(teamJob(name));
   // The template creates the bucket a file delivery writes to; locally, the stand-in has it.
   env.REQUIREMENTS_BUCKET ??= REQUIREMENTS_BUCKET;
   standIn.s3.createBucket(env.REQUIREMENTS_BUCKET);

@@ -5,7 +5,7 @@
  */
 import { StandIn } from '../local/standin/server';
 import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
-import { DEMO_JOB_NAMES, demoJob, launcherEnvironment, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
+import { DEMO_JOB_NAMES, launcherEnvironment, REQUIREMENTS_BUCKET, teamJob } from '../local/tools/fixtures';
 
 const USAGE = `usage: npm run standin [-- --port N] [-- --job NAME ...]
 
@@ -27,7 +27,7 @@ const main = async (): Promise<number> => {
     throw new UsageError(`--port ${values.port} is not a port number`);
   const names = values.job ?? [...DEMO_JOB_NAMES];
   const standIn = await StandIn.start({ port: Number(values.port ?? 0), install: 'pip' });
-  for (const name of names) standIn.createJob(demoJob(name));
+  for (const name of names) standIn.createJob(teamJob(name));
   standIn.s3.createBucket(REQUIREMENTS_BUCKET);
   console.log(`stand-in listening on ${standIn.url}; jobs: ${names.join(', ')}; bucket: ${REQUIREMENTS_BUCKET}`);
   console.log("# the launcher's environment: paste into another shell, then npm run invoke -- events/empty.json");

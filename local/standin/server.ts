@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { TEAM_REPOSITORY } from '../tools/fixtures';
 import { Clock } from './clock';
 import { CodeArtifact, type IssuedToken } from './codeartifact';
 import { ServiceError } from './errors';
@@ -107,9 +108,9 @@ export class StandIn {
     this.glue = new Glue(this.clock, this.installer);
     this.codeartifact = new CodeArtifact(
       this.clock,
-      options.domain ?? 'data-platform',
-      options.owner ?? '111122223333',
-      options.repository ?? 'private-pypi',
+      options.domain ?? TEAM_REPOSITORY.domain,
+      options.owner ?? TEAM_REPOSITORY.owner,
+      options.repository ?? TEAM_REPOSITORY.repository,
       () => this.baseUrl,
     );
     this.packages = (options.packages ?? [{ name: 'acme-pipelines', version: '1.4.0' }]).map((p) =>

@@ -90,9 +90,9 @@ export class BundleSession {
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
-    this.child.on('exit', (code) => {
-      for (const { reject } of this.waiting.splice(0))
-        reject(new Error(`the bundle session exited (${code}): ${this.stderr}`));
+    this.child.on('exit', (code, signal) => {
+      this.exited = new Error(`the bundle session exited (${code ?? signal}): ${this.stderr}`);
+      for (const { reject } of this.waiting.splice(0)) reject(this.exited);
     });
   }
 
@@ -101,6 +101,8 @@ export class BundleSession {
   }
 
   private started = 0;
+  /** Set when the container's process has ended: later invocations fail at once instead of waiting forever. */
+  private exited: Error | undefined;
 
   private read(chunk: string): void {
     this.buffer += chunk;
@@ -121,6 +123,10 @@ export class BundleSession {
     const next = this.queue.then(
       () =>
         new Promise<BundleInvocation>((resolve, reject) => {
+          if (this.exited) {
+            reject(this.exited);
+            return;
+          }
           this.waiting.push({ resolve, reject });
           this.started = performance.now();
           this.child.stdin.write(`${JSON.stringify({ event, timeoutMs })}\n`);

@@ -1,6 +1,8 @@
 /**
- * What the tools, the tests and the benchmark share about running the launcher off Lambda: Lambda's context and
- * environment, the demo jobs, and the settings that point an SDK client or the launcher at the stand-in.
+ * The one fixture vocabulary of the tools, the tests and the benchmark: a team's CodeArtifact repository and its
+ * private package, a team's jobs as they are today (a stale index URL pasted into their defaults), Lambda's context
+ * and environment, and the settings that point an SDK client or the launcher at the stand-in. The stand-in serves
+ * these; the unit tests' fakes and the component tests' SDK mocks answer with them.
  */
 import type { JobDefinition } from '../standin/glue';
 import type { StandIn } from '../standin/server';
@@ -52,6 +54,9 @@ export const SAFE_ENV: Readonly<Record<string, string>> = {
   AWS_ENDPOINT_URL_CODEARTIFACT: 'http://127.0.0.1:9',
 };
 
+/** A team's CodeArtifact domain and PyPI repository. */
+export const TEAM_REPOSITORY = { domain: 'data-platform', owner: '111122223333', repository: 'private-pypi' } as const;
+
 /** The private package the stand-in's index serves. */
 export const DEMO_PACKAGE = { name: 'acme-pipelines', version: '1.4.0' } as const;
 export const PRIVATE_REQUIREMENT = `${DEMO_PACKAGE.name}==${DEMO_PACKAGE.version}`;
@@ -64,18 +69,24 @@ export const DEMO_PYTHON_SHELL_JOB = 'shell-etl';
 export const OTHER_PIP_OPTIONS = '--no-cache-dir --upgrade';
 export const STALE_INDEX_URL = 'https://aws:STALE@old.example/pypi/r/simple/';
 
-/** A Glue 5 Spark job as a team has it today: the private package, and a stale index URL among other pip options. */
-export const demoJob = (name: string, overrides: Partial<JobDefinition> = {}): JobDefinition => ({
+/** The pip options a team's job has today: a stale index URL, then other options the launcher must keep, in order. */
+export const TEAM_INSTALLER_OPTION = `--index-url=${STALE_INDEX_URL} ${OTHER_PIP_OPTIONS}`;
+
+/**
+ * A team's job as it is today: a Glue 5 Spark job with a one-hour timeout that installs the private package, with a
+ * stale index URL among its other pip options. Glue's own shape (GetJob's `Job`, the stand-in's CreateJob).
+ */
+export const teamJob = (name: string, overrides: Partial<JobDefinition> = {}): JobDefinition => ({
   Name: name,
   Role: 'arn:aws:iam::111122223333:role/glue-demo',
   Command: { Name: 'glueetl', ScriptLocation: `s3://demo-scripts/${name}.py` },
   GlueVersion: '5.0',
-  Timeout: 120,
+  Timeout: 60,
   ExecutionProperty: { MaxConcurrentRuns: 10 },
   DefaultArguments: {
     '--job-language': 'python',
     '--additional-python-modules': PRIVATE_REQUIREMENT,
-    '--python-modules-installer-option': `--index-url=${STALE_INDEX_URL} ${OTHER_PIP_OPTIONS}`,
+    '--python-modules-installer-option': TEAM_INSTALLER_OPTION,
   },
   ...overrides,
 });

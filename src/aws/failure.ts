@@ -8,7 +8,13 @@ type SdkError = {
   $retryable?: { throttling?: boolean };
 };
 
-const NOT_FOUND: ReadonlySet<string> = new Set(['EntityNotFoundException', 'ResourceNotFoundException']);
+// Glue's, CodeArtifact's and S3's names for "there is no such thing".
+const NOT_FOUND: ReadonlySet<string> = new Set([
+  'EntityNotFoundException',
+  'ResourceNotFoundException',
+  'NoSuchKey',
+  'NoSuchBucket',
+]);
 // Thrown before a request is sent (no credentials), or answered when AWS does not accept the ones sent.
 const CREDENTIALS: ReadonlySet<string> = new Set([
   'CredentialsProviderError',

@@ -8,6 +8,7 @@ import {
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import 'aws-sdk-client-mock-jest';
 import { requestDigest } from '../../src/idempotency/record';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
@@ -98,7 +99,7 @@ describe('the SDK calls that go out', () => {
       JobRunQueuingEnabled: true,
       Arguments: {
         '--additional-python-modules': 'acme-pipelines==1.4.0',
-        '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
+        '--python-modules-installer-option': `--index-url=${INDEX} ${OTHER_PIP_OPTIONS}`,
         '--job-language': 'python',
         '--run-date': '2026-11-21',
         '--launch-request-digest': requestDigest(WITH_RUN_SETTINGS),
@@ -204,6 +205,37 @@ describe('SDK exceptions come back as named errors', () => {
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
 
+  // An error with no HTTP status: a timeout or a network error may have reached Glue; anything else failed before
+  // anything was sent (aws/failure.ts), so it is not "may have started" and not retried, keyed or not.
+  it.each([
+    ['a timeout is ambiguous', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'may or may not', 2],
+    [
+      'a cut connection is ambiguous',
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      'may or may not',
+      2,
+    ],
+    ['a local TypeError is definite', new TypeError('Converting circular structure to JSON'), 'was not', 1],
+  ])(
+    'without a status, %s (keyed: looked up and tried again only when ambiguous)',
+    async (_case, thrown, said, starts) => {
+      const failingOnce = () => {
+        const launcher = mockedLauncher();
+        launcher.glue
+          .on(StartJobRunCommand)
+          .rejectsOnce(thrown)
+          .callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
+        return launcher;
+      };
+      const unkeyed = await failure(() => failingOnce().invoke({}));
+      expect(unkeyed.message).toMatch(new RegExp(`^Job nightly-etl ${said} (have )?started: StartJobRun failed with`));
+      const launcher = failingOnce();
+      const keyed = await captureOutput(() => launcher.invoke({ idempotencyKey: 'k-1' }));
+      expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, starts);
+      expect(keyed.error === undefined).toBe(starts === 2);
+    },
+  );
+
   it('a 200 whose body the SDK could not read is ambiguous: without a key, it may have started', async () => {
     const launcher = mockedLauncher();
     launcher.glue
@@ -274,7 +306,7 @@ describe('requirements-file delivery, over the S3 client', () => {
     expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, {
       Arguments: expect.objectContaining({
         '--additional-python-modules': `s3://launcher-reqs/${Key}`,
-        '--python-modules-installer-option': '--upgrade -r',
+        '--python-modules-installer-option': `${OTHER_PIP_OPTIONS} -r`,
       }),
     });
   });

@@ -1,3 +1,6 @@
+import type { JobDefinition } from '../../local/standin/glue';
+import { TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
+import { describeCause } from '../../src/errors';
 import type { RecentRun } from '../../src/idempotency/record';
 import { launch } from '../../src/launch/launch';
 import type { LaunchDeps, LaunchSettings } from '../../src/launch/model';
@@ -22,12 +25,13 @@ import {
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
 export const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.Zm9v+YmFy/YmF6=.c2VjcmV0';
 export const ENCODED_TOKEN = encodeURIComponent(TOKEN);
-export const ENDPOINT = 'https://data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/private-pypi/';
-export const INDEX_HOST = 'data-platform-111122223333.d.codeartifact.eu-west-1.amazonaws.com';
-export const INDEX = `https://aws:${ENCODED_TOKEN}@${INDEX_HOST}/pypi/private-pypi/simple/`;
+const { domain, owner, repository } = TEAM_REPOSITORY;
+/** The team's repository, as CodeArtifact names its endpoint in eu-west-1. */
+export const INDEX_HOST = `${domain}-${owner}.d.codeartifact.eu-west-1.amazonaws.com`;
+export const ENDPOINT = `https://${INDEX_HOST}/pypi/${repository}/`;
+export const INDEX = `https://aws:${ENCODED_TOKEN}@${INDEX_HOST}/pypi/${repository}/simple/`;
 /** Two hours from when the tests started, to the second, as CodeArtifact gives it: long enough to be accepted. */
 export const EXPIRES = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 60 * 60 * 1000);
-export const STALE_OPTION = '--index-url=https://aws:STALE@old.example/pypi/r/simple/ --upgrade';
 
 /** A request that sets every run setting StartJobRun takes. */
 export const WITH_RUN_SETTINGS = {
@@ -41,19 +45,20 @@ export const WITH_RUN_SETTINGS = {
   jobRunQueuingEnabled: true,
 } as const;
 
-/** A Spark job as a team has it today: a stale index URL in its defaults. */
+/** A job as GetJob's adapter gives it to the launch (aws/glue.ts), from Glue's own shape. */
+export const glueJobOf = (job: JobDefinition): GlueJob => ({
+  name: job.Name,
+  command: job.Command.Name,
+  glueVersion: job.GlueVersion,
+  pythonVersion: job.Command.PythonVersion,
+  defaultArguments: job.DefaultArguments ?? {},
+  nonOverridableArguments: job.NonOverridableArguments ?? {},
+  timeout: job.Timeout,
+});
+
+/** A team's job (local/tools/fixtures.ts), as the launch sees it. */
 export const sparkJob = (name: string, overrides: Partial<GlueJob> = {}): GlueJob => ({
-  name,
-  command: 'glueetl',
-  glueVersion: '4.0',
-  pythonVersion: undefined,
-  defaultArguments: {
-    '--additional-python-modules': 'acme-pipelines==1.4.0',
-    '--python-modules-installer-option': STALE_OPTION,
-    '--job-language': 'python',
-  },
-  nonOverridableArguments: {},
-  timeout: 60,
+  ...glueJobOf(teamJob(name)),
   ...overrides,
 });
 
@@ -153,6 +158,12 @@ export class FakeGlue extends Scripted implements JobService {
   }
 
   async startJobRun(run: JobRunStart): Promise<string> {
+    // As the SDK: a request that cannot be serialized fails before it is sent (aws/failure.ts calls it local).
+    try {
+      JSON.stringify(run);
+    } catch (error) {
+      throw failure('StartJobRun', 'local', describeCause(error));
+    }
     await this.call('StartJobRun', run);
     this.started += 1;
     const id = `jr_${run.jobName}_${this.started}`;
@@ -181,6 +192,10 @@ export class FakeRepository extends Scripted implements PrivateRepository {
 
   async authorizationToken(durationSeconds: number): Promise<AuthorizationToken> {
     await this.call('GetAuthorizationToken', durationSeconds);
+    if (durationSeconds !== 0 && (durationSeconds < 900 || durationSeconds > 43_200)) {
+      const detail = `ValidationException: durationSeconds ${durationSeconds} is not 0 or between 900 and 43200`;
+      throw failure('GetAuthorizationToken', 'refused', detail);
+    }
     return this.token;
   }
 
@@ -249,8 +264,8 @@ export const SETTINGS: LaunchSettings = {
   pipIndexOption: 'index-url',
   tokenDuration: 'auto',
   maxParallelStarts: 5,
-  domain: 'data-platform',
-  repository: 'private-pypi',
+  domain,
+  repository,
 };
 
 export interface TestLauncher {

@@ -13,33 +13,22 @@ import {
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext } from '../../local/tools/fixtures';
+import { lambdaContext, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
 import { createContainer } from '../../src/container';
-import { ENDPOINT, EXPIRES, STALE_OPTION, TOKEN } from './fakes';
+import { ENDPOINT, EXPIRES, TOKEN } from './fakes';
 
 export const BASE_ENV = {
-  CODEARTIFACT_DOMAIN: 'data-platform',
-  CODEARTIFACT_DOMAIN_OWNER: '111122223333',
-  CODEARTIFACT_REPOSITORY: 'private-pypi',
+  CODEARTIFACT_DOMAIN: TEAM_REPOSITORY.domain,
+  CODEARTIFACT_DOMAIN_OWNER: TEAM_REPOSITORY.owner,
+  CODEARTIFACT_REPOSITORY: TEAM_REPOSITORY.repository,
   GLUE_JOB_NAME: 'nightly-etl',
   ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,shell-job,ray-job,missing-job,busy-job',
 };
 
-/** GetJob's answer for a Spark job as a team has it today. */
+/** GetJob's answer for a team's job (local/tools/fixtures.ts). */
 export const sdkJob = (name: string, overrides: Partial<Job> = {}): GetJobCommandOutput => ({
   $metadata: {},
-  Job: {
-    Name: name,
-    Command: { Name: 'glueetl', ScriptLocation: `s3://scripts/${name}.py` },
-    GlueVersion: '5.0',
-    Timeout: 60,
-    DefaultArguments: {
-      '--additional-python-modules': 'acme-pipelines==1.4.0',
-      '--python-modules-installer-option': STALE_OPTION,
-      '--job-language': 'python',
-    },
-    ...overrides,
-  },
+  Job: { ...(teamJob(name) as Job), ...overrides },
 });
 
 export interface MockedLauncher {

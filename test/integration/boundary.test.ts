@@ -1,7 +1,7 @@
 import { ServiceError } from '../../local/standin/errors';
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, PRIVATE_REQUIREMENT, scheduledEvent } from '../../local/tools/fixtures';
+import { PRIVATE_REQUIREMENT, scheduledEvent, teamJob } from '../../local/tools/fixtures';
 import { expectNoLeak, leakSpellings } from '../helpers/secrets';
 import { indexesPipRead, invokeAgainst, invokeSession, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   standIn = await StandIn.start({ install: 'pip' });
   const evil = `${standIn.url}/evil/simple/`;
   standIn.createJob(
-    demoJob('nightly-etl', {
+    teamJob('nightly-etl', {
       DefaultArguments: {
         '--job-language': 'python',
         '--additional-python-modules': PRIVATE_REQUIREMENT,
@@ -27,7 +27,7 @@ beforeAll(async () => {
     }),
   );
   standIn.createJob(
-    demoJob('index-in-modules', {
+    teamJob('index-in-modules', {
       DefaultArguments: { '--additional-python-modules': `${PRIVATE_REQUIREMENT}, --extra-index-url=${evil}` },
     }),
   );

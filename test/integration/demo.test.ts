@@ -27,13 +27,13 @@ describe('npm start', () => {
     );
     expect(output).toMatch(/token in logs or result: none/);
     expect(output).toMatch(
-      /metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=8100 \(GlueLauncher; service=glue-launcher\)/,
+      /metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)/,
     );
-    // The stale token expired 13 h ago without moving any clock: the fresh one lives the job's 120 minutes + 15.
+    // The stale token expired 13 h ago without moving any clock: the fresh one lives the job's 60 minutes + 15.
     const { tokenExpiresAt } = JSON.parse((/result (\{.*\})/.exec(output) as RegExpExecArray)[1] as string);
     const minutesLeft = (Date.parse(tokenExpiresAt) - Date.now()) / 60_000;
-    expect(minutesLeft).toBeGreaterThan(130);
-    expect(minutesLeft).toBeLessThanOrEqual(135);
+    expect(minutesLeft).toBeGreaterThan(70);
+    expect(minutesLeft).toBeLessThanOrEqual(75);
     expect(output).not.toMatch(/aws:(?!\*\*\*\*)[^@\s]+@/); // every index URL shown is masked
     expect(code).toBe(0);
   });

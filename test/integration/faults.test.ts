@@ -1,5 +1,5 @@
 import { StandIn } from '../../local/standin/server';
-import { demoJob, scheduledEvent } from '../../local/tools/fixtures';
+import { scheduledEvent, teamJob } from '../../local/tools/fixtures';
 import { invokeAgainst } from '../helpers/stand-in';
 
 // Never twice, never silent: faults injected into the stand-in, the built bundle driving the real SDK into them,
@@ -13,7 +13,7 @@ const ENV = { GLUE_JOB_NAME: 'nightly-etl', ALLOWED_JOB_NAMES: '*' };
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
   for (const name of ['nightly-etl', ...JOBS])
-    standIn.createJob(demoJob(name, { ExecutionProperty: { MaxConcurrentRuns: 20 } }));
+    standIn.createJob(teamJob(name, { ExecutionProperty: { MaxConcurrentRuns: 20 } }));
 });
 afterAll(() => standIn?.stop());
 afterEach(() => standIn.faults.clear());

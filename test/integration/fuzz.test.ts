@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, launcherEnvironment } from '../../local/tools/fixtures';
+import { launcherEnvironment, teamJob } from '../../local/tools/fixtures';
 import { mutatedEvent, NAMED, REFUSED_BEFORE_ANY_CALL, validRequest } from '../helpers/fuzz';
 
 // The same fuzzing through the built bundle, one warm container, the real SDK and the stand-in behind it.
@@ -19,7 +19,7 @@ const VALID_JOBS = ['fuzz-a', 'fuzz-b'];
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
   for (const name of [...SAMPLE_JOBS, ...VALID_JOBS]) {
-    standIn.createJob(demoJob(name, { ExecutionProperty: { MaxConcurrentRuns: 100_000 } }));
+    standIn.createJob(teamJob(name, { ExecutionProperty: { MaxConcurrentRuns: 100_000 } }));
   }
   session = new BundleSession({
     ...launcherEnvironment(standIn, [...SAMPLE_JOBS, ...VALID_JOBS]),

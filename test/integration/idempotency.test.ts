@@ -1,6 +1,6 @@
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, scheduledEvent } from '../../local/tools/fixtures';
+import { scheduledEvent, teamJob } from '../../local/tools/fixtures';
 import { invokeAgainst, invokeSession } from '../helpers/stand-in';
 
 // Never twice, through the built bundle against the stand-in: the holes an adversarial pass found in the first
@@ -13,7 +13,7 @@ const ENV = { GLUE_JOB_NAME: 'nightly-etl', ALLOWED_JOB_NAMES: JOBS.join(',') };
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'none' });
-  for (const name of JOBS) standIn.createJob(demoJob(name, { ExecutionProperty: { MaxConcurrentRuns: 1000 } }));
+  for (const name of JOBS) standIn.createJob(teamJob(name, { ExecutionProperty: { MaxConcurrentRuns: 1000 } }));
 });
 afterAll(() => standIn?.stop());
 afterEach(() => standIn.faults.clear());

@@ -1,7 +1,7 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, OTHER_PIP_OPTIONS, pythonShellJob, standInClientConfig } from '../../local/tools/fixtures';
+import { OTHER_PIP_OPTIONS, pythonShellJob, standInClientConfig, teamJob } from '../../local/tools/fixtures';
 import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
 // The built bundle, in a fresh Node process per invocation, through the real SDK over HTTP to the stand-in,
@@ -16,10 +16,10 @@ const ENV = {
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'pip' });
-  standIn.createJob(demoJob('nightly-etl'));
-  standIn.createJob(demoJob('hourly-etl'));
-  standIn.createJob(demoJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
-  standIn.createJob(demoJob('shell-job', { Command: { Name: 'pythonshell', PythonVersion: '3' } }));
+  standIn.createJob(teamJob('nightly-etl'));
+  standIn.createJob(teamJob('hourly-etl'));
+  standIn.createJob(teamJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
+  standIn.createJob(teamJob('shell-job', { Command: { Name: 'pythonshell', PythonVersion: '3' } }));
   // A Python shell 3.9 job whose modules value carries an index URL with a token that expired an hour ago.
   standIn.createJob(pythonShellJob('shell-39', standIn.indexUrl(standIn.codeartifact.issueExpired(3600))));
 });

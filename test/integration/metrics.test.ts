@@ -1,6 +1,6 @@
 import { StandIn } from '../../local/standin/server';
 import { BundleSession } from '../../local/tools/bundle';
-import { demoJob, launcherEnvironment, scheduledEvent } from '../../local/tools/fixtures';
+import { launcherEnvironment, scheduledEvent, teamJob } from '../../local/tools/fixtures';
 import { emfRecords } from '../../local/tools/metrics';
 import { invokeSession } from '../helpers/stand-in';
 
@@ -12,7 +12,7 @@ let session: BundleSession;
 
 beforeAll(async () => {
   standIn = await StandIn.start({ install: 'none' });
-  standIn.createJob(demoJob('nightly-etl', { Timeout: 60 }));
+  standIn.createJob(teamJob('nightly-etl', { Timeout: 60 }));
   session = new BundleSession(launcherEnvironment(standIn, ['nightly-etl']));
 });
 afterAll(async () => {

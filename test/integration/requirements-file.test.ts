@@ -1,6 +1,6 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
-import { demoJob, PRIVATE_REQUIREMENT, standInClientConfig } from '../../local/tools/fixtures';
+import { PRIVATE_REQUIREMENT, standInClientConfig, teamJob } from '../../local/tools/fixtures';
 import { expectNoLeak } from '../helpers/secrets';
 import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
@@ -24,8 +24,8 @@ beforeAll(async () => {
   standIn = await StandIn.start({ install: 'pip' });
   standIn.s3.createBucket(BUCKET);
   standIn.s3.createBucket('team-bucket');
-  standIn.createJob(demoJob('glue5-etl'));
-  standIn.createJob(demoJob('glue4-etl', { GlueVersion: '4.0' }));
+  standIn.createJob(teamJob('glue5-etl'));
+  standIn.createJob(teamJob('glue4-etl', { GlueVersion: '4.0' }));
   // A team's own requirements file, with a stale index line in it.
   standIn.s3.put(
     'team-bucket',
@@ -34,7 +34,7 @@ beforeAll(async () => {
     'text/plain',
   );
   standIn.createJob(
-    demoJob('own-file-etl', {
+    teamJob('own-file-etl', {
       DefaultArguments: {
         '--additional-python-modules': 's3://team-bucket/etl/requirements.txt',
         '--python-modules-installer-option': '--no-cache-dir -r',

@@ -16,7 +16,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
-import { demoJob, standInClientConfig } from '../../local/tools/fixtures';
+import { standInClientConfig, teamJob } from '../../local/tools/fixtures';
 
 // The stand-in must behave as the services do, or the integration tests prove nothing: these drive it with the
 // real SDK clients and check what Glue's and CodeArtifact's API references say.
@@ -30,9 +30,9 @@ beforeAll(async () => {
   standIn = await StandIn.start({ install: 'check' });
   glue = new GlueClient(standInClientConfig(standIn));
   codeartifact = new CodeartifactClient(standInClientConfig(standIn));
-  standIn.createJob(demoJob('etl'));
+  standIn.createJob(teamJob('etl'));
   standIn.createJob(
-    demoJob('locked', {
+    teamJob('locked', {
       DefaultArguments: { '--x': 'default', '--y': 'default', '--z': 'default' },
       NonOverridableArguments: { '--x': 'locked' },
       ExecutionProperty: { MaxConcurrentRuns: 1 },

@@ -1,3 +1,4 @@
+import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import type { LauncherErrorName } from '../../src/errors';
 import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/idempotency/record';
 import type { FailureKind } from '../../src/ports';
@@ -34,7 +35,7 @@ describe('one launch', () => {
         jobName: 'nightly-etl',
         arguments: {
           '--additional-python-modules': 'acme-pipelines==1.4.0',
-          '--python-modules-installer-option': `--index-url=${INDEX} --upgrade`,
+          '--python-modules-installer-option': `--index-url=${INDEX} ${OTHER_PIP_OPTIONS}`,
           '--job-language': 'python',
           // No key: only what was asked for and the token's expiry, for whoever reads the run later.
           [DIGEST_ARGUMENT]: requestDigest({ jobName: 'nightly-etl' }),
@@ -64,7 +65,7 @@ describe('one launch', () => {
     const l = testLauncher({ pipIndexOption: 'extra-index-url' });
     await l.launch(single({ jobName: 'nightly-etl' }));
     expect(l.glue.starts[0]?.arguments['--python-modules-installer-option']).toBe(
-      `--extra-index-url=${INDEX} --upgrade`,
+      `--extra-index-url=${INDEX} ${OTHER_PIP_OPTIONS}`,
     );
   });
 

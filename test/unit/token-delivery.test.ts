@@ -1,3 +1,4 @@
+import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import { DELIVERY_ARGUMENT } from '../../src/idempotency/record';
 import { failure, INDEX, REQUIREMENTS, rejectionOf, single, sparkJob, TOKEN, testLauncher } from '../helpers/fakes';
 import { leakIn } from '../helpers/secrets';
@@ -22,7 +23,7 @@ describe('requirements-file delivery', () => {
     expect(body).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
     expect(start?.arguments).toMatchObject({
       '--additional-python-modules': uri,
-      '--python-modules-installer-option': '--upgrade -r',
+      '--python-modules-installer-option': `${OTHER_PIP_OPTIONS} -r`,
       '--run-date': '2026-11-21',
       [DELIVERY_ARGUMENT]: 'requirements-file',
     });

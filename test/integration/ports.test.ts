@@ -1,0 +1,184 @@
+import { CodeartifactClient } from '@aws-sdk/client-codeartifact';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { JobDefinition } from '../../local/standin/glue';
+import { StandIn } from '../../local/standin/server';
+import { standInClientConfig, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
+import { BOUNDED } from '../../src/aws/bounds';
+import { CodeArtifactRepository } from '../../src/aws/codeartifact';
+import { GlueJobService } from '../../src/aws/glue';
+import { S3RequirementsStore } from '../../src/aws/requirements-store';
+import { isRepositoryEndpoint } from '../../src/pip/index-url';
+import {
+  type FailureKind,
+  isServiceFailure,
+  type JobService,
+  type PrivateRepository,
+  type RequirementsStore,
+} from '../../src/ports';
+import { FakeGlue, FakeRepository, FakeStore, failure, glueJobOf } from '../helpers/fakes';
+
+// The ports' contract, held twice: by the in-memory fakes the unit tests use, and by the adapters over the SDK,
+// talking to the stand-in. A fake that answers what the adapter would not (or the other way round) fails here, so
+// a unit test over the fakes asserts what production does.
+jest.setTimeout(30_000);
+
+interface PortsUnderTest {
+  readonly jobs: JobService;
+  readonly repository: PrivateRepository;
+  readonly store: RequirementsStore;
+  createJob(job: JobDefinition): void;
+  /** The next StartJobRun is refused with Glue's throttling error. */
+  throttleNextStart(): void;
+  /** How many runs the job has, as Glue would list them. */
+  runCount(jobName: string): number;
+  close(): Promise<void>;
+}
+
+const BUCKET = 'ports-bucket';
+
+const fakes = async (): Promise<PortsUnderTest> => {
+  const glue = new FakeGlue();
+  const store = new FakeStore();
+  return {
+    jobs: glue,
+    repository: new FakeRepository(),
+    store,
+    createJob: (job) => glue.jobs.set(job.Name, glueJobOf(job)),
+    throttleNextStart: () =>
+      glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded')),
+    runCount: (jobName) => glue.runsOf(jobName).length,
+    close: async () => undefined,
+  };
+};
+
+const adapters = async (): Promise<PortsUnderTest> => {
+  const standIn = await StandIn.start({ install: 'none' });
+  standIn.s3.createBucket(BUCKET);
+  // As src/aws/clients.ts makes them (bounded; StartJobRun without SDK retries), pointed at the stand-in.
+  const config = { ...BOUNDED, ...standInClientConfig(standIn), maxAttempts: BOUNDED.maxAttempts };
+  return {
+    jobs: new GlueJobService(new GlueClient(config), new GlueClient({ ...config, maxAttempts: 1 })),
+    repository: new CodeArtifactRepository(new CodeartifactClient(config), {
+      domain: TEAM_REPOSITORY.domain,
+      domainOwner: TEAM_REPOSITORY.owner,
+      repository: TEAM_REPOSITORY.repository,
+    }),
+    store: new S3RequirementsStore(new S3Client({ ...config, forcePathStyle: true })),
+    createJob: (job) => standIn.createJob(job),
+    throttleNextStart: () => standIn.failNext('StartJobRun', 1, 'throttle'),
+    runCount: (jobName) => standIn.runs(jobName).length,
+    close: () => standIn.stop(),
+  };
+};
+
+/** The `ServiceFailure` a call rejected with: its operation and kind. */
+const failureOf = async (call: Promise<unknown>): Promise<{ operation: string; kind: FailureKind }> => {
+  try {
+    await call;
+  } catch (error) {
+    if (!isServiceFailure(error)) throw error;
+    return { operation: error.operation, kind: error.kind };
+  }
+  throw new Error('expected the call to fail');
+};
+
+describe.each([
+  ['the fakes (test/helpers/fakes.ts)', fakes],
+  ['the adapters over the stand-in (src/aws)', adapters],
+])('%s', (_name, make) => {
+  let ports: PortsUnderTest;
+  beforeAll(async () => {
+    ports = await make();
+    ports.createJob(teamJob('etl', { ExecutionProperty: { MaxConcurrentRuns: 10 } }));
+  });
+  afterAll(() => ports.close());
+
+  describe('JobService (Glue)', () => {
+    it('getJob gives the job as Glue has it', async () => {
+      expect(await ports.jobs.getJob('etl')).toEqual(glueJobOf(teamJob('etl')));
+    });
+
+    it('getJob of a job Glue does not have is not-found', async () => {
+      expect(await failureOf(ports.jobs.getJob('no-such-job'))).toEqual({ operation: 'GetJob', kind: 'not-found' });
+    });
+
+    it('startJobRun gives the run id, and the run is then listed first, with its arguments and start time', async () => {
+      const id = await ports.jobs.startJobRun({ jobName: 'etl', arguments: { '--day': '2026-12-05' } });
+      expect(id).toMatch(/^jr_/);
+      const { runs } = await ports.jobs.jobRuns('etl', 10);
+      expect(runs[0]).toMatchObject({ id, arguments: { '--day': '2026-12-05' } });
+      expect(Math.abs((runs[0]?.startedOn?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+    });
+
+    it('jobRuns pages newest first, with a token for the older page and none after the last', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) ids.unshift(await ports.jobs.startJobRun({ jobName: 'etl', arguments: {} }));
+      const total = ports.runCount('etl');
+      const first = await ports.jobs.jobRuns('etl', 2);
+      expect(first.runs.map((run) => run.id)).toEqual(ids.slice(0, 2));
+      expect(first.nextToken).toEqual(expect.any(String));
+      let rest = 0;
+      let next = first.nextToken;
+      while (next !== undefined) {
+        const page = await ports.jobs.jobRuns('etl', 2, next);
+        if (rest === 0) expect(page.runs[0]?.id).toBe(ids[2]);
+        rest += page.runs.length;
+        next = page.nextToken;
+      }
+      expect(2 + rest).toBe(total);
+    });
+
+    it('a throttled startJobRun is throttled, and starts nothing', async () => {
+      const before = ports.runCount('etl');
+      ports.throttleNextStart();
+      const got = await failureOf(ports.jobs.startJobRun({ jobName: 'etl', arguments: {} }));
+      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'throttled' }, before]);
+    });
+
+    it('a startJobRun that cannot even be sent (a value no JSON can hold) is local, and starts nothing', async () => {
+      const before = ports.runCount('etl');
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const run = { jobName: 'etl', arguments: { '--x': circular as unknown as string } };
+      const got = await failureOf(ports.jobs.startJobRun(run));
+      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'local' }, before]);
+    });
+  });
+
+  describe('PrivateRepository (CodeArtifact)', () => {
+    it('repositoryEndpoint is an http(s) URL of the repository, ending with "/"', async () => {
+      const endpoint = await ports.repository.repositoryEndpoint();
+      expect(isRepositoryEndpoint(endpoint)).toBe(true);
+      expect(endpoint).toMatch(new RegExp(`/pypi/${TEAM_REPOSITORY.repository}/$`));
+    });
+
+    it('authorizationToken gives a token and its expiry, in whole seconds, at least 15 minutes away', async () => {
+      const { token, expiresAt } = await ports.repository.authorizationToken(900);
+      expect(token.length).toBeGreaterThan(0);
+      expect(expiresAt.getTime() % 1000).toBe(0);
+      expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    });
+
+    it('a lifetime CodeArtifact does not accept is refused', async () => {
+      expect(await failureOf(ports.repository.authorizationToken(60))).toEqual({
+        operation: 'GetAuthorizationToken',
+        kind: 'refused',
+      });
+    });
+  });
+
+  describe('RequirementsStore (S3)', () => {
+    it('reads back what it wrote', async () => {
+      await ports.store.write(BUCKET, 'glue-launcher/etl/a.txt', 'acme-pipelines==1.4.0\n');
+      expect(await ports.store.read(`s3://${BUCKET}/glue-launcher/etl/a.txt`)).toBe('acme-pipelines==1.4.0\n');
+    });
+
+    it('reading an object that is not there is not-found', async () => {
+      expect(await failureOf(ports.store.read(`s3://${BUCKET}/glue-launcher/etl/missing.txt`))).toEqual({
+        operation: 'GetObject',
+        kind: 'not-found',
+      });
+    });
+  });
+});
