@@ -24,9 +24,10 @@ import { redact } from './token/redact';
  */
 
 /**
- * The S3 adapter is a bundle of its own beside this one (template.yaml's second entry point): a deployment in
- * `arguments` delivery never parses it, and one that writes files loads it at init, during Lambda's unthrottled
- * init phase (docs/adr/0011-requirements-file-delivery.md). A path esbuild cannot follow keeps it out of this bundle.
+ * The S3 adapter is a bundle of its own beside this one (template.yaml's second entry point): a deployment that
+ * writes requirements files loads it at init, during Lambda's unthrottled init phase; one in `arguments` delivery
+ * loads it only when a job's own requirements file must be read (docs/adr/0011-requirements-file-delivery.md). A
+ * path esbuild cannot follow keeps it out of this bundle.
  */
 const STORE_BUNDLE = './aws/requirements-store.cjs';
 const bundledStore = async (): Promise<RequirementsStore> => {
@@ -34,13 +35,21 @@ const bundledStore = async (): Promise<RequirementsStore> => {
   return new s3.S3RequirementsStore(s3.s3Client);
 };
 
-/** A store that loads itself once, and waits for it when first used. */
-const lazyStore = (load: () => Promise<RequirementsStore>): RequirementsStore => {
-  const loaded = load();
-  loaded.catch(() => undefined); // reported by the first write or read, not as an unhandled rejection at init
+/** A store that loads itself (now, or when first used) and waits for it when used; a failed load is tried again. */
+const lazyStore = (load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore => {
+  let loaded: Promise<RequirementsStore> | undefined;
+  const loading = () => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+  // reported by the first write or read, not as an unhandled rejection at init
+  if (now) loading().catch(() => undefined);
   return {
-    write: async (bucket, key, body) => (await loaded).write(bucket, key, body),
-    read: async (uri) => (await loaded).read(uri),
+    write: async (bucket, key, body) => (await loading()).write(bucket, key, body),
+    read: async (uri, maxBytes) => (await loading()).read(uri, maxBytes),
   };
 };
 
@@ -66,15 +75,14 @@ const nameAndLogFailure = (logger: Logger): middy.MiddlewareObj => ({
 const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps => {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   const { delivery } = config;
+  const load = options.loadRequirementsStore ?? bundledStore;
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
     repository,
     endpoint: cachedEndpoint(repository),
     settings: config,
-    delivery:
-      delivery.mode === 'arguments'
-        ? delivery
-        : { ...delivery, store: lazyStore(options.loadRequirementsStore ?? bundledStore) },
+    delivery,
+    files: lazyStore(load, delivery.mode !== 'arguments'),
     logger,
     metrics,
     jobTimeouts: new Map(),

@@ -61,10 +61,11 @@ export const jobNotAllowed = (jobNames: readonly string[]) =>
     `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ALLOWED_JOB_NAMES, so nothing was started.`,
   );
 
-export const argumentNotAllowed = (jobName: string, key: string, why: string) =>
+/** `what`: "argument --key" or "run setting name". */
+export const argumentNotAllowed = (jobName: string, what: string, why: string) =>
   new LauncherError(
     'ArgumentNotAllowed',
-    notStarted(jobName, `argument ${key} is not allowed, because ${why}; nothing was started`),
+    notStarted(jobName, `${what} is not allowed, because ${why}; nothing was started`),
   );
 
 export const jobNotFound = (jobName: string, detail: string) =>

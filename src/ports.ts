@@ -61,11 +61,14 @@ export interface PrivateRepository {
   authorizationToken(durationSeconds: number): Promise<AuthorizationToken>;
 }
 
-/** S3, as requirements-file delivery uses it. Methods throw a `ServiceFailure`. */
+/** An object's text, or word that it is larger than the reader would hold. */
+export type StoredText = { readonly text: string } | { readonly tooLarge: true };
+
+/** S3, for requirements files. Methods throw a `ServiceFailure`. */
 export interface RequirementsStore {
   write(bucket: string, key: string, body: string): Promise<void>;
-  /** The text of an object named by its `s3://bucket/key` URI. */
-  read(uri: string): Promise<string>;
+  /** The text of an object named by its `s3://bucket/key` URI, unless it is larger than `maxBytes`. */
+  read(uri: string, maxBytes: number): Promise<StoredText>;
 }
 
 /**

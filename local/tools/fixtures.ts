@@ -65,8 +65,8 @@ export const DEMO_JOB_NAMES = ['nightly-etl', 'hourly-etl'] as const;
 export const REQUIREMENTS_BUCKET = 'glue-launcher-requirements';
 /** The demo's Python shell 3.9 job (events/python-shell-request.json launches it). */
 export const DEMO_PYTHON_SHELL_JOB = 'shell-etl';
-/** pip options a team keeps beside its index URL: the launcher must keep them, in order. */
-export const OTHER_PIP_OPTIONS = '--no-cache-dir --upgrade';
+/** pip options a team keeps beside its index URL, allowlisted and accepted in a requirements file: kept, in order. */
+export const OTHER_PIP_OPTIONS = '--prefer-binary --only-binary=:none:';
 export const STALE_INDEX_URL = 'https://aws:STALE@old.example/pypi/r/simple/';
 
 /** The pip options a team's job has today: a stale index URL, then other options the launcher must keep, in order. */

@@ -16,3 +16,9 @@ export const BOUNDED = {
     throwOnRequestTimeout: true,
   },
 } as const;
+
+/**
+ * The most one S3 read may take, body included: the request timeout above resets at every byte, so a body that
+ * trickles in could otherwise hold a launch until the function's own deadline.
+ */
+export const READ_DEADLINE_MS = 5_000;

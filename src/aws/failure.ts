@@ -26,8 +26,8 @@ const CREDENTIALS: ReadonlySet<string> = new Set([
   'MissingAuthenticationTokenException',
   'IncompleteSignature',
 ]);
-// The SDK's own timeout (no status), and Glue's answer that the operation itself timed out.
-const TIMEOUTS: ReadonlySet<string> = new Set(['TimeoutError', 'OperationTimeoutException']);
+// The SDK's own timeout (no status), a deadline's abort, and Glue's answer that the operation itself timed out.
+const TIMEOUTS: ReadonlySet<string> = new Set(['TimeoutError', 'AbortError', 'OperationTimeoutException']);
 // What Node's sockets raise when a connection fails or is cut (the SDK's own list of transient network errors, and
 // the DNS ones): the request may have been sent, or half-sent.
 const NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -66,12 +66,36 @@ export const failureKind = (error: unknown): FailureKind => {
 // The SDK's advice to developers, appended to a body it could not parse: not for the people reading the error.
 const SDK_ADVICE = /\s*Deserialization error: to see the raw response.*$/s;
 
-/** The service's words, or for a success whose body never arrived whole, what became of it. */
+/**
+ * The error codes whose messages never repeat what the request carried (its arguments, and with them a token):
+ * access denied, not found, throttling, concurrency limits, credentials. Every other service answer
+ * (InvalidInputException, ValidationException, 5xx, a code the launcher does not know) is told by its code and HTTP
+ * status alone (docs/adr/0008-the-launcher-as-a-privilege-boundary.md); scrubbing stays as the second line.
+ */
+const QUOTABLE: ReadonlySet<string> = new Set([
+  ...NOT_FOUND,
+  ...CREDENTIALS,
+  'AccessDeniedException',
+  'AccessDenied',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'SlowDown',
+  'ConcurrentRunsExceededException',
+]);
+
+/** What the launcher may repeat of a failure: the service's words where they cannot echo the request. */
 const describeFailure = (error: unknown, kind: FailureKind): string => {
-  if (kind !== 'unreadable') return describeCause(error);
-  const { message = '' } = (error ?? {}) as { message?: string };
-  const why = message.replace(SDK_ADVICE, '').trim();
-  return `a success answer that could not be read${why ? ` (${why})` : ''}`;
+  const { name = 'Error', message = '', $metadata } = (error ?? {}) as SdkError & { message?: string };
+  const status = $metadata?.httpStatusCode;
+  if (kind === 'unreadable') {
+    // Node's own words for a cut body ("aborted") are kept; a parser's message may quote the body: not kept.
+    const why = message.replace(SDK_ADVICE, '').trim();
+    return `a success answer that could not be read (${/^[a-z][a-z ]{0,39}$/.test(why) ? why : name})`;
+  }
+  // No status: the SDK's timeout, a network error or a local failure, in this process's own words.
+  if (status === undefined || QUOTABLE.has(name)) return describeCause(error);
+  return `${name} (HTTP ${status})`;
 };
 
 /** Runs one SDK call; whatever it throws leaves as a `ServiceFailure` for this operation. */
@@ -79,6 +103,7 @@ export const translated = async <T>(operation: string, call: () => Promise<T>): 
   try {
     return await call();
   } catch (error) {
+    if (error instanceof ServiceFailure) throw error;
     const kind = failureKind(error);
     throw new ServiceFailure(operation, kind, describeFailure(error, kind));
   }

@@ -1,11 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { RequirementsStore } from '../ports';
-import { BOUNDED } from './bounds';
+import type { RequirementsStore, StoredText } from '../ports';
+import { BOUNDED, READ_DEADLINE_MS } from './bounds';
 import { incomplete, translated } from './failure';
 
 /**
- * Imported only when TOKEN_DELIVERY is not `arguments` (src/container.ts): the S3 client is a large part of the SDK,
- * and a deployment that never writes a file should not load it at every cold start
+ * Loaded only when first needed (src/container.ts): the S3 client is a large part of the SDK, and a deployment
+ * that never reads or writes a file should not load it at every cold start
  * (docs/adr/0011-requirements-file-delivery.md). Created once, at this module's scope, like the other clients.
  */
 export const s3Client = new S3Client(BOUNDED);
@@ -16,9 +16,17 @@ const parts = (uri: string) => {
   return { Bucket: match[1] as string, Key: match[2] as string };
 };
 
+type Body = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
+
+const timedOut = (ms: number) => Object.assign(new Error(`the read took more than ${ms} ms`), { name: 'TimeoutError' });
+
 /** S3's PutObject and GetObject, for requirements files. */
 export class S3RequirementsStore implements RequirementsStore {
-  constructor(private readonly client: S3Client) {}
+  constructor(
+    private readonly client: S3Client,
+    /** The most one read may take, body included (aws/bounds.ts). */
+    private readonly readDeadlineMs = READ_DEADLINE_MS,
+  ) {}
 
   async write(bucket: string, key: string, body: string): Promise<void> {
     await translated('PutObject', () =>
@@ -34,12 +42,37 @@ export class S3RequirementsStore implements RequirementsStore {
     );
   }
 
-  async read(uri: string): Promise<string> {
-    const text = await translated('GetObject', async () => {
-      const { Body } = await this.client.send(new GetObjectCommand(parts(uri)));
-      return Body?.transformToString('utf-8');
+  /** One deadline for the whole read, body included; no more than `maxBytes` held in memory. */
+  async read(uri: string, maxBytes: number): Promise<StoredText> {
+    const deadline = AbortSignal.timeout(this.readDeadlineMs);
+    return translated('GetObject', async () => {
+      const { Body, ContentLength } = await this.client.send(new GetObjectCommand(parts(uri)), {
+        abortSignal: deadline,
+      });
+      const body = Body as Body | undefined;
+      if (body === undefined) throw incomplete('GetObject', 'body');
+      if (ContentLength !== undefined && ContentLength > maxBytes) {
+        body.destroy?.();
+        return { tooLarge: true };
+      }
+      const stop = () => body.destroy?.(timedOut(this.readDeadlineMs));
+      deadline.addEventListener('abort', stop, { once: true });
+      try {
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        for await (const chunk of body) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            body.destroy?.();
+            return { tooLarge: true };
+          }
+          chunks.push(chunk);
+        }
+        if (deadline.aborted) throw timedOut(this.readDeadlineMs);
+        return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)) };
+      } finally {
+        deadline.removeEventListener('abort', stop);
+      }
     });
-    if (text === undefined) throw incomplete('GetObject', 'body');
-    return text;
   }
 }

@@ -1,42 +1,33 @@
 import { argumentNotAllowed } from '../errors';
 import type { LaunchRequest } from '../plan';
+import { isGlueParameter } from './glue-parameters';
 
 /**
- * Which run arguments a caller may set (`ALLOWED_RUN_ARGUMENTS`): anyone who may invoke the launcher can start the
- * allowed jobs, so a request must not change what code a run executes or where it comes from.
+ * What a caller may set (`ALLOWED_RUN_ARGUMENTS`): anyone who may invoke the launcher can start the allowed jobs,
+ * so a request gets a run of an allowed job and nothing more (docs/adr/0008-the-launcher-as-a-privilege-boundary.md).
+ * `safe`: the job's own arguments only, never a parameter Glue reads itself; a list: exactly those keys; `*`: any.
+ * Under `safe` and a list, a request may not choose the run's security configuration, nor more workers than
+ * `MAX_WORKERS`.
  */
 export type ArgumentPolicy =
-  | { readonly mode: 'safe' }
+  | { readonly mode: 'safe'; readonly maxWorkers: number }
   | { readonly mode: 'any' }
-  | { readonly mode: 'list'; readonly keys: ReadonlySet<string> };
+  | { readonly mode: 'list'; readonly keys: ReadonlySet<string>; readonly maxWorkers: number };
 
 /** Set by the launcher alone, on every run: a request may never set them. */
 export const LAUNCHER_PREFIX = '--launch-';
 
-/** The arguments that choose a run's code, its dependencies, its pip or its environment (refused by `safe`). */
-export const PROTECTED_ARGUMENTS: readonly string[] = [
-  '--scriptLocation',
-  '--extra-py-files',
-  '--extra-jars',
-  '--extra-files',
-  '--user-jars-first',
-  '--class',
-  '--job-language',
-  '--additional-python-modules',
-  '--python-modules-installer-option',
-  '--python-virtual-env',
-  '--python-virtual-env-storage-prefix',
-  '--conf',
-  '--customer-driver-env-vars',
-  '--customer-executor-env-vars',
-];
-// Compared without case: a key that differs from a protected one by case alone is refused too.
-const PROTECTED: ReadonlySet<string> = new Set(PROTECTED_ARGUMENTS.map((key) => key.toLowerCase()));
+/**
+ * `MAX_WORKERS`' default: the size Glue gives a run by default (10 DPUs, StartJobRun's API reference). Glue's own
+ * ceiling is 299 G.1X workers (149 G.2X): a caller must not be able to scale a run that far unasked.
+ */
+export const DEFAULT_MAX_WORKERS = 10;
+export const GLUE_MAX_WORKERS = 299;
 
 export const describePolicy = (policy: ArgumentPolicy): string =>
   policy.mode === 'list' ? [...policy.keys].join(',') : policy.mode === 'any' ? '*' : 'safe';
 
-/** Why the policy refuses this key, or undefined when it allows it. */
+/** Why the policy refuses this argument key, or undefined when it allows it. */
 export const refusal = (key: string, policy: ArgumentPolicy): string | undefined => {
   if (key.toLowerCase().startsWith(LAUNCHER_PREFIX)) {
     return 'the --launch-* arguments are set by the launcher alone (use "idempotencyKey" for the key)';
@@ -45,17 +36,35 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
   if (policy.mode === 'list') {
     return policy.keys.has(key) ? undefined : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it`;
   }
-  return PROTECTED.has(key.toLowerCase())
-    ? 'ALLOWED_RUN_ARGUMENTS=safe refuses it: it changes what code the run executes or where that code comes from'
+  return isGlueParameter(key)
+    ? "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS to allow it on purpose"
     : undefined;
 };
 
-/** Refuses the whole plan, before any AWS call, if any request sets an argument the policy does not allow. */
+/** Why the policy refuses one of the request's run settings, or undefined. */
+const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string, string] | undefined => {
+  if (policy.mode === 'any') return undefined;
+  const named = `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)}`;
+  if (request.securityConfiguration !== undefined) {
+    return ['securityConfiguration', `${named} refuses it: it chooses the run's encryption (use "*" to allow it)`];
+  }
+  if (request.numberOfWorkers !== undefined && request.numberOfWorkers > policy.maxWorkers) {
+    return [
+      'numberOfWorkers',
+      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise MAX_WORKERS to allow it)`,
+    ];
+  }
+  return undefined;
+};
+
+/** Refuses the whole plan, before any AWS call, if any request sets what the policy does not allow. */
 export const checkArguments = (requests: readonly LaunchRequest[], policy: ArgumentPolicy): void => {
-  for (const { jobName, arguments: args } of requests) {
-    for (const key of Object.keys(args ?? {})) {
+  for (const request of requests) {
+    for (const key of Object.keys(request.arguments ?? {})) {
       const why = refusal(key, policy);
-      if (why) throw argumentNotAllowed(jobName, key, why);
+      if (why) throw argumentNotAllowed(request.jobName, `argument ${key}`, why);
     }
+    const setting = settingRefusal(request, policy);
+    if (setting) throw argumentNotAllowed(request.jobName, `run setting ${setting[0]}`, setting[1]);
   }
 };

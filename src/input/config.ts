@@ -1,5 +1,5 @@
 import type { Allowlist } from '../boundary/allowlist';
-import type { ArgumentPolicy } from '../boundary/argument-policy';
+import { type ArgumentPolicy, DEFAULT_MAX_WORKERS } from '../boundary/argument-policy';
 import { configError, isLauncherError, type LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { DeliverySetting } from '../pip/requirements-file';
@@ -76,6 +76,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   const vars = parsed.data;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
+  const maxWorkers = Number(vars.MAX_WORKERS ?? DEFAULT_MAX_WORKERS);
   const tokenDelivery = vars.TOKEN_DELIVERY ?? 'arguments';
   return {
     domain: vars.CODEARTIFACT_DOMAIN,
@@ -84,9 +85,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     defaultJobName: vars.GLUE_JOB_NAME,
     allowlist,
     argumentPolicy:
-      policy === 'safe' || policy === '*'
-        ? { mode: policy === '*' ? 'any' : 'safe' }
-        : { mode: 'list', keys: new Set(namesOf(policy)) },
+      policy === '*'
+        ? { mode: 'any' }
+        : policy === 'safe'
+          ? { mode: 'safe', maxWorkers }
+          : { mode: 'list', keys: new Set(namesOf(policy)), maxWorkers },
     pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
     delivery:
       tokenDelivery === 'arguments' || vars.REQUIREMENTS_BUCKET === undefined

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import { LAUNCHER_PREFIX } from '../boundary/argument-policy';
+import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 
 // Names and patterns from the CodeArtifact and Glue API references, so that a typo fails at init, not at 3 a.m.
@@ -10,7 +10,8 @@ const ACCOUNT = /^\d{12}$/;
 const JOB_NAME = /^[^\p{Cc}]{1,255}$/u;
 // S3's bucket naming rules (no dots: a dotted name breaks virtual-hosted TLS), and a key prefix of safe characters.
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const PREFIX = /^([A-Za-z0-9!_.*'()-]+\/)*$/;
+// Segments of [A-Za-z0-9._-], none empty, `.` or `..`: a key that needs no percent-encoding and stays in its prefix.
+const PREFIX = /^(?:(?!\.\.?\/)[A-Za-z0-9._-]+\/)*$/;
 
 /** What each variable accepts, said once: the error messages come from here. */
 export const ACCEPTED = {
@@ -24,9 +25,11 @@ export const ACCEPTED = {
   PIP_INDEX_OPTION: '"index-url" or "extra-index-url"',
   TOKEN_DELIVERY: '"arguments", "requirements-file" or "auto"',
   REQUIREMENTS_BUCKET: 'an S3 bucket name (3-63 lowercase letters, digits and hyphens), or unset',
-  REQUIREMENTS_PREFIX: 'an S3 key prefix of folders, each ending with "/" (letters, digits and !_.*\'()-)',
+  REQUIREMENTS_PREFIX:
+    'an S3 key prefix of folders, each of letters, digits, ".", "_" and "-" and ending with "/" (none "." or "..")',
   TOKEN_DURATION_SECONDS: `"auto" or a whole number of seconds from ${MIN_TOKEN_SECONDS} to ${MAX_TOKEN_SECONDS}`,
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
+  MAX_WORKERS: `a whole number from 1 to ${GLUE_MAX_WORKERS}`,
 } as const;
 
 export type Variable = keyof typeof ACCEPTED;
@@ -67,6 +70,7 @@ export const VARIABLES = {
   REQUIREMENTS_PREFIX: z.optional(matching(PREFIX)),
   TOKEN_DURATION_SECONDS: z.optional(z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)])),
   MAX_PARALLEL_STARTS: z.optional(wholeNumber(1, 20)),
+  MAX_WORKERS: z.optional(wholeNumber(1, GLUE_MAX_WORKERS)),
 } satisfies Record<Variable, z.ZodMiniType>;
 
 /** SAM passes an empty string for an optional parameter left blank: it counts as unset. */

@@ -1,15 +1,23 @@
 import { checkAllowed } from '../boundary/allowlist';
 import { checkArguments } from '../boundary/argument-policy';
 import { mapWithLimit } from '../concurrency';
-import { idempotencyConflict, jobOutOfTime, toLauncherError } from '../errors';
+import {
+  idempotencyConflict,
+  installerOptionConflict,
+  jobOutOfTime,
+  tokenUnavailable,
+  toLauncherError,
+} from '../errors';
 import { judgeEarlier, lookupHorizon, requestDigest } from '../idempotency/record';
-import { placeIndex } from '../pip/placement';
+import { checkOwnFile, draftPlacement, placeIndex } from '../pip/placement';
+import { MAX_OWN_FILE_BYTES } from '../pip/requirements';
 import type { LaunchPlan, LaunchRequest } from '../plan';
-import type { RequirementsStore } from '../ports';
+import { failureDetail } from '../ports';
 import { jobTimeoutMinutes } from '../token/lifetime';
 import { Progress, withinTime } from './deadline';
 import {
   type Concluded,
+  type Eligible,
   failed,
   type Invocation,
   type InvocationTime,
@@ -18,7 +26,7 @@ import {
   type Ready,
 } from './model';
 import { conclude, type LaunchResult } from './outcome';
-import { indexAccess, type JobFacts, lookupFailure, roundTrip } from './round-trip';
+import { indexAccess, type JobFacts, lookupFailure, type OwnFiles, readOwnFiles, roundTrip } from './round-trip';
 import { startRun } from './start';
 
 /**
@@ -54,14 +62,16 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
   const trip = await roundTrip(plan.requests, horizon, deps);
   const judged = plan.requests.map((request, at) => judge(request, trip.facts[at] as JobFacts, deps.delivery));
   logReused(judged, deps);
-  const ready = judged.filter((state): state is Ready => state.kind === 'ready');
-  for (const { job } of ready) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
-  const done = judged.filter((state): state is Concluded => state.kind !== 'ready');
-  if (ready.length === 0) return conclude(plan.batch, done, undefined, deps);
+  const eligible = judged.filter((state): state is Eligible => state.kind === 'eligible');
+  for (const { job } of eligible) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
+  const settled = judged.filter((state): state is Concluded => state.kind !== 'eligible');
+  if (eligible.length === 0) return conclude(plan.batch, settled, undefined, deps);
 
-  const got = await indexAccess(ready, trip, deps);
+  // Jobs' own requirements files and the token, at once: each job is placed before anything is started.
+  const [ownFiles, got] = await Promise.all([readOwnFiles(eligible, deps), indexAccess(eligible, trip, deps)]);
+  const placed = judged.map((state) => (state.kind === 'eligible' ? place(state, ownFiles) : state));
   if (!got.ok) {
-    const refused = judged.map((state) =>
+    const refused = placed.map((state) =>
       state.kind === 'ready' ? failed(state.request, got.refusal(state.request.jobName)) : state,
     );
     return conclude(plan.batch, refused, undefined, deps);
@@ -72,7 +82,7 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
   });
   // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
   const started = await mapWithLimit(
-    judged,
+    placed,
     deps.settings.maxParallelStarts,
     async (state): Promise<Concluded> =>
       state.kind === 'ready'
@@ -105,10 +115,34 @@ export const judge = (
     }
   }
   try {
-    const placement = placeIndex<RequirementsStore>(job.value, request.arguments, delivery);
-    return { kind: 'ready', request, job: job.value, placement, digest };
+    const draft = draftPlacement(job.value, request.arguments, delivery);
+    return { kind: 'eligible', request, job: job.value, draft, digest };
   } catch (error) {
     return failed(request, toLauncherError(error, request.jobName));
+  }
+};
+
+/**
+ * An eligible job placed, once its own requirements file (when it has one) was read: ready, or refused for what the
+ * file holds, or because S3 would not give it.
+ */
+const place = ({ request, job, draft, digest }: Eligible, ownFiles: OwnFiles): Ready | Concluded => {
+  const { jobName } = request;
+  try {
+    const uri = draft.ownFile;
+    const read = uri === undefined ? undefined : ownFiles.get(uri);
+    if (uri !== undefined && read !== undefined && !read.ok) {
+      const why = `its own requirements file ${uri} is missing or not readable (${failureDetail(read.error)}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)`;
+      return failed(request, tokenUnavailable(jobName, why));
+    }
+    if (read?.ok && 'tooLarge' in read.value) {
+      const why = `its requirements file ${uri} is larger than ${MAX_OWN_FILE_BYTES / 1024} KiB, which the launcher does not read; split it or shorten it`;
+      return failed(request, installerOptionConflict(jobName, why));
+    }
+    const own = read?.ok && 'text' in read.value ? checkOwnFile(jobName, uri as string, read.value.text) : undefined;
+    return { kind: 'ready', request, job, placement: placeIndex(draft, own), digest };
+  } catch (error) {
+    return failed(request, toLauncherError(error, jobName));
   }
 };
 

@@ -2,8 +2,8 @@ import type { Allowlist } from '../boundary/allowlist';
 import type { ArgumentPolicy } from '../boundary/argument-policy';
 import type { LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
-import type { IndexPlacement } from '../pip/placement';
-import type { Delivery, TokenDelivery } from '../pip/requirements-file';
+import type { IndexPlacement, PlacementDraft } from '../pip/placement';
+import type { DeliverySetting, TokenDelivery } from '../pip/requirements-file';
 import type { LaunchPlan, LaunchRequest } from '../plan';
 import type { GlueJob, JobService, LaunchLogger, LaunchMetrics, PrivateRepository, RequirementsStore } from '../ports';
 import type { TokenDurationSetting } from '../token/lifetime';
@@ -27,8 +27,10 @@ export interface LaunchDeps {
   /** The repository endpoint, fetched once per container (a failure is not remembered). */
   readonly endpoint: () => Promise<string>;
   readonly settings: LaunchSettings;
-  /** Where tokens go (TOKEN_DELIVERY): a delivery that writes files carries the store that writes them. */
-  readonly delivery: Delivery<RequirementsStore>;
+  /** Where tokens go (TOKEN_DELIVERY), and where requirements files go when it writes them. */
+  readonly delivery: DeliverySetting;
+  /** S3, for jobs' own requirements files (read in every delivery) and the launcher's (written in file deliveries). */
+  readonly files: RequirementsStore;
   readonly logger: LaunchLogger;
   readonly metrics: LaunchMetrics;
   /**
@@ -56,8 +58,9 @@ export interface Invocation {
 }
 
 /**
- * One job of the plan as the launch goes: failed, or reused (started by an earlier delivery of the same launch)
- * before any token; ready to start; then started or failed. The caller's JSON is made from it at the edge
+ * One job of the plan as the launch goes: failed, or reused (started by an earlier delivery of the same launch),
+ * or eligible (its arguments read) before any token; ready (its index placed, its own requirements file read);
+ * then started or failed. The caller's JSON is made from it at the edge
  * (launch/outcome.ts).
  */
 export type JobState =
@@ -71,12 +74,20 @@ export type JobState =
       readonly tokenDelivery: string | undefined;
     }
   | {
+      readonly kind: 'eligible';
+      readonly request: LaunchRequest;
+      readonly job: GlueJob;
+      /** What its arguments say pip will do, read by the strict grammars. */
+      readonly draft: PlacementDraft;
+      /** What the request asks for, recorded on the run (idempotency/record.ts). */
+      readonly digest: string;
+    }
+  | {
       readonly kind: 'ready';
       readonly request: LaunchRequest;
       readonly job: GlueJob;
       /** Where the index goes, already checked. */
-      readonly placement: IndexPlacement<RequirementsStore>;
-      /** What the request asks for, recorded on the run (idempotency/record.ts). */
+      readonly placement: IndexPlacement;
       readonly digest: string;
     }
   | {
@@ -86,8 +97,9 @@ export type JobState =
       readonly tokenDelivery: TokenDelivery;
     };
 
+export type Eligible = Extract<JobState, { kind: 'eligible' }>;
 export type Ready = Extract<JobState, { kind: 'ready' }>;
 /** A job whose launch has ended: started, reused or failed. */
-export type Concluded = Exclude<JobState, { kind: 'ready' }>;
+export type Concluded = Exclude<JobState, { kind: 'eligible' | 'ready' }>;
 
 export const failed = (request: LaunchRequest, error: LauncherError): Concluded => ({ kind: 'failed', request, error });

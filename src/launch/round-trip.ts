@@ -3,10 +3,18 @@ import { jobNotFound, type LauncherError, startJobRunFailed, tokenUnavailable, t
 import { earlierRuns } from '../idempotency/lookup';
 import { firstPageSize, type RecentRun } from '../idempotency/record';
 import { indexHost, indexUrl, isRepositoryEndpoint } from '../pip/index-url';
+import { MAX_OWN_FILE_BYTES } from '../pip/requirements';
 import type { LaunchRequest } from '../plan';
-import { failureDetail, type GlueJob, isServiceFailure, type PrivateRepository, ServiceFailure } from '../ports';
+import {
+  failureDetail,
+  type GlueJob,
+  isServiceFailure,
+  type PrivateRepository,
+  ServiceFailure,
+  type StoredText,
+} from '../ports';
 import { jobTimeoutMinutes, tokenDuration, upfrontDuration } from '../token/lifetime';
-import type { LaunchDeps, Ready } from './model';
+import type { Eligible, LaunchDeps } from './model';
 
 /**
  * Round trip 1 and the token: what the launch learns before it starts anything. The calls run in parallel; what
@@ -146,7 +154,7 @@ const refused = (why: string): AccessOutcome => ({ ok: false, refusal: (jobName)
  * before it is used: an endpoint that is a URL, a token with at least 15 minutes of life.
  */
 export const indexAccess = async (
-  ready: readonly Ready[],
+  ready: readonly Eligible[],
   trip: RoundTrip,
   deps: LaunchDeps,
 ): Promise<AccessOutcome> => {
@@ -172,4 +180,18 @@ export const indexAccess = async (
   }
   const url = indexUrl(endpoint.value, token);
   return { ok: true, access: { url, token, host: indexHost(endpoint.value), expiresAt, durationSeconds } };
+};
+
+/** Jobs' own requirements files, by URI, as S3 gave them (or why it did not). */
+export type OwnFiles = ReadonlyMap<string, Settled<StoredText>>;
+
+/**
+ * Reads the own requirements file of every eligible job that has one, once per file, at most 1 MiB each: read in
+ * every delivery, because pip reads an index line in it over the command line's (docs/adr/0013-strict-grammars-at-the-boundary.md).
+ * In parallel with the token: one round trip more only for a job that has such a file.
+ */
+export const readOwnFiles = async (eligible: readonly Eligible[], deps: LaunchDeps): Promise<OwnFiles> => {
+  const uris = [...new Set(eligible.flatMap(({ draft }) => draft.ownFile ?? []))];
+  const read = await Promise.all(uris.map((uri) => settle(deps.files.read(uri, MAX_OWN_FILE_BYTES))));
+  return new Map(uris.map((uri, at) => [uri, read[at] as Settled<StoredText>]));
 };

@@ -12,14 +12,7 @@ import { earlierRuns } from '../idempotency/lookup';
 import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
 import { fileArguments, type IndexPlacement, indexArguments, mergeArguments, tokenDeliveryOf } from '../pip/placement';
 import { requirementsFileBody, requirementsFileKey } from '../pip/requirements-file';
-import {
-  type FailureKind,
-  failureDetail,
-  isServiceFailure,
-  type JobRunStart,
-  type RequirementsStore,
-  type ServiceFailure,
-} from '../ports';
+import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
 import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } from './model';
 import type { IndexAccess } from './round-trip';
@@ -75,34 +68,24 @@ export const startRun = async (
  */
 const carry = async (
   jobName: string,
-  placement: IndexPlacement<RequirementsStore>,
+  placement: IndexPlacement,
   access: IndexAccess,
   deps: LaunchDeps,
 ): Promise<{ carrying: Record<string, string>; file: string | undefined }> => {
   if (placement.via !== 'requirements-file') {
     return { carrying: indexArguments(placement, deps.settings.pipIndexOption, access.url), file: undefined };
   }
-  const { plan, files } = placement;
-  const { location, store } = files;
-  const own = plan.ownFile;
-  const ownText =
-    own === undefined
-      ? ''
-      : await fileStep(jobName, `its own requirements file ${own} could not be read`, store.read(own));
-  const key = requirementsFileKey(location, jobName, new Date(deps.clock()), crypto.randomUUID());
-  const uri = `s3://${location.bucket}/${key}`;
-  const body = requirementsFileBody(jobName, plan, deps.settings.pipIndexOption, access.url, ownText);
-  await fileStep(jobName, `the requirements file ${uri} could not be written`, store.write(location.bucket, key, body));
-  return { carrying: fileArguments(plan, uri), file: uri };
-};
-
-/** One S3 call for a job; its failure is `TokenUnavailable`: the run cannot get its index, so it is not started. */
-const fileStep = async <T>(jobName: string, what: string, call: Promise<T>): Promise<T> => {
+  const { plan } = placement;
+  const key = requirementsFileKey(plan.location, jobName, new Date(deps.clock()), crypto.randomUUID());
+  const uri = `s3://${plan.location.bucket}/${key}`;
+  const body = requirementsFileBody(plan, deps.settings.pipIndexOption, access.url);
   try {
-    return await call;
+    await deps.files.write(plan.location.bucket, key, body);
   } catch (error) {
-    throw tokenUnavailable(jobName, `${what} (${failureDetail(error)})`);
+    // The run cannot get its index: it is not started.
+    throw tokenUnavailable(jobName, `the requirements file ${uri} could not be written (${failureDetail(error)})`);
   }
+  return { carrying: fileArguments(uri), file: uri };
 };
 
 export const MAX_START_ATTEMPTS = 4;

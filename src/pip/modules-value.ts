@@ -1,43 +1,50 @@
-import { type PipIndexOption, scanPipOptions, swallowsNext } from './options';
+import { checkCharacters, isRefused, type PipIndexOption, type Refused, withoutIndexOptions, words } from './options';
+import { isRequirementItem, S3_WHEEL } from './requirements';
 
 /**
- * A Python shell 3.9 job reads pip's options from `--additional-python-modules` itself, after the modules (AWS's
- * example: `scikit-learn==0.21.3 -i https://pypi.python.org/simple/`); its `--python-modules-installer-option` is
- * not read. How Glue splits a value of several modules is not documented: commas and whitespace both separate
- * words here, as they would to a shell or to pip's requirement list (README, Job types).
+ * `--additional-python-modules`, read by the strict grammar (docs/adr/0013-strict-grammars-at-the-boundary.md):
+ * comma-separated items, each a plain requirement (or, for a Spark job, a wheel in S3). A Python shell 3.9 job
+ * reads pip's options inside the value (AWS: "scikit-learn==0.21.3 -i https://..."); there an item may carry
+ * index options, which the launcher removes.
  */
-interface Part {
-  /** The separator (commas, whitespace) before the word, as written. */
-  readonly before: string;
-  readonly word: string;
-}
 
-const partsOf = (value: string): Part[] =>
-  [...value.matchAll(/([\s,]*)([^\s,]+)/g)].map(([, before = '', word = '']) => ({ before, word }));
+/** The items of a modules value, each trimmed of spaces. */
+const itemsOf = (value: string): string[] => value.split(',').map((item) => item.trim());
 
-export interface ModulesScan {
-  /** The value without its index options, every other word as it was written, with the separators before it. */
-  readonly rest: string;
-  /** The index options found, with their values. */
-  readonly index: readonly string[];
-  /** A word that is, or could be, `--no-index`. */
-  readonly noIndex: string | undefined;
-  /** The last word left takes the next one as its value (`... --trusted-host`): it would swallow an appended index. */
-  readonly swallowsIndex: boolean;
-}
-
-export const scanModulesValue = (value: string): ModulesScan => {
-  const parts = partsOf(value);
-  const scan = scanPipOptions(parts.map(({ word }) => word));
-  const rest = scan.kept.map(({ at, word }, n) => `${n === 0 ? '' : (parts[at] as Part).before}${word}`).join('');
-  const last = scan.kept.at(-1)?.word;
-  return { rest, index: scan.index, noIndex: scan.noIndex, swallowsIndex: last !== undefined && swallowsNext(last) };
+/** A Spark job's modules: plain requirements and S3 wheels, in their order. */
+export const readSparkModules = (value: string): readonly string[] | Refused => {
+  const odd = checkCharacters(value);
+  if (odd) return odd;
+  const items = itemsOf(value);
+  for (const item of items) {
+    if (item === '') return { refused: 'an empty item (two commas, or one at an end)' };
+    if (!isRequirementItem(item) && !S3_WHEEL.test(item)) {
+      return { refused: `the item ${JSON.stringify(item)}, which is neither a plain requirement nor an S3 wheel` };
+    }
+  }
+  return items;
 };
 
-/** The option that gives pip the launcher's index, in the short form AWS's Python shell example uses. */
-const indexWords = (option: PipIndexOption, url: string) =>
-  option === 'index-url' ? ['-i', url] : ['--extra-index-url', url];
+/** A Python shell job's modules: one plain requirement per item, its index options removed. */
+export const readShellModules = (value: string): readonly string[] | Refused => {
+  const odd = checkCharacters(value);
+  if (odd) return odd;
+  const requirements: string[] = [];
+  for (const item of itemsOf(value)) {
+    const read = withoutIndexOptions(words(item));
+    if (isRefused(read)) return read;
+    const [requirement, ...more] = read.rest;
+    if (requirement === undefined || more.length > 0 || !isRequirementItem(requirement)) {
+      return { refused: `the item ${JSON.stringify(item)}, which is not one plain requirement (and index options)` };
+    }
+    requirements.push(requirement);
+  }
+  return requirements;
+};
 
-/** A scanned value (its `rest`) with the launcher's index option appended. */
-export const withModulesIndex = (rest: string, option: PipIndexOption, url: string): string =>
-  [rest, ...indexWords(option, url)].filter((part) => part.length > 0).join(' ');
+/**
+ * A Python shell job's modules value with the launcher's index after every item: right whether Glue runs one pip
+ * for the whole value (pip reads the last index option, the launcher's) or one pip per item (each has its own).
+ */
+export const withShellIndex = (items: readonly string[], option: PipIndexOption, url: string): string =>
+  items.map((item) => `${item} ${option === 'index-url' ? '-i' : '--extra-index-url'} ${url}`).join(',');

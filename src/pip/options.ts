@@ -1,15 +1,28 @@
 /**
- * pip's options, read as pip reads them (optparse): a long option may be abbreviated to any unambiguous prefix and
- * take its value after `=` or as the next word; short options combine (`-Uqi URL`), a value-taking one taking the
- * rest of its group or the next word. The tables are `pip install`'s (pip 23.2; test/integration/pip-options.test.ts
- * holds them to the machine's pip and runs real pip on the rewritten words).
+ * pip's options, read by a strict grammar (docs/adr/0013-strict-grammars-at-the-boundary.md): the launcher keeps
+ * only options whose meaning is the same under every reading (pip's optparse, a split at spaces, a split that
+ * honours quotes) and that fetch and run nothing from elsewhere. Index options, in every spelling pip 23.2 accepts
+ * (abbreviations, `=` or a separate value, combined short flags such as `-Ui URL`), are found and removed: the
+ * launcher's index replaces them. Everything else is refused, named.
  */
-export type PipOptionKind = 'index' | 'no-index' | 'value' | 'flag';
-type Kind = PipOptionKind;
+
+/** Why a value or a word is refused: one phrase, naming what was found. */
+export type Refused = { readonly refused: string };
+export const isRefused = (value: unknown): value is Refused =>
+  typeof value === 'object' && value !== null && 'refused' in value;
+
+/** The pip option the launcher puts its own index URL under: `PIP_INDEX_OPTION`. */
+export type PipIndexOption = 'index-url' | 'extra-index-url';
+
+type Kind = 'index' | 'no-index' | 'value' | 'flag';
 
 const longOptions = (kind: Kind, names: string): Array<[string, Kind]> =>
   names.split(' ').map((name) => [`--${name}`, kind]);
 
+/**
+ * `pip install`'s long options (pip 23.2; test/integration/pip-options.test.ts holds the table to the machine's
+ * pip), used only to recognise an index option in every spelling pip accepts: optparse takes any unambiguous prefix.
+ */
 export const PIP_LONG_OPTIONS: ReadonlyMap<string, Kind> = new Map([
   ...longOptions('index', 'index-url pypi-url extra-index-url'),
   ...longOptions('no-index', 'no-index'),
@@ -29,17 +42,14 @@ export const PIP_LONG_OPTIONS: ReadonlyMap<string, Kind> = new Map([
       'use-pep517 user verbose version',
   ),
 ]);
-/** Short options that take a value; `-i` is the index. Any other letter is read as a flag. */
+/** Short options that take a value; `-i` is the index. */
 export const PIP_SHORT_WITH_VALUE: ReadonlySet<string> = new Set(['C', 'c', 'e', 'f', 'i', 'r', 't']);
-
-/** The pip option the launcher puts its own index URL under: `PIP_INDEX_OPTION`. */
-export type PipIndexOption = 'index-url' | 'extra-index-url';
 
 /**
  * What a long option word (without its `=value`) can mean to pip. Exact names win; a prefix that could be an index
  * option counts as one, even when pip would find it ambiguous and refuse it: removing it is safe, keeping it is not.
  */
-const longKind = (name: string): Kind => {
+const longKind = (name: string): Kind | undefined => {
   const exact = PIP_LONG_OPTIONS.get(name);
   if (exact) return exact;
   const meanings = new Set(
@@ -47,100 +57,194 @@ const longKind = (name: string): Kind => {
   );
   if (meanings.has('no-index')) return 'no-index';
   if (meanings.has('index')) return 'index';
-  return meanings.size === 1 && meanings.has('value') ? 'value' : 'flag';
+  return undefined;
 };
 
-/** Whether a word, wherever it stands, could be read by pip as an index option (or `--no-index`). */
-const indexLike = (word: string): Kind | undefined => {
-  if (word.startsWith('--')) {
-    const kind = longKind(word.split('=', 1)[0] as string);
-    return kind === 'index' || kind === 'no-index' ? kind : undefined;
-  }
-  return /^-[^-]/.test(word) && shortGroup(word, undefined).dropped ? 'index' : undefined;
-};
+const NAMES = '[A-Za-z0-9][A-Za-z0-9._-]*(?:,[A-Za-z0-9][A-Za-z0-9._-]*)*';
+const BINARY = new RegExp(`^(?::all:|:none:|${NAMES})$`);
 
-/** A group of short options: what stays, and whether it held `-i` (and with it, takes the next word). */
-const shortGroup = (word: string, next: string | undefined): { kept: string; dropped: boolean; takesNext: boolean } => {
-  for (let at = 1; at < word.length; at += 1) {
-    const letter = word[at] as string;
-    if (!PIP_SHORT_WITH_VALUE.has(letter)) continue;
-    const valueInGroup = at + 1 < word.length;
-    if (letter === 'i') return { kept: at > 1 ? word.slice(0, at) : '', dropped: true, takesNext: !valueInGroup };
-    // Another value-taking letter: the rest of the group, or the next word, is its value.
-    return { kept: word, dropped: false, takesNext: !valueInGroup && next !== undefined && !indexLike(next) };
-  }
-  return { kept: word, dropped: false, takesNext: false };
-};
-
-/** A word pip would still read, and where it stood among the words scanned (a short group may have lost its `i`). */
-export interface KeptWord {
-  readonly at: number;
-  readonly word: string;
+/** An option the launcher lets through: it fetches and runs nothing from anywhere but the launcher's index. */
+export interface AllowedOption {
+  /** Its exact spellings: no abbreviation, no combined short flags (another pip version could read them apart). */
+  readonly names: readonly string[];
+  /** The grammar of its value, when it takes one (after `=`, or as the next word). */
+  readonly value?: RegExp;
+  /** pip also accepts it as a line of a requirements file. */
+  readonly inFile: boolean;
+  /** Why it is safe, for docs/pip-options.md. */
+  readonly reason: string;
 }
 
-export interface PipScan {
-  /** The words pip would still read, in their order, with every index option and its value removed. */
-  readonly kept: readonly KeptWord[];
-  /** The index options found (each with its value), as they were written. */
+/** The allowlist (docs/pip-options.md shows it, a reason per row; a contract test holds the two together). */
+export const ALLOWED_OPTIONS: readonly AllowedOption[] = [
+  { names: ['-U', '--upgrade'], inFile: false, reason: 'upgrades from the same index' },
+  {
+    names: ['--upgrade-strategy'],
+    value: /^(?:eager|only-if-needed)$/,
+    inFile: false,
+    reason: 'chooses which dependencies are upgraded',
+  },
+  { names: ['--no-deps'], inFile: false, reason: 'installs less' },
+  { names: ['--pre'], inFile: true, reason: 'lets the same index offer pre-releases' },
+  { names: ['--prefer-binary'], inFile: true, reason: 'prefers wheels from the same index' },
+  { names: ['--only-binary'], value: BINARY, inFile: true, reason: 'wheels only: builds nothing' },
+  { names: ['--no-binary'], value: BINARY, inFile: true, reason: 'sdists from the same index' },
+  { names: ['--no-cache-dir'], inFile: false, reason: 'a cold cache, nothing else' },
+  { names: ['-q', '--quiet'], inFile: false, reason: 'less output' },
+  { names: ['-v', '--verbose'], inFile: false, reason: 'more output (the index URL is masked by pip)' },
+  { names: ['--timeout'], value: /^\d{1,4}(?:\.\d{1,3})?$/, inFile: false, reason: 'socket timeout, in seconds' },
+  { names: ['--retries'], value: /^\d{1,2}$/, inFile: false, reason: 'retries against the same index' },
+  { names: ['--force-reinstall'], inFile: false, reason: 'reinstalls from the same index' },
+  { names: ['-I', '--ignore-installed'], inFile: false, reason: 'ignores what the image has installed' },
+  { names: ['--require-hashes'], inFile: true, reason: 'stricter: every requirement must carry its hash' },
+];
+
+const BY_NAME: ReadonlyMap<string, AllowedOption> = new Map(
+  ALLOWED_OPTIONS.flatMap((option) => option.names.map((name) => [name, option] as const)),
+);
+
+/** Characters outside printable ASCII: every installer splits lines and words at some of them, each at its own. */
+export const checkPrintable = (text: string): Refused | undefined => {
+  const odd = /[^\x20-\x7e]/.exec(text);
+  if (!odd) return undefined;
+  const code = (odd[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+  return { refused: `the character U+${code} (only printable ASCII and spaces read the same everywhere)` };
+};
+
+/** What an option word may not hold: it reads differently to a split at spaces and to one honouring quotes. */
+export const checkCharacters = (text: string): Refused | undefined => {
+  const odd = checkPrintable(text);
+  if (odd) return odd;
+  const quote = /["'`\\]/.exec(text);
+  return quote
+    ? { refused: `a ${quote[0]} (quotes and backslashes read differently to different installers)` }
+    : undefined;
+};
+
+/** An index option found at `words[at]` (any spelling pip accepts), and how many words it takes. */
+interface IndexFound {
+  readonly option: string;
+  readonly words: number;
+  /** The flags before `i` in a combined short group (`-Ui URL`), which stay. */
+  readonly flags: readonly string[];
+}
+
+const indexAt = (words: readonly string[], at: number): IndexFound | Refused | undefined => {
+  const word = words[at] as string;
+  const takesNext = at + 1 < words.length ? 2 : 1;
+  if (word.startsWith('--')) {
+    const name = word.split('=', 1)[0] as string;
+    const kind = longKind(name);
+    if (kind === 'no-index') return { refused: `${name}, with which pip would ignore every index` };
+    if (kind !== 'index') return undefined;
+    return { option: name, words: word.includes('=') ? 1 : takesNext, flags: [] };
+  }
+  const group = /^-([A-Za-z]+)(.*)$/.exec(word);
+  const letters = group?.[1] ?? '';
+  const at_i = letters.indexOf('i');
+  if (at_i < 0) return undefined;
+  const before = letters.slice(0, at_i);
+  for (const letter of before) {
+    // A value-taking letter before `i` takes the rest as its value: this is not an index option, and not allowed.
+    if (PIP_SHORT_WITH_VALUE.has(letter) || !BY_NAME.has(`-${letter}`)) return undefined;
+  }
+  const valueInWord = at_i + 1 < letters.length || (group?.[2] ?? '') !== '';
+  return {
+    option: `-${letters.slice(0, at_i + 1)}`,
+    words: valueInWord ? 1 : takesNext,
+    flags: [...before].map((letter) => `-${letter}`),
+  };
+};
+
+export interface ReadOptions {
+  /** The options pip will read, index options removed, in their order: one entry per option, with its value. */
+  readonly kept: readonly string[];
+  /** The allowlisted options kept (names), for deciding what may go into a requirements file. */
+  readonly options: readonly AllowedOption[];
+  /** The index options found and removed, by the name they were written with. */
   readonly index: readonly string[];
-  /** A word that is, or could be, `--no-index`. */
-  readonly noIndex: string | undefined;
+  /** Glue 5's bare `-r` stood last: the modules value names a requirements file. */
+  readonly trailingR: boolean;
 }
 
-/** Reads pip option words the way pip would, keeping every word but the index options (and their values). */
-export const scanPipOptions = (words: readonly string[]): PipScan => {
-  const kept: KeptWord[] = [];
+export interface ReadRules {
+  /** Which allowlisted options may stand here (all, those pip accepts in a file, or none). */
+  readonly allow: (option: AllowedOption) => boolean;
+  /** A bare `-r` may stand last (the installer option of a Spark job with its own requirements file). */
+  readonly trailingR?: boolean;
+}
+
+/**
+ * Reads pip option words by the strict grammar: each word an index option (removed, with its value), an
+ * allowlisted option in one of its exact spellings (with a value of its grammar), or, where the rules allow, a
+ * bare `-r` last. Anything else is refused, named.
+ */
+export const readOptions = (words: readonly string[], rules: ReadRules): ReadOptions | Refused => {
+  const kept: string[] = [];
+  const options: AllowedOption[] = [];
   const index: string[] = [];
-  let noIndex: string | undefined;
-  const keep = (at: number, word = words[at] as string) => kept.push({ at, word });
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i] as string;
-    const next = words[i + 1];
-    if (word.startsWith('--') && word.length > 2) {
-      const kind = longKind(word.split('=', 1)[0] as string);
-      const takesNext =
-        !word.includes('=') && next !== undefined && (kind === 'index' || (kind === 'value' && !indexLike(next)));
-      if (kind === 'no-index') noIndex ??= word;
-      if (kind === 'index') index.push(takesNext ? `${word} ${next}` : word);
-      else {
-        keep(i);
-        if (takesNext) keep(i + 1);
+  let trailingR = false;
+  for (let at = 0; at < words.length; ) {
+    const word = words[at] as string;
+    const found = indexAt(words, at);
+    if (found && isRefused(found)) return found;
+    if (found) {
+      index.push(found.option);
+      for (const flag of found.flags) {
+        const allowed = BY_NAME.get(flag) as AllowedOption;
+        if (!rules.allow(allowed)) return { refused: `the pip option ${flag} (in ${found.option})` };
+        kept.push(flag);
+        options.push(allowed);
       }
-      if (takesNext) i += 1;
-    } else if (/^-[^-]/.test(word)) {
-      const group = shortGroup(word, next);
-      if (group.kept) keep(i, group.kept);
-      if (group.dropped) index.push(group.takesNext && next !== undefined ? `${word} ${next}` : word);
-      else if (group.takesNext) keep(i + 1);
-      if (group.takesNext) i += 1;
-    } else {
-      keep(i);
+      at += found.words;
+      continue;
     }
+    if (word === '-r' && rules.trailingR && at === words.length - 1) {
+      trailingR = true;
+      at += 1;
+      continue;
+    }
+    if (!word.startsWith('-')) return { refused: `the word ${word}, which is not a pip option` };
+    const [name, inline] = word.startsWith('--') && word.includes('=') ? word.split(/=(.*)/s) : [word, undefined];
+    const allowed = BY_NAME.get(name as string);
+    if (!allowed || !rules.allow(allowed)) return { refused: `the pip option ${name}` };
+    if (!allowed.value) {
+      if (inline !== undefined) return { refused: `a value for ${name}, which takes none` };
+      kept.push(word);
+      at += 1;
+    } else {
+      const value = inline ?? words[at + 1];
+      if (value === undefined || !allowed.value.test(value)) {
+        return { refused: `${name} with the value ${JSON.stringify(value ?? '')}` };
+      }
+      kept.push(inline === undefined ? `${word} ${value}` : word);
+      at += inline === undefined ? 2 : 1;
+    }
+    options.push(allowed);
   }
-  return { kept, index, noIndex };
+  return { kept, options, index, trailingR };
 };
 
-/** Whether pip reads the word after this one as this option's value, whatever that word is. */
-export const swallowsNext = (word: string): boolean => {
-  if (word.startsWith('--')) {
-    const kind = longKind(word);
-    return !word.includes('=') && (kind === 'value' || kind === 'index');
+/** The words with every index option (and its value) removed: what is left, and which index options were found. */
+export const withoutIndexOptions = (
+  words: readonly string[],
+): { readonly rest: readonly string[]; readonly index: readonly string[] } | Refused => {
+  const rest: string[] = [];
+  const index: string[] = [];
+  for (let at = 0; at < words.length; ) {
+    const found = indexAt(words, at);
+    if (found && isRefused(found)) return found;
+    if (found && found.flags.length > 0) return { refused: `the pip options ${found.option} (one option per word)` };
+    if (found) index.push(found.option);
+    else rest.push(words[at] as string);
+    at += found ? found.words : 1;
   }
-  if (!/^-[^-]/.test(word)) return false;
-  const at = [...word.slice(1)].findIndex((letter) => PIP_SHORT_WITH_VALUE.has(letter));
-  return at === word.length - 2;
+  return { rest, index };
 };
 
-/** The words pip would still read. */
-export const keptWords = (scan: PipScan): string[] => scan.kept.map(({ word }) => word);
+/** Words split at ASCII spaces: the one separator every reading agrees on (after checkCharacters). */
+export const words = (text: string | undefined): string[] => (text ?? '').split(' ').filter((word) => word.length > 0);
 
-/** The option a found word names, without its value: `--index-url=X` and `-qiX` are `--index-url` and `-qi`. */
-export const optionName = (found: string): string =>
-  found.startsWith('--') ? (found.split(/[ =]/)[0] as string) : (/^-[^i ]*i?/.exec(found)?.[0] ?? found);
-
-export const words = (options: string | undefined): string[] =>
-  options === undefined ? [] : options.split(/\s+/).filter((word) => word.length > 0);
-
-/** The installer option: our index first, then the other pip options (already scanned) as they were. */
+/** The installer option: the launcher's index first, then the other options as they were. */
 export const withInstallerIndex = (options: readonly string[], indexOption: PipIndexOption, url: string): string =>
   [`--${indexOption}=${url}`, ...options].join(' ');

@@ -10,6 +10,7 @@ import {
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import 'aws-sdk-client-mock-jest';
+import { Readable } from 'node:stream';
 import { requestDigest } from '../../src/idempotency/record';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
@@ -80,7 +81,7 @@ describe('bad input starts nothing', () => {
 
 describe('the SDK calls that go out', () => {
   it('StartJobRun gets the merged arguments and the run settings under the SDK’s names', async () => {
-    const launcher = mockedLauncher();
+    const launcher = mockedLauncher({ ...BASE_ENV, ALLOWED_RUN_ARGUMENTS: '*' });
     const result = await quietly(() => launcher.invoke(WITH_RUN_SETTINGS));
     expect(result).toEqual({
       jobName: 'hourly-etl',
@@ -180,7 +181,7 @@ describe('SDK exceptions come back as named errors', () => {
     );
   });
 
-  it('anything else from StartJobRun is StartJobRunFailed naming the service’s error', async () => {
+  it('anything else from StartJobRun is StartJobRunFailed naming the service’s error by its code and status alone', async () => {
     const launcher = mockedLauncher();
     launcher.glue.on(StartJobRunCommand).rejects(
       Object.assign(new Error('1 validation error'), {
@@ -191,7 +192,7 @@ describe('SDK exceptions come back as named errors', () => {
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toBe(
-      'Job nightly-etl was not started: StartJobRun failed with InvalidInputException: 1 validation error.',
+      'Job nightly-etl was not started: StartJobRun failed with InvalidInputException (HTTP 400).',
     );
   });
 
@@ -200,7 +201,7 @@ describe('SDK exceptions come back as named errors', () => {
     launcher.glue.on(StartJobRunCommand).rejects(sdkError(InternalServiceException, 'Internal failure', 500));
     const error = await failure(() => launcher.invoke({}));
     expect(error.message).toMatch(
-      /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key/,
+      /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException \(HTTP 500\), and without an idempotency key/,
     );
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
@@ -302,11 +303,11 @@ describe('requirements-file delivery, over the S3 client', () => {
     const { Bucket, Key, Body, ContentType } = put?.args[0].input ?? {};
     expect([Bucket, ContentType]).toEqual(['launcher-reqs', 'text/plain; charset=utf-8']);
     expect(Key).toMatch(/^glue-launcher\/nightly-etl\/\d{4}-\d\d-\d\d\/[\w-]+\.txt$/);
-    expect(Body).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
+    expect(Body).toBe(`--index-url ${INDEX}\n${OTHER_PIP_OPTIONS.replace(' ', '\n')}\nacme-pipelines==1.4.0\n`);
     expect(launcher.glue).toHaveReceivedCommandWith(StartJobRunCommand, {
       Arguments: expect.objectContaining({
         '--additional-python-modules': `s3://launcher-reqs/${Key}`,
-        '--python-modules-installer-option': `${OTHER_PIP_OPTIONS} -r`,
+        '--python-modules-installer-option': '-r',
       }),
     });
   });
@@ -315,8 +316,8 @@ describe('requirements-file delivery, over the S3 client', () => {
     const launcher = mockedLauncher(FILE_ENV);
     const own = { '--additional-python-modules': 's3://team/req.txt', '--python-modules-installer-option': '-r' };
     launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName, { DefaultArguments: own }));
-    // The SDK's streaming body, reduced to the one method the adapter reads.
-    launcher.s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => 'pandas==2.2.0\n' } as never });
+    // The SDK's streaming body: what the adapter reads of it, chunk by chunk.
+    launcher.s3.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from('pandas==2.2.0\n')]) as never });
     await quietly(() => launcher.invoke({}));
     expect(launcher.s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'team', Key: 'req.txt' });
     expect(launcher.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body).toBe(
@@ -350,5 +351,44 @@ describe('requirements-file delivery, over the S3 client', () => {
     expect(error.name).toBe('TokenUnavailable');
     expect(error.message).toMatch(/could not be written \(AccessDenied: Access Denied\)\.$/);
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+  });
+});
+
+describe('reading a job’s own requirements file, over the S3 client', () => {
+  const OWN = 's3://team/req.txt';
+  const read = async (body: Readable, contentLength?: number) => {
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const { S3RequirementsStore } = await import('../../src/aws/requirements-store');
+    const launcher = mockedLauncher();
+    launcher.s3.on(GetObjectCommand).resolves({ Body: body as never, ContentLength: contentLength });
+    const store = new S3RequirementsStore(new S3Client({ region: 'eu-west-1' }), 300);
+    return store.read(OWN, 16).then(
+      (value) => value,
+      (error: Error & { kind?: string }) => ({ failed: `${error.kind}: ${error.message}` }),
+    );
+  };
+
+  it('stops at maxBytes, by the announced length or by what arrives', async () => {
+    expect(await read(Readable.from([Buffer.from('x'.repeat(10))]), 40)).toEqual({ tooLarge: true });
+    expect(await read(Readable.from([Buffer.from('x'.repeat(10)), Buffer.from('y'.repeat(10))]))).toEqual({
+      tooLarge: true,
+    });
+    expect(await read(Readable.from([Buffer.from('acme\n')]))).toEqual({ text: 'acme\n' });
+  });
+
+  it('a body that trickles in is cut at the read’s deadline, not the function’s', async () => {
+    let sent = 0;
+    const trickle = new Readable({
+      read() {
+        setTimeout(() => this.push(sent++ < 1_000 ? 'a' : null), 50);
+      },
+    });
+    const started = Date.now();
+    expect(await read(trickle)).toEqual({
+      failed: expect.stringMatching(
+        /^no-answer: GetObject failed \(no-answer\): TimeoutError: the read took more than 300 ms$/,
+      ),
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -20,6 +20,7 @@ import {
   type PrivateRepository,
   type RequirementsStore,
   ServiceFailure,
+  type StoredText,
 } from '../../src/ports';
 
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
@@ -214,11 +215,11 @@ export class FakeStore extends Scripted implements RequirementsStore {
     this.objects.set(`s3://${bucket}/${key}`, body);
   }
 
-  async read(uri: string): Promise<string> {
+  async read(uri: string, maxBytes: number): Promise<StoredText> {
     await this.call('GetObject', uri);
     const body = this.objects.get(uri);
     if (body === undefined) throw failure('GetObject', 'not-found', 'NoSuchKey: The specified key does not exist.');
-    return body;
+    return Buffer.byteLength(body) > maxBytes ? { tooLarge: true } : { text: body };
   }
 }
 
@@ -260,7 +261,7 @@ export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
 export const SETTINGS: LaunchSettings = {
   allowlist: { any: false, names: new Set(JOB_NAMES) },
-  argumentPolicy: { mode: 'safe' },
+  argumentPolicy: { mode: 'safe', maxWorkers: 10 },
   pipIndexOption: 'index-url',
   tokenDuration: 'auto',
   maxParallelStarts: 5,
@@ -297,8 +298,8 @@ export const testLauncher = (
     settings: all,
     logger,
     metrics,
-    delivery:
-      tokenDelivery === 'arguments' ? { mode: tokenDelivery } : { mode: tokenDelivery, location: REQUIREMENTS, store },
+    delivery: tokenDelivery === 'arguments' ? { mode: tokenDelivery } : { mode: tokenDelivery, location: REQUIREMENTS },
+    files: store,
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: () => 0,

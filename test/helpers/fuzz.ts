@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { PROTECTED_ARGUMENTS } from '../../src/boundary/argument-policy';
+import { DEFAULT_MAX_WORKERS } from '../../src/boundary/argument-policy';
+import { GLUE_PARAMETERS, isGlueParameter } from '../../src/boundary/glue-parameters';
 import { ERROR_NAMES } from '../../src/errors';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -75,8 +76,8 @@ export const oddString = fc.oneof(
 
 /** Argument keys a caller must not set under the default policy, in the case Glue uses and in another. */
 const protectedKey = fc.oneof(
-  fc.constantFrom(...PROTECTED_ARGUMENTS, '--launch-idempotency-key', '--launch-request-digest'),
-  fc.constantFrom(...PROTECTED_ARGUMENTS).map((key) => key.toUpperCase()),
+  fc.constantFrom(...GLUE_PARAMETERS, '--launch-idempotency-key', '--launch-request-digest'),
+  fc.constantFrom(...GLUE_PARAMETERS).map((key) => key.toUpperCase()),
 );
 
 const evilKey = fc.oneof(
@@ -141,11 +142,10 @@ export const randomEvent: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
 );
 
-const PROTECTED = new Set(PROTECTED_ARGUMENTS.map((key) => key.toLowerCase()));
 /** Keys the default policy lets a caller set. */
 const argumentKey = fc
   .stringMatching(/^--[a-z][a-z0-9-]{0,20}$/)
-  .filter((k) => !k.startsWith('--launch-') && !PROTECTED.has(k));
+  .filter((k) => !k.startsWith('--launch-') && !isGlueParameter(k));
 
 /** Requests the launcher must accept and start. */
 export const validRequest = (jobNames: readonly string[]) =>
@@ -155,7 +155,7 @@ export const validRequest = (jobNames: readonly string[]) =>
       arguments: fc.dictionary(argumentKey, fc.string({ maxLength: 40 }), { maxKeys: 4 }),
       timeout: fc.integer({ min: 1, max: 10_000 }),
       workerType: fc.constantFrom('G.1X', 'G.2X', 'G.025X'),
-      numberOfWorkers: fc.integer({ min: 2, max: 50 }),
+      numberOfWorkers: fc.integer({ min: 2, max: DEFAULT_MAX_WORKERS }),
       executionClass: fc.constantFrom('STANDARD', 'FLEX'),
       jobRunQueuingEnabled: fc.boolean(),
       idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{1,64}$/),

@@ -26,7 +26,7 @@ describe('npm run invoke', () => {
     const { code, stdout, stderr } = await invoke('events/step-functions-request.json', '--local', '--wait');
     expect(stdout).toMatch(/"message":"Job run started"/);
     expect(stderr).toMatch(
-      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=8100 \(GlueLauncher; service=glue-launcher\)$/m,
+      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)$/m,
     );
     expect(stdout).toMatch(/"jobRunId": "jr_[0-9a-f]{64}"/);
     expect(stdout).toMatch(/nightly-etl jr_[0-9a-f]{64}: SUCCEEDED/);

@@ -1,74 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { devNull } from 'node:os';
 import fc from 'fast-check';
-import type { JobKind } from '../../src/pip/job-kind';
+import { PIP_LONG_OPTIONS, PIP_SHORT_WITH_VALUE, type PipIndexOption } from '../../src/pip/options';
 import {
-  PIP_LONG_OPTIONS,
-  PIP_SHORT_WITH_VALUE,
-  type PipIndexOption,
-  scanPipOptions,
-  words,
-} from '../../src/pip/options';
-import { INSTALLER_OPTION, indexArguments, MODULES_OPTION, placeIndex } from '../../src/pip/placement';
+  checkOwnFile,
+  draftPlacement,
+  INSTALLER_OPTION,
+  indexArguments,
+  MODULES_OPTION,
+  type PipJob,
+  placeIndex,
+} from '../../src/pip/placement';
+import { requirementsFileBody } from '../../src/pip/requirements-file';
 
-// The launcher's reading of pip options, held to pip's own: the machine's pip parses every rewritten option (its
-// `install` command's parser, the one a Glue run's `pip install` uses), and must end up with the launcher's index
-// and no other, with every other option as it was.
-jest.setTimeout(60_000);
+// The boundary held to pip's own reading (docs/adr/0013-strict-grammars-at-the-boundary.md): the machine's pip
+// parses everything the launcher lets through (the installer option with `pip install`'s parser, a requirements
+// file with pip's own file parser), and must find the launcher's index and nothing from elsewhere. Every input is
+// either refused by the launcher or read by pip as the launcher meant it; the corpus is built from the classes of
+// input that went through v2 (odd line separators, quotes, escapes, continuations, URL forms, abbreviations).
+jest.setTimeout(120_000);
 
 const OURS = 'https://aws:token@repo.example/pypi/r/simple/';
 const EVIL = 'http://evil.example/simple/';
-
-interface PipReading {
-  readonly error?: string;
-  readonly index_url?: string;
-  readonly extra_index_urls?: string[];
-  readonly no_index?: boolean;
-  /** Every other option's value, and the positional words. */
-  readonly rest?: unknown;
-  /** The words pip took as option values, as they were written. */
-  readonly values?: string[];
-}
-
-// One python3 for a whole table: a fresh parser per case (optparse's append defaults are shared between parses).
-// Each option's raw value is recorded as optparse hands it over, before pip converts it (paths, key=value pairs).
-const READER = `
-import contextlib, io, json, optparse, sys
-from pip._internal.commands import create_command
-raw = []
-process = optparse.Option.process
-def recording(self, opt, value, values, parser):
-    if value is not None: raw.append(value)
-    return process(self, opt, value, values, parser)
-optparse.Option.process = recording
-out = []
-for words in json.load(sys.stdin):
-    cmd = create_command('install')
-    raw = []
-    try:
-        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
-            options, args = cmd.parse_args(words)
-    except (SystemExit, Exception) as refusal:
-        out.append({'error': 'pip refused the options: %r' % refusal})
-        continue
-    values = {k: v for k, v in vars(options).items() if k not in ('index_url', 'extra_index_urls', 'no_index')}
-    out.append({'index_url': options.index_url, 'extra_index_urls': options.extra_index_urls,
-                'no_index': options.no_index, 'rest': [sorted(values.items(), key=lambda kv: kv[0]), args],
-                'values': raw})
-json.dump(out, sys.__stdout__, default=repr)
-`;
-
-const TABLE = `
-import json
-from pip._internal.commands import create_command
-import pip
-options = create_command('install').parser._get_all_options()
-kind = lambda o: {'index_url': 'index', 'extra_index_urls': 'index', 'no_index': 'no-index'}.get(o.dest,
-    'value' if o.takes_value() else 'flag')
-json.dump({'version': pip.__version__,
-           'long': sorted([name, kind(o)] for o in options for name in o._long_opts),
-           'shortWithValue': sorted(s[1] for o in options for s in o._short_opts if o.takes_value())}, __import__('sys').stdout)
-`;
+const PIP_DEFAULT_INDEX = 'https://pypi.org/simple';
+const MODULES = ['acme-pipelines==1.4.0'];
 
 const python = (script: string, input = '') => {
   const run = spawnSync('python3', ['-c', script], {
@@ -81,192 +36,400 @@ const python = (script: string, input = '') => {
   return JSON.parse(run.stdout);
 };
 
-/** Glue appends the modules after the installer option's words (so that a trailing `-r` takes its file). */
-const MODULES = ['acme-pipelines==1.4.0'];
-const pipReads = (cases: readonly (readonly string[])[]): PipReading[] =>
-  python(READER, JSON.stringify(cases.map((words) => [...words, ...MODULES])));
+/** What pip does with it that could bring code from elsewhere: must stay at pip's defaults. */
+const ELSEWHERE = `['find_links', 'requirements', 'constraints', 'editables', 'trusted_hosts', 'no_index', 'target_dir',
+  'proxy', 'cert', 'client_cert', 'config_settings', 'root_path', 'prefix_path', 'src_dir', 'global_options']`;
 
-const PIP_DEFAULT_INDEX = 'https://pypi.org/simple';
+// `pip install`'s parser on each case's words (a fresh parser each: optparse shares append defaults), and whether
+// a split that honours quotes (shlex) reads the same words as a split at spaces.
+const COMMAND_READER = `
+import contextlib, io, json, shlex, sys
+from pip._internal.commands import create_command
+out = []
+for words in json.load(sys.stdin):
+    cmd = create_command('install')
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            options, args = cmd.parse_args(words)
+    except (SystemExit, Exception) as refusal:
+        out.append({'error': repr(refusal)})
+        continue
+    try:
+        same = shlex.split(' '.join(words)) == words
+    except ValueError:
+        same = False
+    defaults = create_command('install').parser.get_default_values()
+    elsewhere = {k: getattr(options, k, None) for k in ${ELSEWHERE} if getattr(options, k, None) != getattr(defaults, k, None)}
+    out.append({'index_url': options.index_url, 'extra_index_urls': options.extra_index_urls, 'args': args,
+                'elsewhere': elsewhere, 'same_under_shlex': same})
+json.dump(out, sys.stdout, default=repr)
+`;
 
-/**
- * What the launcher hands a run's pip, through the launch's own steps (`placeIndex`, then `indexArguments`), for a
- * job whose installer option (Spark) or modules value (Python shell 3.9) is `value`; undefined when it refuses it.
- */
-const launcherValue = (value: string, kind: JobKind, option: PipIndexOption): string | undefined => {
-  const key = kind === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
-  const command =
-    kind === 'spark'
-      ? { command: 'glueetl', glueVersion: '4.0', pythonVersion: undefined }
-      : { command: 'pythonshell', glueVersion: '3.0', pythonVersion: '3.9' };
-  const job = { name: 'etl', ...command, defaultArguments: { [key]: value }, nonOverridableArguments: {} };
+// pip's requirements-file parser on each file (its own line splitting, continuations, comments, variables and
+// option parsing), without following -r or -c: what each line means, and whether a requirement is plain.
+const FILE_READER = `
+import json, os, sys, tempfile
+from pip._internal.network.session import PipSession
+from pip._internal.req.req_file import RequirementsFileParser, get_line_parser
+from pip._vendor.packaging.requirements import Requirement
+parser = RequirementsFileParser(PipSession(), get_line_parser(None))
+out = []
+for text in json.load(sys.stdin):
+    fd, path = tempfile.mkstemp(suffix='.txt')
+    os.write(fd, text.encode('utf-8')); os.close(fd)
+    try:
+        reading = {'index': [], 'elsewhere': [], 'requirements': []}
+        for line in parser._parse_file(path, False):
+            o = line.opts
+            reading['index'] += ([o.index_url] if o.index_url else []) + (o.extra_index_urls or [])
+            reading['elsewhere'] += [k for k in ${ELSEWHERE} if getattr(o, k, None)]
+            if line.is_requirement:
+                plain = not line.is_editable and Requirement(line.requirement).url is None
+                reading['requirements'].append([line.requirement.strip(), plain])
+    except BaseException as error:
+        reading = {'error': repr(error)}
+    finally:
+        os.unlink(path)
+    out.append(reading)
+json.dump(out, sys.stdout, default=repr)
+`;
+
+interface CommandReading {
+  readonly error?: string;
+  readonly index_url?: string;
+  readonly extra_index_urls?: string[];
+  readonly args?: string[];
+  readonly elsewhere?: Record<string, unknown>;
+  readonly same_under_shlex?: boolean;
+}
+interface FileReading {
+  readonly error?: string;
+  readonly index?: string[];
+  readonly elsewhere?: string[];
+  readonly requirements?: Array<[string, boolean]>;
+}
+
+const spark = (defaults: Record<string, string>): PipJob => ({
+  name: 'etl',
+  command: 'glueetl',
+  glueVersion: '5.0',
+  pythonVersion: undefined,
+  defaultArguments: defaults,
+  nonOverridableArguments: {},
+});
+
+/** What the launcher hands the run in arguments delivery, or undefined when it refuses. */
+const launched = (job: PipJob, option: PipIndexOption, ownText?: string) => {
   try {
-    const placement = placeIndex(job, undefined, { mode: 'arguments' });
+    const draft = draftPlacement(job, undefined, { mode: 'arguments' });
+    const own = draft.ownFile === undefined ? undefined : checkOwnFile(job.name, draft.ownFile, ownText ?? '');
+    const placement = placeIndex(draft, own);
     if (placement.via === 'requirements-file') throw new Error('not in arguments delivery');
-    return indexArguments(placement, option, OURS)[key];
+    return indexArguments(placement, option, OURS);
   } catch (error) {
-    if ((error as Error).name === 'InstallerOptionConflict') return undefined;
+    if ((error as Error).name === 'InstallerOptionConflict' || (error as Error).name === 'UnsupportedJobType') {
+      return undefined;
+    }
     throw error;
   }
 };
 
-const rewritten = (original: readonly string[], option: PipIndexOption) => {
-  const value = launcherValue(original.join(' '), 'spark', option);
-  return value === undefined ? undefined : words(value);
-};
+/** Only the launcher's index, under either PIP_INDEX_OPTION. */
+const onlyOurs = (reading: CommandReading, option: PipIndexOption) =>
+  option === 'index-url'
+    ? reading.index_url === OURS && reading.extra_index_urls?.length === 0
+    : reading.index_url === PIP_DEFAULT_INDEX && [...new Set(reading.extra_index_urls)].join() === OURS;
 
-/**
- * The verdicts that matter, for one case: pip's reading of the words before and after the rewrite. The launcher
- * removes a word that could be an index option even where pip would read it as another option's value (a table
- * of another pip version could disagree on which options take one): that may leave pip a different, or broken,
- * option line, never another index.
- */
-const judge = (
-  original: readonly string[],
-  before: PipReading,
-  after: PipReading | undefined,
-  option: PipIndexOption,
-) => {
-  if (after === undefined) return 'refused'; // --no-index (or what could be it): InstallerOptionConflict
-  const onlyOurs =
-    option === 'index-url'
-      ? after.index_url === OURS && after.extra_index_urls?.length === 0
-      : after.index_url === PIP_DEFAULT_INDEX && after.extra_index_urls?.join() === OURS;
-  const removedValue = () =>
-    scanPipOptions(original).index.some((found) => before.values?.includes(found.split(' ')[0] as string));
-  if (after.error !== undefined) {
-    if (before.error !== undefined) return 'pip refuses both';
-    return removedValue() ? 'an index-like value removed' : 'rewrite broke the options';
-  }
-  if (!onlyOurs || after.no_index) return 'another index survived';
-  if (before.error === undefined && JSON.stringify(before.rest) !== JSON.stringify(after.rest)) {
-    if (removedValue()) return 'an index-like value removed';
-    // An index option left last took Glue's modules as its value; without it, pip installs them.
-    const [beforeOptions, beforeArgs] = before.rest as [unknown, string[]];
-    const [afterOptions, afterArgs] = after.rest as [unknown, string[]];
-    const trailing = scanPipOptions(original).index.at(-1) === original.at(-1);
-    if (trailing && JSON.stringify(afterArgs) === JSON.stringify([...beforeArgs, ...MODULES])) {
-      if (JSON.stringify(beforeOptions) === JSON.stringify(afterOptions)) return 'ours alone';
-    }
-    return 'another option changed';
-  }
-  return 'ours alone';
-};
+// Pieces the corpus is built from: the spellings that went through v2, and the plain ones that must go through.
+const SEPARATORS = [
+  ' ',
+  '  ',
+  '\t',
+  '\r',
+  '\n',
+  '\r\n',
+  '\v',
+  '\f',
+  '\x1c',
+  '\x1d',
+  '\x1e',
+  '\x85',
+  '\u2028',
+  '\u2029',
+];
+const INDEX_WORDS = [
+  '--index-url',
+  '--index',
+  '--ind',
+  '--extra-index-url',
+  '--extra',
+  '--pypi-url',
+  '-i',
+  '-Ui',
+  '-qi',
+];
+const OTHER_OPTIONS = [
+  ...['--upgrade', '-U', '--pre', '--prefer-binary', '--no-cache-dir', '-q', '--no-deps', '--require-hashes', '-I'],
+  ...['--only-binary=:all:', '--only-binary :none:', '--no-binary=:all:', '--timeout 30', '--retries 2'],
+  ...['--no-index', '--no-ind', '-f', '--find-links', '-r', '-c', '-e', '--trusted-host', '--upgr', '-Uq', '--cert'],
+];
+const VALUES = [
+  EVIL,
+  `'${EVIL}'`,
+  `"${EVIL} --pre"`,
+  `${EVIL}\\`,
+  'https://evil.example/reqs.txt',
+  'reqs.txt',
+  ':all:',
+];
 
-const judgeAll = (cases: readonly (readonly string[])[], option: PipIndexOption) => {
-  const after = cases.map((original) => rewritten(original, option));
-  const readings = pipReads([...cases, ...after.filter((words) => words !== undefined)]);
-  let next = cases.length;
-  return cases.map((original, n) => {
-    const reading = after[n] === undefined ? undefined : readings[next++];
-    return { original, verdict: judge(original, readings[n] as PipReading, reading, option) };
-  });
-};
-
-describe('real pip reads the rewritten installer option', () => {
-  const TABLE_CASES = [
+describe('the installer option: whatever the launcher lets through, pip reads the same way, with its index alone', () => {
+  const word = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...OTHER_OPTIONS) },
+    { weight: 2, arbitrary: fc.constantFrom(...INDEX_WORDS) },
+    { weight: 2, arbitrary: fc.constantFrom(...VALUES) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom(...INDEX_WORDS), fc.constantFrom(...VALUES)).map(([o, v]) => `${o}=${v}`),
+    },
+  );
+  const line = fc
+    .tuple(
+      fc.array(word, { minLength: 1, maxLength: 5 }),
+      fc.array(fc.constantFrom(...SEPARATORS), { minLength: 5, maxLength: 5 }),
+    )
+    .map(([words, separators]) => words.map((w, n) => (n === 0 ? w : `${separators[n]}${w}`)).join(''));
+  const TABLE = [
     `-Ui ${EVIL}`,
     `-qi${EVIL}`,
-    `-Uqi ${EVIL} --no-deps`,
-    `--ind ${EVIL}`,
-    `--index=${EVIL}`,
-    `--extra ${EVIL}`,
+    `--ind ${EVIL} --upgrade`,
     `--extra-index-url=${EVIL} --extra-index-url ${EVIL}`,
-    `--pypi-url ${EVIL}`,
     `--pypi=${EVIL}`,
-    `-i ${EVIL} --upgrade -r`,
-    `--trusted-host evil.example -i${EVIL}`,
     `--upgrade --only-binary=:all: --index-url ${EVIL} --no-cache-dir`,
-    '--exists-action=i --isolated -I -U',
-    `-r reqs.txt -c constraints.txt -i ${EVIL}`,
+    `--upgrade\r--index-url ${EVIL}`,
+    `"--index-url ${EVIL}"`,
+    `-f ${EVIL}`,
+    '-r https://evil.example/reqs.txt',
+    `--trusted-host evil.example -i${EVIL}`,
   ];
 
   it.each<PipIndexOption>(['index-url', 'extra-index-url'])(
-    'the issue’s table, under %s: only the launcher’s index, every other option as it was',
+    'the table and 1,500 generated lines, under %s',
     (option) => {
-      const verdicts = judgeAll(
-        TABLE_CASES.map((text) => words(text)),
-        option,
+      const cases = [...TABLE, ...fc.sample(line, { numRuns: 1500, seed: 18 })];
+      const emitted = cases.map((value) =>
+        launched(spark({ [INSTALLER_OPTION]: value, [MODULES_OPTION]: MODULES[0] as string }), option),
       );
-      expect(verdicts.filter(({ verdict }) => verdict !== 'ours alone')).toEqual([]);
+      const accepted = emitted.flatMap((args, n) =>
+        args === undefined ? [] : [[cases[n] as string, args[INSTALLER_OPTION] as string] as const],
+      );
+      const readings = python(
+        COMMAND_READER,
+        JSON.stringify(accepted.map(([, value]) => [...value.split(' '), ...MODULES])),
+      ) as CommandReading[];
+      const wrong = accepted.flatMap(([original, value], n) => {
+        const reading = readings[n] as CommandReading;
+        const ok =
+          reading.error === undefined &&
+          onlyOurs(reading, option) &&
+          reading.same_under_shlex &&
+          Object.keys(reading.elsewhere ?? {}).length === 0 &&
+          JSON.stringify(reading.args) === JSON.stringify(MODULES);
+        return ok ? [] : [{ original, value, reading }];
+      });
+      expect(wrong.slice(0, 3)).toEqual([]);
+      // Not vacuous: plain lines went through, and many carried an index that was removed.
+      expect(accepted.length).toBeGreaterThan(100);
+      expect(accepted.filter(([original]) => INDEX_WORDS.some((w) => original.includes(w))).length).toBeGreaterThan(30);
+      expect(accepted.length).toBeLessThan(cases.length / 2);
     },
   );
+});
 
-  it('an index option where pip reads another option’s value is removed all the same: the line may break, never leak', () => {
-    const [cert] = judgeAll([words(`--cert --index-url=${EVIL}`)], 'index-url');
-    expect(cert?.verdict).toBe('an index-like value removed');
-  });
+describe('a job’s own requirements file: what pip reads of it is what the launcher meant', () => {
+  const REQUIREMENTS = [
+    'acme-pipelines==1.4.0',
+    'pandas >= 2.0, < 3',
+    'requests[socks]~=2.31',
+    "numpy; python_version >= '3.9'",
+    `acme==1.0 --hash=sha256:${'0'.repeat(64)}`,
+    'acme @ https://evil.example/acme-1.0-py3-none-any.whl',
+    'https://evil.example/acme-1.0-py3-none-any.whl',
+    'git+https://evil.example/acme.git#egg=acme',
+    './local-dir',
+    'acme; os_name == "po six"',
+    'acme ${PIP_INDEX_URL}',
+  ];
+  const OPTION_LINES = [
+    ...['--pre', '--prefer-binary', '--only-binary :all:', '--require-hashes', `--index-url ${EVIL}`, `-i ${EVIL}`],
+    ...[
+      `--extra-index-url=${EVIL}`,
+      `--ind ${EVIL}`,
+      `-f ${EVIL}`,
+      '-r https://evil.example/more.txt',
+      '-c https://evil.example/c.txt',
+    ],
+    ...[
+      '--no-index',
+      `--trusted-host evil.example`,
+      '-e git+https://evil.example/x',
+      `--index-url "${EVIL}"`,
+      '--upgrade',
+    ],
+  ];
+  const COMMENTS = ['', ' # a comment', '# a whole-line comment', ' #', ' \\'];
+  const fileLine = fc
+    .tuple(fc.constantFrom(...REQUIREMENTS, ...OPTION_LINES), fc.constantFrom(...COMMENTS))
+    .map(([text, comment]) => `${text}${comment}`);
+  const file = fc
+    .tuple(
+      fc.array(fileLine, { minLength: 1, maxLength: 5 }),
+      fc.array(fc.constantFrom(...SEPARATORS.filter((s) => s.trim() === '' || s !== ' ')), {
+        minLength: 5,
+        maxLength: 5,
+      }),
+    )
+    .map(([lines, separators]) => lines.map((l, n) => `${l}${separators[n] === ' ' ? '\n' : separators[n]}`).join(''));
 
-  it('--no-index, in any spelling pip accepts, is refused before pip sees it', () => {
-    for (const text of ['--no-index', '--no-ind', '--no-i -U', '-U --no-index']) {
-      expect(judgeAll([words(text)], 'index-url')[0]?.verdict).toBe('refused');
-    }
-  });
-
-  it('2,000 random option lines: pip never sees an index but the launcher’s, nor loses an option', () => {
-    const vocabulary = fc.constantFrom(
-      ...[
-        ...['--index-url', '--index', '--ind', '--in', '--i', '--extra-index-url', '--extra', '--ext', '--e'],
-        ...['--pypi-url', '--pypi', '--py', '--p', '-i', '-Ui', '-qi', '-Uqi', '-Uq', '-vi', '-ri', '-ir'],
-        ...['--no-index', '--no-deps', '--no-cache-dir', '--no-input', '--upgrade', '--pre', '--user', '-U', '-q'],
-        ...['-r', '-c', '-t', '-e', '-f', '-C', '--target', '--cert', '--trusted-host', '--exists-action', '--src'],
-        ...['--isolated', '-I', '--only-binary', '--prefer-binary', '--root', '--progress-bar', '--log'],
-      ],
-    );
-    const value = fc.constantFrom(EVIL, 'reqs.txt', 'i', ':all:', 'acme-pipelines==1.4.0', '-i', `-i${EVIL}`);
-    const word = fc.oneof(
-      { weight: 4, arbitrary: vocabulary },
-      { weight: 2, arbitrary: value },
-      { weight: 2, arbitrary: fc.tuple(vocabulary, value).map(([option, v]) => `${option}=${v}`) },
-      { weight: 2, arbitrary: fc.tuple(vocabulary, value).map(([option, v]) => `${option}${v}`) },
-    );
-    const cases = fc.sample(fc.array(word, { minLength: 1, maxLength: 6 }), 2000);
-    const tally = new Map<string, number>();
-    const bad = [];
-    for (const { original, verdict } of [...judgeAll(cases, 'index-url'), ...judgeAll(cases, 'extra-index-url')]) {
-      tally.set(verdict, (tally.get(verdict) ?? 0) + 1);
-      if (!['ours alone', 'refused', 'pip refuses both', 'an index-like value removed'].includes(verdict)) {
-        bad.push({ original, verdict });
+  it('the table and 1,500 generated files: arguments delivery lets pip read each as it is; file delivery carries what it keeps', () => {
+    const TABLE = [
+      'acme-pipelines==1.4.0\n',
+      `acme\r--index-url ${EVIL}\n`,
+      `acme\v--index-url ${EVIL}\n`,
+      `acme\u2028--index-url ${EVIL}\n`,
+      `acme \\\n--index-url ${EVIL}\n`,
+      `--index-url ${EVIL} \\\nacme\n`,
+      `acme # x \\\n--index-url ${EVIL}\n`,
+      `-r https://evil.example/more.txt\n`,
+      `--find-links ${EVIL}\nacme\n`,
+    ];
+    const cases = [...TABLE, ...fc.sample(file, { numRuns: 1500, seed: 18 })];
+    const OWN = 's3://team/requirements.txt';
+    const job = spark({ [INSTALLER_OPTION]: '-r', [MODULES_OPTION]: OWN });
+    // arguments delivery: the run's pip reads the job's file as it is, after the launcher's index.
+    const asIs = cases.filter((text) => launched(job, 'index-url', text) !== undefined);
+    // file delivery: the launcher's file, with the job's lines carried over (index lines dropped).
+    const carried = cases.flatMap((text) => {
+      try {
+        const own = checkOwnFile('etl', OWN, text);
+        const plan = { location: { bucket: 'b', prefix: '' }, options: [], requirements: [], ownLines: own.lines };
+        return [
+          [
+            text,
+            requirementsFileBody(plan, 'index-url', OURS),
+            own.lines.filter((l) => !l.startsWith('-')).length,
+          ] as const,
+        ];
+      } catch {
+        return [];
       }
-    }
-    expect(bad.slice(0, 5)).toEqual([]);
-    // Not vacuous: most lines did carry options pip accepts, and some carried an index to remove.
-    expect(tally.get('ours alone')).toBeGreaterThan(1000);
-    expect(cases.filter((words) => scanPipOptions(words).index.length > 0).length).toBeGreaterThan(500);
+    });
+    const readings = python(
+      FILE_READER,
+      JSON.stringify([...asIs, ...carried.map(([, body]) => body)]),
+    ) as FileReading[];
+    const plainOnly = (reading: FileReading) =>
+      reading.error === undefined &&
+      reading.elsewhere?.length === 0 &&
+      reading.requirements?.every(([, plain]) => plain);
+    const wrongAsIs = asIs.flatMap((text, n) => {
+      const reading = readings[n] as FileReading;
+      return plainOnly(reading) && reading.index?.length === 0 ? [] : [{ text, reading }];
+    });
+    const wrongCarried = carried.flatMap(([text, body, requirements], n) => {
+      const reading = readings[asIs.length + n] as FileReading;
+      const ok = plainOnly(reading) && reading.index?.join() === OURS && reading.requirements?.length === requirements;
+      return ok ? [] : [{ text, body, reading }];
+    });
+    expect([wrongAsIs.slice(0, 3), wrongCarried.slice(0, 3)]).toEqual([[], []]);
+    expect(asIs.length).toBeGreaterThan(10);
+    expect(carried.length).toBeGreaterThan(asIs.length); // files with index lines go through by file delivery only
+    expect(carried.length).toBeLessThan(cases.length / 2);
   });
 });
 
-describe('real pip reads a Python shell job’s rewritten modules value', () => {
-  // Python shell 3.9 reads pip's options inside the modules value; the stand-in splits it at commas and whitespace.
+describe('modules values: every item a plain requirement, the index after each', () => {
+  const ITEMS = [
+    'acme-pipelines==1.4.0',
+    'pandas>=2',
+    `acme -i ${EVIL}`,
+    `--index-url=${EVIL}`,
+    'acme @ https://evil.example/a.whl',
+    '-r https://evil.example/r.txt',
+    '--pre',
+    `"acme -i ${EVIL}"`,
+    's3://team-wheels/acme-1.0-py3-none-any.whl',
+  ];
+  const value = fc
+    .tuple(
+      fc.array(fc.constantFrom(...ITEMS), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom(',', ', ', ',\t', ',\n'),
+    )
+    .map(([items, comma]) => items.join(comma));
+
+  it('Spark: an accepted value is only requirements (and S3 wheels) to pip; nothing it reads as an option', () => {
+    const cases = fc.sample(value, { numRuns: 400, seed: 18 });
+    const accepted = cases.filter((v) => launched(spark({ [MODULES_OPTION]: v }), 'index-url') !== undefined);
+    // Glue's split is undocumented: read the value as one pip command split at commas and spaces.
+    const readings = python(
+      COMMAND_READER,
+      JSON.stringify(accepted.map((v) => [`--index-url=${OURS}`, ...v.split(/[,\s]+/).filter(Boolean)])),
+    ) as CommandReading[];
+    const wrong = accepted.filter((v, n) => {
+      const reading = readings[n] as CommandReading;
+      return !(
+        reading.error === undefined &&
+        onlyOurs(reading, 'index-url') &&
+        Object.keys(reading.elsewhere ?? {}).length === 0 &&
+        reading.args?.length === v.split(',').length
+      );
+    });
+    expect(wrong.slice(0, 3)).toEqual([]);
+    expect(accepted.length).toBeGreaterThan(20);
+  });
+
   it.each<PipIndexOption>(['index-url', 'extra-index-url'])(
-    'under %s: the launcher’s index alone, every module kept',
+    'Python shell, under %s: the launcher’s index alone whether Glue runs one pip for the value or one per item',
     (option) => {
-      const values = [
-        'acme-pipelines==1.4.0',
-        `acme-pipelines==1.4.0 -i ${EVIL}`,
-        `acme-pipelines==1.4.0,pandas -Ui ${EVIL}`,
-        `--ind=${EVIL} acme-pipelines==1.4.0, pandas --pre`,
-        `acme-pipelines==1.4.0 --extra ${EVIL} -qi${EVIL}`,
-        `acme-pipelines==1.4.0 --pypi-url ${EVIL} --trusted-host evil.example`,
-      ];
-      const split = (value: string) => value.split(/[,\s]+/).filter((word) => word.length > 0);
-      const rewritten = values.map((value) => launcherValue(value, 'python-shell', option) as string);
-      const readings = python(READER, JSON.stringify(rewritten.map(split))) as PipReading[];
-      readings.forEach((reading, n) => {
-        const expectedIndex = option === 'index-url' ? OURS : PIP_DEFAULT_INDEX;
-        const expectedExtra = option === 'index-url' ? [] : [OURS];
-        expect([values[n], reading.index_url, reading.extra_index_urls]).toEqual([
-          values[n],
-          expectedIndex,
-          expectedExtra,
-        ]);
-        const [, args] = reading.rest as [unknown, string[]];
-        expect(args.filter((arg) => arg !== 'pandas')).toEqual(['acme-pipelines==1.4.0']);
+      const cases = fc.sample(value, { numRuns: 300, seed: 18 });
+      const job = (v: string): PipJob => ({
+        ...spark({ [MODULES_OPTION]: v }),
+        command: 'pythonshell',
+        pythonVersion: '3.9',
       });
+      const emitted = cases.flatMap((v) => {
+        const args = launched(job(v), option);
+        return args === undefined ? [] : [args[MODULES_OPTION] as string];
+      });
+      const whole = emitted.map((v) => v.split(/[,\s]+/).filter(Boolean));
+      const perItem = emitted.flatMap((v) => v.split(',').map((item) => item.split(' ').filter(Boolean)));
+      const readings = python(COMMAND_READER, JSON.stringify([...whole, ...perItem])) as CommandReading[];
+      const wrong = readings.filter(
+        (reading) =>
+          !(
+            reading.error === undefined &&
+            onlyOurs(reading, option) &&
+            Object.keys(reading.elsewhere ?? {}).length === 0
+          ),
+      );
+      expect(wrong.slice(0, 3)).toEqual([]);
+      expect(emitted.length).toBeGreaterThan(20);
     },
   );
 });
 
 describe('the launcher’s table of pip options', () => {
+  const TABLE = `
+import json
+from pip._internal.commands import create_command
+import pip
+options = create_command('install').parser._get_all_options()
+kind = lambda o: {'index_url': 'index', 'extra_index_urls': 'index', 'no_index': 'no-index'}.get(o.dest,
+    'value' if o.takes_value() else 'flag')
+json.dump({'version': pip.__version__,
+           'long': sorted([name, kind(o)] for o in options for name in o._long_opts),
+           'shortWithValue': sorted(s[1] for o in options for s in o._short_opts if o.takes_value())}, __import__('sys').stdout)
+`;
   const machine = python(TABLE) as { version: string; long: Array<[string, string]>; shortWithValue: string[] };
 
   it('names exactly the index options the machine’s pip has, and its value-taking short letters', () => {
@@ -278,8 +441,6 @@ describe('the launcher’s table of pip options', () => {
 
   it('is pip 23.2’s, option for option (abbreviations resolve against the whole table)', () => {
     if (!machine.version.startsWith('23.2')) {
-      // A table for another pip is still safe where it matters (the index options above, the random lines
-      // through this pip); the full comparison needs the pip the table was written from.
       console.warn(`SKIPPED: the full pip option table is pip 23.2's; this machine has pip ${machine.version}`);
       return;
     }

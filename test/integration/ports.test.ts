@@ -169,13 +169,16 @@ describe.each([
   });
 
   describe('RequirementsStore (S3)', () => {
-    it('reads back what it wrote', async () => {
+    it('reads back what it wrote, unless it is larger than the reader holds', async () => {
       await ports.store.write(BUCKET, 'glue-launcher/etl/a.txt', 'acme-pipelines==1.4.0\n');
-      expect(await ports.store.read(`s3://${BUCKET}/glue-launcher/etl/a.txt`)).toBe('acme-pipelines==1.4.0\n');
+      expect(await ports.store.read(`s3://${BUCKET}/glue-launcher/etl/a.txt`, 1024)).toEqual({
+        text: 'acme-pipelines==1.4.0\n',
+      });
+      expect(await ports.store.read(`s3://${BUCKET}/glue-launcher/etl/a.txt`, 10)).toEqual({ tooLarge: true });
     });
 
     it('reading an object that is not there is not-found', async () => {
-      expect(await failureOf(ports.store.read(`s3://${BUCKET}/glue-launcher/etl/missing.txt`))).toEqual({
+      expect(await failureOf(ports.store.read(`s3://${BUCKET}/glue-launcher/etl/missing.txt`, 1024))).toEqual({
         operation: 'GetObject',
         kind: 'not-found',
       });

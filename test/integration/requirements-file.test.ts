@@ -1,6 +1,6 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
-import { PRIVATE_REQUIREMENT, standInClientConfig, teamJob } from '../../local/tools/fixtures';
+import { OTHER_PIP_OPTIONS, PRIVATE_REQUIREMENT, standInClientConfig, teamJob } from '../../local/tools/fixtures';
 import { expectNoLeak } from '../helpers/secrets';
 import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
@@ -10,7 +10,8 @@ jest.setTimeout(60_000);
 
 let standIn: StandIn;
 const BUCKET = 'launcher-requirements';
-const JOBS = ['glue5-etl', 'glue4-etl', 'own-file-etl'];
+const ODD_NAMES = ['etl job+1', 'étl-ünïcode', '..'];
+const JOBS = ['glue5-etl', 'glue4-etl', 'own-file-etl', ...ODD_NAMES];
 const FILE = {
   ALLOWED_JOB_NAMES: JOBS.join(','),
   GLUE_JOB_NAME: 'glue5-etl',
@@ -37,10 +38,11 @@ beforeAll(async () => {
     teamJob('own-file-etl', {
       DefaultArguments: {
         '--additional-python-modules': 's3://team-bucket/etl/requirements.txt',
-        '--python-modules-installer-option': '--no-cache-dir -r',
+        '--python-modules-installer-option': '--prefer-binary -r',
       },
     }),
   );
+  for (const name of ODD_NAMES) standIn.createJob(teamJob(name));
 });
 afterAll(() => standIn?.stop());
 afterEach(() => standIn.faults.clear());
@@ -68,9 +70,10 @@ describe('requirements-file delivery', () => {
     expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
     const file = run.Arguments['--additional-python-modules'] as string;
     expect(file).toMatch(new RegExp(`^s3://${BUCKET}/glue-launcher/glue5-etl/\\d{4}-\\d\\d-\\d\\d/[\\w-]+\\.txt$`));
-    expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir --upgrade -r');
+    // Exactly -r, the only installer option AWS documents with a file; the job's other options moved into it.
+    expect(run.Arguments['--python-modules-installer-option']).toBe('-r');
     expect(standIn.s3.byUri(file)?.body.toString()).toBe(
-      `--index-url ${standIn.indexUrl(token)}\n${PRIVATE_REQUIREMENT}\n`,
+      `--index-url ${standIn.indexUrl(token)}\n${OTHER_PIP_OPTIONS.replace(' ', '\n')}\n${PRIVATE_REQUIREMENT}\n`,
     );
   });
 
@@ -101,8 +104,19 @@ describe('requirements-file delivery', () => {
     const run = await standIn.waitForRun(id);
     expect(run.JobRunState).toBe('SUCCEEDED');
     expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
-    expect(run.Arguments['--python-modules-installer-option']).toBe('--no-cache-dir -r');
+    expect(run.Arguments['--python-modules-installer-option']).toBe('-r');
     expect(standIn.callsOf('GetObject').at(-1)?.input).toEqual({ Bucket: 'team-bucket', Key: 'etl/requirements.txt' });
+  });
+
+  it('a job named with spaces, +, unicode or .. gets a key of [A-Za-z0-9._/-] under the prefix, and its run installs', async () => {
+    for (const jobName of ODD_NAMES) {
+      const id = runIdOf(await invokeAgainst(standIn, { jobName }, FILE));
+      const run = await standIn.waitForRun(id);
+      const key = (run.Arguments['--additional-python-modules'] as string).replace(`s3://${BUCKET}/`, '');
+      expect(key).toMatch(/^glue-launcher\/[A-Za-z0-9._-]+\/\d{4}-\d\d-\d\d\/[\w-]+\.txt$/);
+      expect(key.split('/').filter((segment) => segment === '.' || segment === '..')).toEqual([]);
+      expect(run.JobRunState).toBe('SUCCEEDED');
+    }
   });
 
   it('a write S3 refuses is TokenUnavailable, and nothing starts', async () => {
@@ -118,6 +132,30 @@ describe('requirements-file delivery', () => {
     const { error } = await invokeAgainst(standIn, { jobName: 'glue4-etl' }, FILE);
     expect(error?.name).toBe('UnsupportedJobType');
     expect(error?.message).toMatch(/it runs Glue 4\.0, and only Glue 5\.0 and later read a requirements file/);
+  });
+});
+
+describe('a Glue 5 job whose own requirements file names a stale index', () => {
+  const ARGUMENTS = { ALLOWED_JOB_NAMES: JOBS.join(','), GLUE_JOB_NAME: 'own-file-etl' };
+
+  it('arguments delivery refuses it naming the line, and nothing starts', async () => {
+    const runs = standIn.runs('own-file-etl').length;
+    const { error } = await invokeAgainst(standIn, { jobName: 'own-file-etl' }, ARGUMENTS);
+    expect(error?.name).toBe('InstallerOptionConflict');
+    expect(error?.message).toBe(
+      "Job own-file-etl was not started: line 1 of its requirements file s3://team-bucket/etl/requirements.txt sets -i, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY to auto or requirements-file so that the launcher carries the file over without it.",
+    );
+    expect(standIn.runs('own-file-etl')).toHaveLength(runs);
+  });
+
+  it('auto starts it with the file, and real pip installs the private package from the launcher’s index alone', async () => {
+    const invocation = await invokeAgainst(standIn, { jobName: 'own-file-etl' }, { ...FILE, TOKEN_DELIVERY: 'auto' });
+    expect(invocation.result).toMatchObject({ tokenDelivery: 'requirements-file' });
+    const id = runIdOf(invocation);
+    const run = await standIn.waitForRun(id);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    expect(standIn.outcomeOf(id)?.installed).toEqual(['acme-pipelines-1.4.0']);
+    expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
   });
 });
 

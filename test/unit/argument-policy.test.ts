@@ -1,11 +1,13 @@
-import { checkArguments, PROTECTED_ARGUMENTS, refusal } from '../../src/boundary/argument-policy';
+import { checkArguments, refusal } from '../../src/boundary/argument-policy';
+import { GLUE_PARAMETERS, GLUE_PREFIXES, isGlueParameter } from '../../src/boundary/glue-parameters';
 import type { LauncherError } from '../../src/errors';
+import type { LaunchRequest } from '../../src/plan';
 
-// The boundary: which run arguments a caller may set, under each ALLOWED_RUN_ARGUMENTS setting.
+// The boundary: what a caller may set, under each ALLOWED_RUN_ARGUMENTS setting.
 
-const SAFE = { mode: 'safe' } as const;
+const SAFE = { mode: 'safe', maxWorkers: 10 } as const;
 const ANY = { mode: 'any' } as const;
-const list = (...keys: string[]) => ({ mode: 'list', keys: new Set(keys) }) as const;
+const list = (...keys: string[]) => ({ mode: 'list', keys: new Set(keys), maxWorkers: 10 }) as const;
 
 const thrown = (run: () => void): LauncherError => {
   try {
@@ -17,21 +19,49 @@ const thrown = (run: () => void): LauncherError => {
 };
 
 describe('the argument policy', () => {
-  it('safe refuses every key that chooses a run’s code, its dependencies or its environment, in any case', () => {
-    expect(PROTECTED_ARGUMENTS).toHaveLength(14);
-    for (const key of PROTECTED_ARGUMENTS) {
-      expect(refusal(key, SAFE)).toMatch(/^ALLOWED_RUN_ARGUMENTS=safe refuses it/);
+  it('safe refuses every parameter Glue documents as its own, in any case', () => {
+    expect(GLUE_PARAMETERS.length).toBeGreaterThan(40);
+    for (const key of GLUE_PARAMETERS) {
+      expect(refusal(key, SAFE)).toMatch(/^ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments/);
       expect(refusal(key.toUpperCase(), SAFE)).toBeDefined();
+      expect(refusal(key.toLowerCase(), SAFE)).toBeDefined();
     }
   });
 
+  it('safe refuses the v2 holes: where a run writes its data and logs, Lake Formation, Glue’s internals', () => {
+    for (const key of [
+      '--TempDir',
+      '--spark-event-logs-path',
+      '--continuous-log-logGroup',
+      '--enable-lakeformation-fine-grained-access',
+      '--JOB_NAME',
+      '--debug',
+      '--mode',
+    ]) {
+      expect(refusal(key, SAFE)).toBeDefined();
+    }
+  });
+
+  it('safe refuses every key of a Glue family, named or not yet', () => {
+    for (const prefix of GLUE_PREFIXES) expect(isGlueParameter(`${prefix}something-new`)).toBe(true);
+    expect(refusal('--enable-some-future-feature', SAFE)).toBeDefined();
+  });
+
   it('safe allows the keys a job reads as its own parameters', () => {
-    for (const key of ['--run-date', '--enable-metrics', '--TempDir', '--conf-file', '--scriptLocations']) {
+    for (const key of [
+      '--run-date',
+      '--day',
+      '--input_path',
+      '--conf-file',
+      '--scriptLocations',
+      '--tempdirectory',
+      '--moderate',
+    ]) {
       expect(refusal(key, SAFE)).toBeUndefined();
     }
   });
 
-  it('a list allows exactly its keys, a protected one included when listed on purpose', () => {
+  it('a list allows exactly its keys, a Glue parameter included when listed on purpose', () => {
     const policy = list('--run-date', '--conf');
     expect(refusal('--run-date', policy)).toBeUndefined();
     expect(refusal('--conf', policy)).toBeUndefined();
@@ -40,7 +70,7 @@ describe('the argument policy', () => {
   });
 
   it('"*" allows any key', () => {
-    for (const key of [...PROTECTED_ARGUMENTS, '--anything']) expect(refusal(key, ANY)).toBeUndefined();
+    for (const key of [...GLUE_PARAMETERS, '--anything']) expect(refusal(key, ANY)).toBeUndefined();
   });
 
   it('no policy lets a request set the launcher’s own --launch-* keys, in any case', () => {
@@ -67,5 +97,31 @@ describe('the argument policy', () => {
     );
     expect(error.message).not.toContain('attacker'); // the value is not echoed
     expect(() => checkArguments([{ jobName: 'a' }, { jobName: 'b', arguments: {} }], SAFE)).not.toThrow();
+  });
+});
+
+describe('run settings', () => {
+  const request = (settings: Partial<LaunchRequest>): LaunchRequest => ({ jobName: 'etl', ...settings });
+
+  it('safe and a list refuse securityConfiguration (the run’s encryption); "*" allows it', () => {
+    for (const policy of [SAFE, list('--day')]) {
+      expect(thrown(() => checkArguments([request({ securityConfiguration: 'other' })], policy)).message).toMatch(
+        /^Job etl was not started: run setting securityConfiguration is not allowed, because ALLOWED_RUN_ARGUMENTS=.* refuses it: it chooses the run's encryption/,
+      );
+    }
+    expect(() => checkArguments([request({ securityConfiguration: 'other' })], ANY)).not.toThrow();
+  });
+
+  it('numberOfWorkers up to MAX_WORKERS, unless "*"', () => {
+    expect(() => checkArguments([request({ numberOfWorkers: 10 })], SAFE)).not.toThrow();
+    expect(thrown(() => checkArguments([request({ numberOfWorkers: 11 })], SAFE)).message).toBe(
+      'Job etl was not started: run setting numberOfWorkers is not allowed, because 11 is more than MAX_WORKERS=10 (raise MAX_WORKERS to allow it); nothing was started.',
+    );
+    expect(() => checkArguments([request({ numberOfWorkers: 299 })], ANY)).not.toThrow();
+  });
+
+  it('timeout, workerType, executionClass and jobRunQueuingEnabled stay allowed', () => {
+    const settings = { timeout: 30, workerType: 'G.2X', executionClass: 'FLEX', jobRunQueuingEnabled: true } as const;
+    expect(() => checkArguments([request(settings)], SAFE)).not.toThrow();
   });
 });

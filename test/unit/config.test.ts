@@ -23,7 +23,7 @@ describe('configuration', () => {
       repository: 'private-pypi',
       defaultJobName: 'nightly-etl',
       allowlist: { any: false, names: new Set(['nightly-etl']) },
-      argumentPolicy: { mode: 'safe' },
+      argumentPolicy: { mode: 'safe', maxWorkers: 10 },
       pipIndexOption: 'index-url',
       delivery: { mode: 'arguments' },
       tokenDuration: 'auto',
@@ -48,12 +48,31 @@ describe('configuration', () => {
   });
 
   it('reads the argument policy: "safe", "*", or a list of keys (a protected key may be listed on purpose)', () => {
-    expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: 'safe' }).argumentPolicy).toEqual({ mode: 'safe' });
+    expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: 'safe' }).argumentPolicy).toEqual({
+      mode: 'safe',
+      maxWorkers: 10,
+    });
+    expect(loadConfig({ ...VALID, MAX_WORKERS: '40' }).argumentPolicy).toEqual({ mode: 'safe', maxWorkers: 40 });
     expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '*' }).argumentPolicy).toEqual({ mode: 'any' });
     expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '--day, --conf' }).argumentPolicy).toEqual({
       mode: 'list',
       keys: new Set(['--day', '--conf']),
+      maxWorkers: 10,
     });
+  });
+
+  it('REQUIREMENTS_PREFIX is segments that need no encoding, none "." or ".."; MAX_WORKERS is 1 to 299', () => {
+    for (const prefix of ['./', '../', 'a/../', 'a//', 'a b/', "it's/", 'a%2F/', 'no-slash']) {
+      expect(
+        configError({ ...VALID, TOKEN_DELIVERY: 'auto', REQUIREMENTS_BUCKET: 'b-1', REQUIREMENTS_PREFIX: prefix })
+          .message,
+      ).toMatch(/REQUIREMENTS_PREFIX=.* is not valid/);
+    }
+    for (const workers of ['0', '300', 'ten']) {
+      expect(configError({ ...VALID, MAX_WORKERS: workers }).message).toMatch(
+        /MAX_WORKERS=.* is not valid; expected a whole number from 1 to 299/,
+      );
+    }
   });
 
   it('reads the token delivery, and where requirements files go', () => {

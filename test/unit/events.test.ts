@@ -65,8 +65,7 @@ describe('sample events (events/)', () => {
       requests: [
         {
           jobName: 'nightly-etl',
-          arguments: { '--run-date': '2026-11-21', '--enable-metrics': 'true' },
-          timeout: 120,
+          arguments: { '--run-date': '2026-11-21', '--input_path': 's3://team-data/raw/2026-11-21/' },
           workerType: 'G.1X',
           numberOfWorkers: 4,
           executionClass: 'STANDARD',

@@ -47,7 +47,7 @@ describe('one launch', () => {
   });
 
   it('passes the request’s run settings to the start, and its arguments over the job’s', async () => {
-    const l = testLauncher();
+    const l = testLauncher({ argumentPolicy: { mode: 'any' } });
     await l.launch(single(WITH_RUN_SETTINGS));
     const [start] = l.glue.starts;
     const { arguments: requested, ...settings } = WITH_RUN_SETTINGS;
@@ -121,7 +121,7 @@ describe('before anything is called', () => {
     const error = await rejectionOf(l.launch(batchOf({ jobName: 'hourly-etl' }, request)));
     expect([error.name, error.message]).toEqual([
       'ArgumentNotAllowed',
-      'Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe refuses it: it changes what code the run executes or where that code comes from; nothing was started.',
+      "Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS to allow it on purpose; nothing was started.",
     ]);
     expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
   });
@@ -298,7 +298,9 @@ describe('job checks before starting', () => {
   });
 
   it('a request that brings --no-index in its own installer option, where the policy lets it set one', async () => {
-    const l = testLauncher({ argumentPolicy: { mode: 'list', keys: new Set(['--python-modules-installer-option']) } });
+    const l = testLauncher({
+      argumentPolicy: { mode: 'list', keys: new Set(['--python-modules-installer-option']), maxWorkers: 10 },
+    });
     const request = { jobName: 'nightly-etl', arguments: { '--python-modules-installer-option': '--no-index' } };
     expect((await rejectionOf(l.launch(single(request)))).name).toBe('InstallerOptionConflict');
     expect(l.glue.starts).toEqual([]);

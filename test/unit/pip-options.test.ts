@@ -1,98 +1,107 @@
-import fc from 'fast-check';
-import { keptWords, scanPipOptions, withInstallerIndex, words } from '../../src/pip/options';
+import {
+  ALLOWED_OPTIONS,
+  isRefused,
+  type ReadRules,
+  readOptions,
+  withInstallerIndex,
+  words,
+} from '../../src/pip/options';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const EVIL = 'http://evil.example/simple/';
+const INSTALLER: ReadRules = { allow: () => true, trailingR: true };
 
-// Each case as pip 23.2 reads it (test/integration/pip-options.test.ts runs real pip on every one).
+/** The options kept, or the refusal's phrase. */
+const read = (text: string, rules: ReadRules = INSTALLER) => {
+  const got = readOptions(words(text), rules);
+  return isRefused(got) ? { refused: got.refused } : { kept: got.kept, index: got.index, trailingR: got.trailingR };
+};
+
+// Each case as pip 23.2 reads it (test/integration/pip-options.test.ts runs real pip on the launcher's output).
 describe('index options, in every spelling pip accepts, are removed with their values', () => {
   it.each([
-    ['--index-url=https://old/simple/ --upgrade', ['--upgrade']],
-    ['--index-url https://old/simple/ --upgrade', ['--upgrade']],
-    ['-i https://old/simple/ --upgrade', ['--upgrade']],
-    ['-ihttps://old/simple/ --upgrade', ['--upgrade']],
-    ['--extra-index-url=https://a/ --extra-index-url https://b/ --no-cache-dir', ['--no-cache-dir']],
-    ['--index=https://old/ --extra https://b/ --upgrade', ['--upgrade']],
-    ['--ind https://old/ --ext=https://b/', []],
-    ['--pypi-url https://old/ --pypi=https://b/', []], // pip's own alias of --index-url
-    [`-Ui ${EVIL}`, ['-U']],
-    [`-qi${EVIL}`, ['-q']],
-    [`-Uqi ${EVIL} --no-deps`, ['-Uq', '--no-deps']],
-    [`-vvvi ${EVIL}`, ['-vvv']],
-    ['--upgrade --only-binary=:all: -i https://old/ -r', ['--upgrade', '--only-binary=:all:', '-r']],
-    ['', []],
-  ])('%j keeps %j', (options, kept) => {
-    expect(keptWords(scanPipOptions(words(options)))).toEqual(kept);
+    ['--index-url=https://old/simple/ --upgrade', ['--upgrade'], ['--index-url']],
+    ['--index-url https://old/simple/ --upgrade', ['--upgrade'], ['--index-url']],
+    ['-i https://old/simple/ --upgrade', ['--upgrade'], ['-i']],
+    ['-ihttps://old/simple/ --upgrade', ['--upgrade'], ['-i']],
+    [
+      '--extra-index-url=https://a/ --extra-index-url https://b/ --no-cache-dir',
+      ['--no-cache-dir'],
+      ['--extra-index-url', '--extra-index-url'],
+    ],
+    ['--index=https://old/ --extra https://b/ --upgrade', ['--upgrade'], ['--index', '--extra']],
+    ['--pypi-url https://old/ --pypi=https://b/', [], ['--pypi-url', '--pypi']],
+    [`-Ui ${EVIL}`, ['-U'], ['-Ui']],
+    [`-qi${EVIL}`, ['-q'], ['-qi']],
+    [`-Uqi ${EVIL} --no-deps`, ['-U', '-q', '--no-deps'], ['-Uqi']],
+    ['--upgrade --only-binary=:all: -i https://old/ -r', ['--upgrade', '--only-binary=:all:'], ['-i']],
+    ['', [], []],
+  ])('%j keeps %j', (text, kept, index) => {
+    expect(read(text)).toEqual({ kept, index, trailingR: text.endsWith(' -r') });
   });
 
-  it('keeps what only looks like an index option: values, other short groups, other long options', () => {
-    const kept = ['--exists-action=i', '--isolated', '-I', '-ri', '-r', 'reqs.txt', '--cert', '/ca.pem', '--pre'];
-    expect(keptWords(scanPipOptions(kept))).toEqual(kept);
+  it('a value may follow its option as the next word, and stays with it', () => {
+    expect(read('--only-binary :all: --timeout 30 --upgrade-strategy eager')).toMatchObject({
+      kept: ['--only-binary :all:', '--timeout 30', '--upgrade-strategy eager'],
+    });
+  });
+});
+
+describe('everything else is refused, named', () => {
+  it.each([
+    ['--no-index', '--no-index, with which pip would ignore every index'],
+    ['--upgrade --no-ind', '--no-ind, with which pip would ignore every index'],
+    [`-f ${EVIL}`, 'the pip option -f'],
+    [`--find-links=${EVIL}`, 'the pip option --find-links'],
+    ['-r https://evil.example/reqs.txt', 'the pip option -r'],
+    ['-r reqs.txt', 'the pip option -r'],
+    ['-c https://evil.example/c.txt', 'the pip option -c'],
+    ['-e git+https://evil/x', 'the pip option -e'],
+    ['--trusted-host evil.example', 'the pip option --trusted-host'],
+    ['--config-settings x=y', 'the pip option --config-settings'],
+    ['--target /tmp/x', 'the pip option --target'],
+    ['--proxy http://p', 'the pip option --proxy'],
+    ['--cert /ca.pem', 'the pip option --cert'],
+    ['--upgr', 'the pip option --upgr'],
+    ['-Uq', 'the pip option -Uq'],
+    ['-ri', 'the pip option -ri'],
+    ['--upgrade=yes', 'a value for --upgrade, which takes none'],
+    ['--upgrade-strategy sometimes', '--upgrade-strategy with the value "sometimes"'],
+    ['--timeout', '--timeout with the value ""'],
+    [`--timeout -i${EVIL}`, `--timeout with the value "-i${EVIL}"`],
+    ['-Ufi x', 'the pip option -Ufi'],
+    ['acme==1.0', 'the word acme==1.0, which is not a pip option'],
+  ])('%j: %s', (text, refused) => {
+    expect(read(text)).toEqual({ refused });
   });
 
-  it('removes a word that could be an index option to pip even when pip would find it ambiguous', () => {
-    // --i, --e, --ex, --p could each be an index option among others: pip would refuse them, keeping them is unsafe.
-    for (const word of ['--i=x', '--e=x', '--ex', '--p=x']) expect(scanPipOptions([word]).index).toHaveLength(1);
+  it('a bare -r only last, and only where the rules allow it', () => {
+    expect(read('-r --upgrade')).toEqual({ refused: 'the pip option -r' });
+    expect(read('--upgrade -r', { allow: () => true })).toEqual({ refused: 'the pip option -r' });
   });
 
-  it('removes an index option standing where another option expects its value', () => {
-    expect(keptWords(scanPipOptions(['--cert', `--index-url=${EVIL}`, '--upgrade']))).toEqual(['--cert', '--upgrade']);
-    expect(keptWords(scanPipOptions(['-r', `-i${EVIL}`]))).toEqual(['-r']);
+  it('in a requirements file, only the options pip accepts there', () => {
+    const inFile = { allow: (option: (typeof ALLOWED_OPTIONS)[number]) => option.inFile };
+    expect(read('--pre --prefer-binary --only-binary=:all:', inFile)).toMatchObject({
+      kept: ['--pre', '--prefer-binary', '--only-binary=:all:'],
+    });
+    expect(read('--upgrade', inFile)).toEqual({ refused: 'the pip option --upgrade' });
   });
+});
 
-  it('finds --no-index in every spelling, and what could be it', () => {
-    for (const word of ['--no-index', '--no-ind', '--no-in', '--no-i'])
-      expect(scanPipOptions([word]).noIndex).toBe(word);
-    expect(scanPipOptions(['--no-deps', '--no-cache-dir', '--no-input']).noIndex).toBeUndefined();
+describe('the allowlist', () => {
+  it('gives every option a reason, and each spelling once', () => {
+    const names = ALLOWED_OPTIONS.flatMap((option) => option.names);
+    expect(new Set(names).size).toBe(names.length);
+    expect(ALLOWED_OPTIONS.every((option) => option.reason.length > 0)).toBe(true);
   });
 });
 
 describe('withInstallerIndex', () => {
-  it('puts the index first and keeps the other options in order, -r last', () => {
-    const options = keptWords(scanPipOptions(words('--upgrade --index-url X --no-cache-dir -r')));
-    expect(withInstallerIndex(options, 'index-url', URL)).toBe(`--index-url=${URL} --upgrade --no-cache-dir -r`);
-  });
-
-  it('uses --extra-index-url when configured', () => {
-    expect(withInstallerIndex([], 'extra-index-url', URL)).toBe(`--extra-index-url=${URL}`);
-  });
-});
-
-/** What pip would take as its index from these words: the last -i/--index-url/--pypi-url value (optparse store). */
-const VOCABULARY = [
-  '--upgrade',
-  '-U',
-  '-q',
-  '--no-deps',
-  '--pre',
-  `--index-url=${EVIL}`,
-  '--index-url',
-  '--pypi-url',
-  '--extra-index-url',
-  '--ext',
-  '--ind',
-  '-i',
-  `-i${EVIL}`,
-  `-Ui`,
-  `-Uqi${EVIL}`,
-  '-r',
-  'reqs.txt',
-  '--cert',
-  '--find-links',
-  EVIL,
-  'pandas==2.2.0',
-];
-
-describe('no sequence of words smuggles an index past the rewrite', () => {
-  it('after the rewrite, no word that pip could read as an index option is left', () => {
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 12 }), (input) => {
-        const kept = keptWords(scanPipOptions(input));
-        // Scanning what is left finds nothing more: the rewrite is complete, not one layer deep.
-        expect(scanPipOptions(kept).index).toEqual([]);
-        expect(keptWords(scanPipOptions(kept))).toEqual(kept);
-      }),
-      { numRuns: 2000 },
+  it('puts the index first and keeps the other options in order', () => {
+    expect(withInstallerIndex(['--upgrade', '--no-cache-dir', '-r'], 'index-url', URL)).toBe(
+      `--index-url=${URL} --upgrade --no-cache-dir -r`,
     );
+    expect(withInstallerIndex([], 'extra-index-url', URL)).toBe(`--extra-index-url=${URL}`);
   });
 });

@@ -20,10 +20,11 @@ describe('requirements-file delivery', () => {
     expect(uri).toMatch(
       new RegExp(`^s3://${REQUIREMENTS.bucket}/glue-launcher/nightly-etl/\\d{4}-\\d\\d-\\d\\d/[\\w-]+\\.txt$`),
     );
-    expect(body).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
+    // The job's other options (allowlisted, accepted in a file) move into the file: the run gets exactly -r.
+    expect(body).toBe(`--index-url ${INDEX}\n${OTHER_PIP_OPTIONS.split(' ').join('\n')}\nacme-pipelines==1.4.0\n`);
     expect(start?.arguments).toMatchObject({
       '--additional-python-modules': uri,
-      '--python-modules-installer-option': `${OTHER_PIP_OPTIONS} -r`,
+      '--python-modules-installer-option': '-r',
       '--run-date': '2026-11-21',
       [DELIVERY_ARGUMENT]: 'requirements-file',
     });
@@ -46,25 +47,43 @@ describe('requirements-file delivery', () => {
     expect(l.glue.starts).toEqual([]);
   });
 
-  it('a job’s own requirements file is read and carried over; one that cannot be read starts nothing', async () => {
+  it('a job’s own requirements file is read before the token and carried over; one that cannot be read starts nothing', async () => {
     const own = 's3://team-bucket/requirements.txt';
     const job = glue5('nightly-etl', {
-      defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '--upgrade -r' },
+      defaultArguments: {
+        '--additional-python-modules': own,
+        '--python-modules-installer-option': '--prefer-binary -r',
+      },
     });
     const l = testLauncher(FILE, [job]);
     l.store.objects.set(own, '-i https://aws:OLD@stale/simple/\nacme-pipelines==1.4.0\n');
     await l.launch(single({ jobName: 'nightly-etl' }));
     const written = [...l.store.objects].find(([uri]) => uri !== own)?.[1];
-    expect(written).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
-    expect(l.glue.starts[0]?.arguments['--python-modules-installer-option']).toBe('--upgrade -r');
+    expect(written).toBe(`--index-url ${INDEX}\n--prefer-binary\nacme-pipelines==1.4.0\n`);
+    expect(l.glue.starts[0]?.arguments['--python-modules-installer-option']).toBe('-r');
 
     l.store.objects.delete(own);
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect([error.name, error.message]).toEqual([
       'TokenUnavailable',
-      `Job nightly-etl was not started: its own requirements file ${own} could not be read (NoSuchKey: The specified key does not exist.).`,
+      `Job nightly-etl was not started: its own requirements file ${own} is missing or not readable (NoSuchKey: The specified key does not exist.); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets).`,
     ]);
     expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('a job’s own file over 1 MiB is refused, and nothing starts', async () => {
+    const own = 's3://team-bucket/requirements.txt';
+    const job = glue5('nightly-etl', {
+      defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
+    });
+    const l = testLauncher(FILE, [job]);
+    l.store.objects.set(own, `${'acme-pipelines==1.4.0\n'.repeat(60_000)}`);
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect([error.name, error.message]).toEqual([
+      'InstallerOptionConflict',
+      `Job nightly-etl was not started: its requirements file ${own} is larger than 1024 KiB, which the launcher does not read; split it or shorten it.`,
+    ]);
+    expect(l.glue.starts).toEqual([]);
   });
 
   it('a job that cannot take a file is UnsupportedJobType, and nothing is called for it', async () => {
@@ -75,6 +94,41 @@ describe('requirements-file delivery', () => {
       'Job nightly-etl was not started: it runs Glue 4.0, and only Glue 5.0 and later read a requirements file from S3; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs.',
     );
     expect([...l.store.calls, ...l.glue.starts]).toEqual([]);
+  });
+});
+
+describe('a job’s own requirements file in arguments delivery', () => {
+  const own = 's3://team-bucket/requirements.txt';
+  const job = glue5('nightly-etl', {
+    defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
+  });
+
+  it('is read too: one without an index line starts, the run reading it itself after the launcher’s index', async () => {
+    const l = testLauncher({}, [job]);
+    l.store.objects.set(own, 'acme-pipelines==1.4.0\n');
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.store.callsOf('GetObject')).toEqual([own]);
+    expect(l.glue.starts[0]?.arguments).toMatchObject({
+      '--additional-python-modules': own,
+      '--python-modules-installer-option': `--index-url=${INDEX} -r`,
+    });
+  });
+
+  it('one with an index line is InstallerOptionConflict naming the line, and nothing starts; auto starts it with the file', async () => {
+    const l = testLauncher({}, [job]);
+    l.store.objects.set(own, 'acme-pipelines==1.4.0\n--index-url https://aws:STALE@old.example/simple/\n');
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect([error.name, error.message]).toEqual([
+      'InstallerOptionConflict',
+      `Job nightly-etl was not started: line 2 of its requirements file ${own} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY to auto or requirements-file so that the launcher carries the file over without it.`,
+    ]);
+    expect(l.glue.starts).toEqual([]);
+
+    const auto = testLauncher(AUTO, [job]);
+    auto.store.objects.set(own, 'acme-pipelines==1.4.0\n--index-url https://aws:STALE@old.example/simple/\n');
+    await expect(auto.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({
+      tokenDelivery: 'requirements-file',
+    });
   });
 });
 
