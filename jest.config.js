@@ -30,6 +30,9 @@ const kind = (name, options = {}) => ({
 const withBuild = { globalSetup: '<rootDir>/test/build-once.cjs' };
 
 export default {
+  // Two workers even on two cores: most of an integration test's time is spent waiting on other processes (the
+  // bundle, real pip, the stand-in), so two files at once keep \`npm test\` well under three minutes.
+  maxWorkers: 2,
   projects: [kind('unit'), kind('component'), kind('integration', withBuild), kind('contract', withBuild)],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],

@@ -36,9 +36,25 @@ export class CodeArtifact {
     private readonly indexBase: () => string,
   ) {}
 
+  /**
+   * Parameters as botocore's CodeArtifact model constrains them (domain, domain-owner, repository patterns; the
+   * format enum): a malformed one is 400 ValidationException; a well-formed one that names nothing here is 404.
+   */
   private checkDomain(query: URLSearchParams): void {
-    if (!query.get('domain')) throw new ServiceError('ValidationException', 'domain is required');
+    const invalid = (field: string) =>
+      new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint`,
+      );
+    if (!/^[a-z][a-z0-9-]{0,48}[a-z0-9]$/.test(query.get('domain') ?? '')) throw invalid('domain');
     const owner = query.get('domain-owner');
+    if (owner !== null && !/^\d{12}$/.test(owner)) throw invalid('domainOwner');
+    const repository = query.get('repository');
+    if (repository !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/.test(repository)) throw invalid('repository');
+    const format = query.get('format');
+    if (format !== null && !['npm', 'pypi', 'maven', 'nuget', 'generic', 'ruby', 'swift', 'cargo'].includes(format)) {
+      throw invalid('format');
+    }
     if (query.get('domain') !== this.domain || (owner !== null && owner !== this.owner)) {
       throw new ServiceError('ResourceNotFoundException', `Domain ${query.get('domain')} not found`, 404);
     }

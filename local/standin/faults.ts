@@ -3,7 +3,9 @@ import type { ServiceError } from './errors';
 /**
  * Fault injection, per operation: latency, the next N calls failing with a service error, hanging (never
  * answered), dropped (the operation takes effect, then the connection is cut: a lost response), slow (the
- * operation takes effect at once, the answer comes late: after a client's timeout, it is lost too), cut off (the
+ * operation takes effect at once, the answer comes late: after a client's timeout, it is lost too), late (the
+ * operation takes effect N ms after it was received, whatever the client does meanwhile: a StartJobRun that lands
+ * after the SDK gave up, and that a lookup made before then cannot see), cut off (the
  * operation takes effect and a 200 begins, but the connection is cut halfway through its body), rejected with an
  * error made from the call's input (a service that echoes what it was sent), or answered with a rewritten output
  * (a service that answers something it should not: an endpoint that is no URL, a token already expired).
@@ -14,6 +16,7 @@ export type Fault = (
   | { readonly kind: 'hang' }
   | { readonly kind: 'drop' }
   | { readonly kind: 'slow'; readonly ms: number }
+  | { readonly kind: 'late'; readonly ms: number }
   | { readonly kind: 'cut' }
   | { readonly kind: 'reject'; readonly error: (input: Record<string, unknown>) => ServiceError }
   | { readonly kind: 'reply'; readonly output: (output: unknown) => unknown }

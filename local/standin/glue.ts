@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
 import { ServiceError } from './errors';
 import type { InstallOutcome, ModuleInstaller } from './installer';
@@ -17,9 +17,10 @@ export interface JobDefinition {
   WorkerType?: string;
   NumberOfWorkers?: number;
   MaxRetries?: number;
+  JobRunQueuingEnabled?: boolean;
 }
 
-export type JobRunState = 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT' | 'STOPPED';
+export type JobRunState = 'WAITING' | 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT' | 'STOPPED';
 
 export interface JobRun {
   Id: string;
@@ -42,6 +43,20 @@ export interface JobRun {
 }
 
 const ACTIVE: ReadonlySet<JobRunState> = new Set(['STARTING', 'RUNNING']);
+const PENDING: ReadonlySet<JobRunState> = new Set(['WAITING', 'STARTING', 'RUNNING']);
+
+/**
+ * What Glue does when CreateJob names no GlueVersion (botocore's Glue model, Job.GlueVersion: "Jobs that are created
+ * without specifying a Glue version default to Glue 5.1"), and a job's Timeout when it sets none (Job.Timeout: 2,880
+ * minutes for Glue 4.0 and earlier, 480 for 5.0 and later).
+ */
+export const DEFAULT_GLUE_VERSION = '5.1';
+export const defaultTimeout = (glueVersion: string) => (Number.parseFloat(glueVersion) >= 5 ? 480 : 2880);
+
+/** StartJobRun's WorkerType, as botocore's Glue model enumerates it. */
+const WORKER_TYPES: ReadonlySet<string> = new Set(['Standard', 'G.1X', 'G.2X', 'G.025X', 'G.4X', 'G.8X', 'Z.2X']);
+
+const invalid = (message: string) => new ServiceError('InvalidInputException', message);
 
 const requireString = (input: Record<string, unknown>, field: string): string => {
   const value = input[field];
@@ -92,12 +107,14 @@ export class Glue {
     if (this.jobs.has(name)) throw new ServiceError('AlreadyExistsException', `Job with name: ${name} already exists`);
     const definition = input as unknown as JobDefinition;
     if (!definition.Command?.Name) throw new ServiceError('InvalidInputException', 'Command is required');
+    const glueVersion = definition.GlueVersion ?? DEFAULT_GLUE_VERSION;
     this.jobs.set(name, {
       ...definition,
+      GlueVersion: glueVersion,
       DefaultArguments: stringMap(definition.DefaultArguments, 'DefaultArguments'),
       NonOverridableArguments: stringMap(definition.NonOverridableArguments, 'NonOverridableArguments'),
       ExecutionProperty: { MaxConcurrentRuns: definition.ExecutionProperty?.MaxConcurrentRuns ?? 1 },
-      Timeout: definition.Timeout ?? 2880,
+      Timeout: definition.Timeout ?? defaultTimeout(glueVersion),
     });
     this.runs.set(name, []);
     return { Name: name };
@@ -114,10 +131,29 @@ export class Glue {
     if (!Number.isInteger(max) || max < 1 || max > 200) {
       throw new ServiceError('InvalidInputException', 'MaxResults must be between 1 and 200');
     }
-    const offset = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    const offset = input.NextToken === undefined ? 0 : this.offsetOf(name, input.NextToken);
     const all = this.runs.get(name) ?? [];
     const page = all.slice(offset, offset + max);
-    return offset + max < all.length ? { JobRuns: page, NextToken: String(offset + max) } : { JobRuns: page };
+    return offset + max < all.length
+      ? { JobRuns: page, NextToken: this.tokenFor(name, offset + max) }
+      : { JobRuns: page };
+  }
+
+  /** Page tokens Glue would accept back: opaque, signed, for one job. A token it did not issue is refused. */
+  private readonly tokenKey = randomBytes(16);
+
+  private tokenFor(jobName: string, offset: number): string {
+    const payload = Buffer.from(JSON.stringify([jobName, offset])).toString('base64url');
+    return `${payload}.${createHmac('sha256', this.tokenKey).update(payload).digest('base64url')}`;
+  }
+
+  private offsetOf(jobName: string, token: unknown): number {
+    const [payload = '', mac] = String(token).split('.');
+    const expected = createHmac('sha256', this.tokenKey).update(payload).digest('base64url');
+    const [name, offset] =
+      mac === expected ? (JSON.parse(Buffer.from(payload, 'base64url').toString()) as [string, number]) : [];
+    if (name !== jobName || typeof offset !== 'number') throw invalid('Invalid pagination token');
+    return offset;
   }
 
   GetJobRun(input: Record<string, unknown>): { JobRun: JobRun } {
@@ -129,40 +165,83 @@ export class Glue {
     return { JobRun: run };
   }
 
+  /** Security configurations by name (CreateSecurityConfiguration's effect): StartJobRun may name only these. */
+  readonly securityConfigurations = new Set<string>();
+
+  /**
+   * StartJobRun's rules, each from botocore's Glue model or the StartJobRun API reference: Timeout at least 1 (the
+   * model's min) and under 10,080 minutes ("Jobs must have timeout values less than 7 days"); WorkerType one of the
+   * model's enum; NumberOfWorkers only with a WorkerType ("you should specify a Worker type and the Number of
+   * workers"); no MaxCapacity beside a WorkerType ("Do not set MaxCapacity if using WorkerType"); ExecutionClass
+   * FLEX or STANDARD; a SecurityConfiguration that exists (EntityNotFoundException otherwise). Past
+   * MaxConcurrentRuns, ConcurrentRunsExceededException, unless job run queuing is on: then the run waits.
+   */
   StartJobRun(input: Record<string, unknown>): { JobRunId: string } {
     const name = requireString(input, 'JobName');
     const job = this.job(name);
     const runs = this.runs.get(name) as JobRun[];
-    const limit = job.ExecutionProperty?.MaxConcurrentRuns ?? 1;
-    if (runs.filter((r) => ACTIVE.has(r.JobRunState)).length >= limit) {
-      throw new ServiceError('ConcurrentRunsExceededException', `Concurrent runs exceeded for ${name}`);
+    const timeout = input.Timeout;
+    if (
+      timeout !== undefined &&
+      (!Number.isInteger(timeout) || (timeout as number) < 1 || (timeout as number) >= 10_080)
+    ) {
+      throw invalid('Timeout must be a whole number of minutes, at least 1 and less than 10080');
     }
-    if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || (input.Timeout as number) < 1)) {
-      throw new ServiceError('InvalidInputException', 'Timeout must be a positive integer');
+    const workerType = (input.WorkerType as string | undefined) ?? job.WorkerType;
+    if (input.WorkerType !== undefined && !WORKER_TYPES.has(String(input.WorkerType))) {
+      throw invalid(`Worker type ${String(input.WorkerType)} is not supported`);
+    }
+    if (input.NumberOfWorkers !== undefined && workerType === undefined) {
+      throw invalid('Please set both Worker Type and Number of Workers');
+    }
+    if (input.MaxCapacity !== undefined && input.WorkerType !== undefined) {
+      throw invalid('Please do not set Max Capacity if using Worker Type and Number of Workers');
     }
     if (input.ExecutionClass !== undefined && !['STANDARD', 'FLEX'].includes(input.ExecutionClass as string)) {
-      throw new ServiceError('InvalidInputException', `Invalid ExecutionClass ${String(input.ExecutionClass)}`);
+      throw invalid(`Invalid ExecutionClass ${String(input.ExecutionClass)}`);
+    }
+    const security = input.SecurityConfiguration as string | undefined;
+    if (security !== undefined && !this.securityConfigurations.has(security)) {
+      throw new ServiceError('EntityNotFoundException', `Security configuration ${security} not found`);
+    }
+    const limit = job.ExecutionProperty?.MaxConcurrentRuns ?? 1;
+    const queuing = (input.JobRunQueuingEnabled as boolean | undefined) ?? job.JobRunQueuingEnabled ?? false;
+    const busy = runs.filter((r) => ACTIVE.has(r.JobRunState)).length >= limit;
+    if (busy && !queuing) {
+      throw new ServiceError('ConcurrentRunsExceededException', `Concurrent runs exceeded for ${name}`);
     }
     const now = this.seconds();
     const run: JobRun = {
       Id: `jr_${randomBytes(32).toString('hex')}`,
       Attempt: 0,
       JobName: name,
-      JobRunState: 'STARTING',
+      JobRunState: busy ? 'WAITING' : 'STARTING',
       StartedOn: now,
       LastModifiedOn: now,
       Arguments: stringMap(input.Arguments, 'Arguments'),
-      Timeout: (input.Timeout as number | undefined) ?? job.Timeout,
-      WorkerType: (input.WorkerType as string | undefined) ?? job.WorkerType,
+      Timeout: (timeout as number | undefined) ?? job.Timeout,
+      WorkerType: workerType,
       NumberOfWorkers: (input.NumberOfWorkers as number | undefined) ?? job.NumberOfWorkers,
       ExecutionClass: (input.ExecutionClass as string | undefined) ?? 'STANDARD',
-      SecurityConfiguration: input.SecurityConfiguration as string | undefined,
-      JobRunQueuingEnabled: input.JobRunQueuingEnabled as boolean | undefined,
+      SecurityConfiguration: security,
+      JobRunQueuingEnabled: queuing,
       GlueVersion: job.GlueVersion,
     };
     runs.unshift(run);
-    void this.execute(job, run);
+    if (!busy) void this.execute(job, run);
     return { JobRunId: run.Id };
+  }
+
+  /** A slot freed: the job's oldest waiting run starts. */
+  private startWaiting(job: JobDefinition): void {
+    const runs = this.runs.get(job.Name) ?? [];
+    const limit = job.ExecutionProperty?.MaxConcurrentRuns ?? 1;
+    if (runs.filter((r) => ACTIVE.has(r.JobRunState)).length >= limit) return;
+    const next = runs.filter((r) => r.JobRunState === 'WAITING').at(-1);
+    if (next === undefined) return;
+    next.JobRunState = 'STARTING';
+    next.LastModifiedOn = this.seconds();
+    void this.execute(job, next);
   }
 
   /** Glue's precedence: NonOverridableArguments over the run's Arguments over DefaultArguments. */
@@ -181,6 +260,7 @@ export class Glue {
     run.LastModifiedOn = run.CompletedOn;
     for (const notify of this.settled.get(run.Id) ?? []) notify(run);
     this.settled.delete(run.Id);
+    this.startWaiting(job);
   }
 
   /** What the run's start-up printed and installed (not part of Glue's API: Glue writes it to CloudWatch). */
@@ -197,7 +277,7 @@ export class Glue {
   settledRun(runId: string): Promise<JobRun> {
     const run = this.allRuns().find((r) => r.Id === runId);
     if (!run) return Promise.reject(new Error(`no run ${runId}`));
-    if (!ACTIVE.has(run.JobRunState)) return Promise.resolve(run);
+    if (!PENDING.has(run.JobRunState)) return Promise.resolve(run);
     return new Promise((resolve) => {
       this.settled.set(runId, [...(this.settled.get(runId) ?? []), resolve]);
     });
@@ -215,6 +295,9 @@ export class Glue {
         return this.GetJobRun(input);
       case 'StartJobRun':
         return this.StartJobRun(input);
+      case 'CreateSecurityConfiguration':
+        this.securityConfigurations.add(requireString(input, 'Name'));
+        return { Name: input.Name, CreatedTimestamp: this.seconds() };
       default:
         throw new ServiceError('UnknownOperationException', `The stand-in does not implement ${operation}`);
     }

@@ -14,6 +14,13 @@ import { dirname, join } from 'node:path';
  */
 export type InstallMode = 'pip' | 'check' | 'none';
 
+/**
+ * How a Python shell job's modules value becomes pip calls, which AWS does not document: one pip for the whole
+ * value (split at commas and spaces), or one pip per comma-separated item (each split at spaces). The launcher's
+ * value must install from its index alone either way; the integration tests run both.
+ */
+export type ShellReading = 'one-pip' | 'pip-per-item';
+
 export interface InstallOutcome {
   readonly ok: boolean;
   /** `name-version` of each installed distribution, from pip's "Successfully installed" line. */
@@ -33,6 +40,9 @@ export class ModuleInstaller {
   private readonly waiting: Array<() => void> = [];
   private active = 0;
 
+  /** How Python shell values are read (see ShellReading); tests switch it. */
+  shellReading: ShellReading = 'one-pip';
+
   constructor(
     readonly mode: InstallMode,
     /** The bytes of an S3 object, as a run downloads a requirements file named by its modules value. */
@@ -42,10 +52,27 @@ export class ModuleInstaller {
 
   async install(args: Readonly<Record<string, string>>, command = 'glueetl'): Promise<InstallOutcome> {
     if (this.mode === 'none') return { ok: true, installed: [], message: '', output: '' };
+    if (command === 'pythonshell' && this.shellReading === 'pip-per-item') {
+      // One pip per item, in order; the run fails at the first that fails, as a sequence of installs would.
+      const items = (args[MODULES] ?? '').split(',').filter((item) => item.trim().length > 0);
+      const outcomes: InstallOutcome[] = [];
+      for (const item of items) {
+        const outcome = await this.install({ [MODULES]: item.trim().replace(/\s+/g, ' ') }, 'pythonshell-item');
+        outcomes.push(outcome);
+        if (!outcome.ok) break;
+      }
+      const failed = outcomes.find((outcome) => !outcome.ok);
+      return {
+        ok: failed === undefined,
+        installed: outcomes.flatMap((outcome) => outcome.installed),
+        message: failed?.message ?? '',
+        output: outcomes.map((outcome) => outcome.output).join(''),
+      };
+    }
     // Commas separate the modules; whitespace inside one still separates pip's words, as a command line would.
     const modules = (args[MODULES] ?? '').split(/[,\s]+/).filter((m) => m.length > 0);
     if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
-    const options = command === 'pythonshell' ? [] : splitWords(args[OPTIONS]);
+    const options = command.startsWith('pythonshell') ? [] : splitWords(args[OPTIONS]);
     // Glue 5.0 and later: `-r` last and an S3 URI as the modules: the file is downloaded and handed to pip.
     const file = options.at(-1) === '-r' && modules.length === 1 && modules[0]?.startsWith('s3://');
     const requirements = file ? this.requirementsFile(modules[0] as string) : undefined;

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from './errors';
 
+/** The conditional headers S3 honours on these calls. */
+export interface Conditions {
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+}
+
+const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
+
 /** One stored object. */
 export interface S3Object {
   readonly body: Buffer;
@@ -25,14 +33,43 @@ export class S3 {
     return bucket;
   }
 
-  put(bucket: string, key: string, body: Buffer, contentType: string | undefined): { ETag: string } {
-    this.bucket(bucket).set(key, { body, contentType, lastModified: new Date() });
-    return { ETag: `"${createHash('md5').update(body).digest('hex')}"` };
+  /** PutObject; `If-None-Match: *` (a conditional write) refuses to replace an object that exists. */
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    contentType: string | undefined,
+    conditions: Conditions = {},
+  ): { ETag: string } {
+    const objects = this.bucket(bucket);
+    if (conditions.ifNoneMatch === '*' && objects.has(key)) {
+      throw new ServiceError(
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        412,
+      );
+    }
+    objects.set(key, { body, contentType, lastModified: new Date() });
+    return { ETag: etagOf(body) };
   }
 
-  get(bucket: string, key: string): S3Object {
+  /**
+   * GetObject as the launcher's role sees it: it may read the objects (s3:GetObject) but not list the bucket (the
+   * template grants no s3:ListBucket), so S3 answers a key that is not there with 403 AccessDenied, not 404
+   * NoSuchKey (S3 API reference, GetObject: "If you don't have the s3:ListBucket permission, Amazon S3 returns an
+   * HTTP status code 403 Access Denied error").
+   */
+  get(bucket: string, key: string, conditions: Conditions = {}): S3Object {
     const object = this.bucket(bucket).get(key);
-    if (!object) throw new ServiceError('NoSuchKey', 'The specified key does not exist.', 404);
+    if (!object) throw new ServiceError('AccessDenied', 'Access Denied', 403);
+    const etag = etagOf(object.body);
+    if (conditions.ifMatch !== undefined && conditions.ifMatch !== etag && conditions.ifMatch !== '*') {
+      throw new ServiceError(
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        412,
+      );
+    }
     return object;
   }
 

@@ -6,7 +6,7 @@ import { CodeArtifact, type IssuedToken } from './codeartifact';
 import { ServiceError } from './errors';
 import { type Fault, type FaultKind, Faults } from './faults';
 import { Glue, type JobDefinition, type JobRun } from './glue';
-import { type InstallMode, type InstallOutcome, ModuleInstaller } from './installer';
+import { type InstallMode, type InstallOutcome, ModuleInstaller, type ShellReading } from './installer';
 import { buildWheel, type Package, PypiIndex } from './pypi';
 import { decodedBody, S3, type S3Object, s3ErrorXml } from './s3';
 
@@ -69,12 +69,13 @@ const readBody = async (req: IncomingMessage): Promise<string> => (await readRaw
 /** S3's answer to a successful call: an object's bytes, or a PutObject's ETag. */
 const s3Reply = (output: unknown): { headers: Record<string, string>; body: Buffer | string } => {
   if (output && typeof output === 'object' && 'body' in output) {
-    const object = output as S3Object;
+    const object = output as S3Object & { range?: [number, number] };
     return {
       headers: {
         'content-type': object.contentType ?? 'binary/octet-stream',
         'content-length': String(object.body.length),
         'last-modified': object.lastModified.toUTCString(),
+        ...(object.range ? { 'content-range': `bytes ${object.range[0]}-${object.range[1]}/*` } : {}),
       },
       body: object.body,
     };
@@ -177,6 +178,21 @@ export class StandIn {
     this.faults.next(operation, count, { kind: 'slow', ms });
   }
 
+  /** The next call takes effect `ms` after it was received, whatever the client does meanwhile; then it answers. */
+  lateNext(operation: string, ms: number, count = 1): void {
+    this.faults.next(operation, count, { kind: 'late', ms });
+  }
+
+  /** A security configuration StartJobRun may name (CreateSecurityConfiguration). */
+  createSecurityConfiguration(name: string): void {
+    this.glue.securityConfigurations.add(name);
+  }
+
+  /** How Python shell runs read their modules value: one pip for it all, or one per item (undocumented by AWS). */
+  set pythonShellReading(reading: ShellReading) {
+    this.installer.shellReading = reading;
+  }
+
   /** The next call takes effect, and its 200 answer is cut off halfway through the body. */
   cutNext(operation: string, count = 1): void {
     this.faults.next(operation, count, { kind: 'cut' });
@@ -255,7 +271,7 @@ export class StandIn {
           this.codeartifact.getRepositoryEndpoint(url.searchParams),
         );
       } else if (SIGV4.exec(String(req.headers.authorization ?? ''))?.[1] === 's3') {
-        await this.s3Request(req, res, url);
+        await this.s3Request(req, res);
       } else if (url.pathname.startsWith('/pypi/') && req.method === 'GET') {
         const call: Call = {
           service: 'pypi',
@@ -276,20 +292,35 @@ export class StandIn {
     }
   }
 
-  /** Path-style S3: `PUT /<bucket>/<key>` is PutObject, `GET /<bucket>/<key>` is GetObject. */
-  private async s3Request(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const [, bucket = '', ...rest] = url.pathname.split('/');
-    const Key = decodeURIComponent(rest.join('/'));
+  /**
+   * Path-style S3: `PUT /<bucket>/<key>` is PutObject, `GET /<bucket>/<key>` is GetObject. The key is read from the
+   * raw path, segment by segment, as S3 does: `.` and `..` are characters of a key, not steps in a tree.
+   */
+  private async s3Request(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawPath = (req.url ?? '/').split('?')[0] as string;
+    const [, bucket = '', ...rest] = rawPath.split('/');
+    const Key = rest.map((segment) => decodeURIComponent(segment)).join('/');
     const Bucket = decodeURIComponent(bucket);
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const conditions = { ifMatch: header('if-match'), ifNoneMatch: header('if-none-match') };
     if (req.method === 'PUT') {
       const raw = await readRaw(req);
       const body = decodedBody(raw, req.headers['content-encoding']);
       const contentType = req.headers['content-type'];
       await this.aws(req, res, 's3', 'PutObject', { Bucket, Key, Body: body.toString('utf8') }, () =>
-        this.s3.put(Bucket, Key, body, contentType),
+        this.s3.put(Bucket, Key, body, contentType, conditions),
       );
     } else {
-      await this.aws(req, res, 's3', 'GetObject', { Bucket, Key }, () => this.s3.get(Bucket, Key));
+      const range = /^bytes=(\d+)-(\d*)$/.exec(header('range') ?? '');
+      await this.aws(req, res, 's3', 'GetObject', { Bucket, Key }, () => {
+        const object = this.s3.get(Bucket, Key, conditions);
+        if (!range) return object;
+        const end = range[2] === '' ? object.body.length - 1 : Math.min(Number(range[2]), object.body.length - 1);
+        return { ...object, body: object.body.subarray(Number(range[1]), end + 1), range: [Number(range[1]), end] };
+      });
     }
   }
 
@@ -309,7 +340,7 @@ export class StandIn {
       call.respondedAt = performance.now();
       if (service === 's3') {
         const reply =
-          status === 200 ? s3Reply(body) : { headers: { 'content-type': 'application/xml' }, body: String(body) };
+          status < 300 ? s3Reply(body) : { headers: { 'content-type': 'application/xml' }, body: String(body) };
         res
           .writeHead(status, { 'x-amz-request-id': crypto.randomUUID(), ...reply.headers, ...headers })
           .end(reply.body);
@@ -341,6 +372,10 @@ export class StandIn {
       fail(fault.kind === 'error' ? SERVICE_ERRORS[service][fault.error] : fault.error(input));
       return;
     }
+    if (fault?.kind === 'late') {
+      call.fault = 'late';
+      await sleep(fault.ms); // the request arrived; it takes effect only now, whatever the client did meanwhile
+    }
     try {
       const output = run(input, operation);
       if (fault?.kind === 'reply') {
@@ -365,9 +400,10 @@ export class StandIn {
       if (fault?.kind === 'slow') {
         call.fault = 'slow';
         await sleep(fault.ms); // done; the answer comes after the client may have given up
-        if (req.socket.destroyed) return;
       }
-      answer(200, output);
+      if (req.socket.destroyed) return;
+      const partial = service === 's3' && typeof output === 'object' && output !== null && 'range' in output;
+      answer(partial ? 206 : 200, output);
     } catch (error) {
       if (error instanceof ServiceError) fail(error);
       else throw error;

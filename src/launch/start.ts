@@ -1,6 +1,5 @@
 import {
   concurrentRunsExceeded,
-  jobNotFound,
   jobOutOfTime,
   type LauncherError,
   startJobRunFailed,
@@ -109,11 +108,15 @@ export const jitteredBackoff = (attempt: number): number => Math.random() * Math
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A StartJobRun that Glue refused for good. */
+/**
+ * A StartJobRun that Glue refused for good. Not found, here, is not the job (GetJob found it a moment ago) but
+ * something the request names: a security configuration that does not exist.
+ */
 const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError => {
-  if (failure.kind === 'not-found') return jobNotFound(jobName, failure.detail);
   if (failure.kind === 'busy') return concurrentRunsExceeded(jobName, failure.detail);
-  return startJobRunFailed(jobName, `StartJobRun failed with ${failure.detail}`);
+  const because =
+    failure.kind === 'not-found' ? '; the job exists, so check what the request names (its securityConfiguration)' : '';
+  return startJobRunFailed(jobName, `StartJobRun failed with ${failure.detail}${because}`);
 };
 
 /**

@@ -218,7 +218,8 @@ export class FakeStore extends Scripted implements RequirementsStore {
   async read(uri: string, maxBytes: number): Promise<StoredText> {
     await this.call('GetObject', uri);
     const body = this.objects.get(uri);
-    if (body === undefined) throw failure('GetObject', 'not-found', 'NoSuchKey: The specified key does not exist.');
+    // As S3 answers a role without s3:ListBucket (the launcher's): a missing key is 403, not 404.
+    if (body === undefined) throw failure('GetObject', 'denied', 'AccessDenied: Access Denied');
     return Buffer.byteLength(body) > maxBytes ? { tooLarge: true } : { text: body };
   }
 }

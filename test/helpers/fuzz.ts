@@ -147,21 +147,25 @@ const argumentKey = fc
   .stringMatching(/^--[a-z][a-z0-9-]{0,20}$/)
   .filter((k) => !k.startsWith('--launch-') && !isGlueParameter(k));
 
-/** Requests the launcher must accept and start. */
+/** Requests the launcher must accept and start (Glue takes numberOfWorkers only beside a workerType). */
 export const validRequest = (jobNames: readonly string[]) =>
-  fc.record(
-    {
-      jobName: fc.constantFrom(...jobNames),
-      arguments: fc.dictionary(argumentKey, fc.string({ maxLength: 40 }), { maxKeys: 4 }),
-      timeout: fc.integer({ min: 1, max: 10_000 }),
-      workerType: fc.constantFrom('G.1X', 'G.2X', 'G.025X'),
-      numberOfWorkers: fc.integer({ min: 2, max: DEFAULT_MAX_WORKERS }),
-      executionClass: fc.constantFrom('STANDARD', 'FLEX'),
-      jobRunQueuingEnabled: fc.boolean(),
-      idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
-    },
-    { requiredKeys: [] },
-  );
+  fc
+    .record(
+      {
+        jobName: fc.constantFrom(...jobNames),
+        arguments: fc.dictionary(argumentKey, fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        timeout: fc.integer({ min: 1, max: 10_000 }),
+        workerType: fc.constantFrom('G.1X', 'G.2X', 'G.025X'),
+        numberOfWorkers: fc.integer({ min: 2, max: DEFAULT_MAX_WORKERS }),
+        executionClass: fc.constantFrom('STANDARD', 'FLEX'),
+        jobRunQueuingEnabled: fc.boolean(),
+        idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ numberOfWorkers, ...request }) =>
+      request.workerType === undefined || numberOfWorkers === undefined ? request : { ...request, numberOfWorkers },
+    );
 
 export const NAMED: ReadonlySet<string> = new Set(ERROR_NAMES);
 

@@ -11,17 +11,30 @@ jest.setTimeout(60_000);
 let standIn: StandIn;
 const ENV = {
   GLUE_JOB_NAME: 'nightly-etl',
-  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,busy-etl,shell-job,shell-39,missing-job',
+  ALLOWED_JOB_NAMES: 'nightly-etl,hourly-etl,busy-etl,shell-job,shell-39,shell-multi,missing-job',
 };
 
 beforeAll(async () => {
-  standIn = await StandIn.start({ install: 'pip' });
+  standIn = await StandIn.start({
+    install: 'pip',
+    packages: [
+      { name: 'acme-pipelines', version: '1.4.0' },
+      { name: 'acme-extras', version: '0.3.0' },
+    ],
+  });
   standIn.createJob(teamJob('nightly-etl'));
   standIn.createJob(teamJob('hourly-etl'));
   standIn.createJob(teamJob('busy-etl', { ExecutionProperty: { MaxConcurrentRuns: 1 } }));
   standIn.createJob(teamJob('shell-job', { Command: { Name: 'pythonshell', PythonVersion: '3' } }));
   // A Python shell 3.9 job whose modules value carries an index URL with a token that expired an hour ago.
   standIn.createJob(pythonShellJob('shell-39', standIn.indexUrl(standIn.codeartifact.issueExpired(3600))));
+  // Two modules, the first with the stale index in AWS's documented form, the second without one.
+  const stale = standIn.indexUrl(standIn.codeartifact.issueExpired(3600));
+  standIn.createJob(
+    pythonShellJob('shell-multi', stale, {
+      DefaultArguments: { '--additional-python-modules': `acme-pipelines==1.4.0 -i ${stale}, acme-extras==0.3.0` },
+    }),
+  );
 });
 afterAll(() => standIn?.stop());
 afterEach(() => {
@@ -100,6 +113,29 @@ describe('the launcher against the local stand-in', () => {
     // pip looked in the launcher's index alone: the stale one is gone from what it read.
     expect(indexesPipRead(standIn, id)).toEqual([expect.stringMatching(ONLY_THE_PRIVATE_INDEX)]);
   });
+
+  // AWS does not say whether Glue runs one pip for a Python shell value or one per comma-separated item: the
+  // launcher's value must install from its index alone under either reading (the stand-in does both).
+  it.each(['one-pip', 'pip-per-item'] as const)(
+    'a multi-module Python shell job installs every module from the private index alone, Glue running %s',
+    async (reading) => {
+      standIn.pythonShellReading = reading;
+      try {
+        const id = runIdOf(await invokeAgainst(standIn, { jobName: 'shell-multi' }, ENV));
+        const run = await standIn.waitForRun(id);
+        expect(run.JobRunState).toBe('SUCCEEDED');
+        expect([...(standIn.outcomeOf(id)?.installed ?? [])].sort()).toEqual([
+          'acme-extras-0.3.0',
+          'acme-pipelines-1.4.0',
+        ]);
+        const read = indexesPipRead(standIn, id);
+        expect(read).toHaveLength(reading === 'one-pip' ? 1 : 2);
+        for (const line of read) expect(line).toMatch(ONLY_THE_PRIVATE_INDEX);
+      } finally {
+        standIn.pythonShellReading = 'one-pip';
+      }
+    },
+  );
 
   it('retries throttled calls and starts the job once', async () => {
     standIn.failNext('GetAuthorizationToken', 1, 'throttle');

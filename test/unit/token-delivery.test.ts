@@ -66,7 +66,7 @@ describe('requirements-file delivery', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect([error.name, error.message]).toEqual([
       'TokenUnavailable',
-      `Job nightly-etl was not started: its own requirements file ${own} is missing or not readable (NoSuchKey: The specified key does not exist.); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets).`,
+      `Job nightly-etl was not started: its own requirements file ${own} is missing or not readable (AccessDenied: Access Denied); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets).`,
     ]);
     expect(l.glue.starts).toHaveLength(1);
   });
