@@ -1,41 +1,67 @@
 // Bundles the handler the way SAM's esbuild builder does (template.yaml's Metadata mirrors these options, and a
 // test holds the two together), then the benchmark's bundles and the development tools.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { lambdaBundle, previousLambdaBundle } from './bundle-options.mjs';
 
 const started = Date.now();
-// Nothing stale survives a build: tests and tools find exactly what these options make.
-await rm('dist', { recursive: true, force: true });
-const result = await build({ ...lambdaBundle, outdir: 'dist' });
-const single = { ...lambdaBundle, outExtension: undefined };
-await build({ ...single, entryPoints: ['bench/reference.ts'], outfile: 'dist/bench/reference.cjs' });
-await build({ ...single, entryPoints: ['bench/sdk-only.ts'], outfile: 'dist/bench/sdk-only.cjs' });
-await build({ ...previousLambdaBundle, outfile: 'dist/bench/handler-esm.mjs' });
-await mkdir('dist', { recursive: true });
-await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+const OUT = 'dist';
+const OUT_PATH = resolve(OUT);
 
-// Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
-await build({
-  entryPoints: {
-    demo: 'scripts/demo.ts',
-    invoke: 'scripts/invoke.ts',
-    standin: 'scripts/standin.ts',
-    bench: 'bench/run.ts',
-    race: 'bench/race.ts',
-  },
-  outdir: 'dist/tools',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+// Builds in memory; the files are written below, each replaced whole.
+const inMemory = (options) => build({ ...options, write: false });
+
+const single = { ...lambdaBundle, outExtension: undefined };
+const handler = await inMemory({ ...lambdaBundle, outdir: OUT });
+const builds = [
+  handler,
+  await inMemory({ ...single, entryPoints: ['bench/reference.ts'], outfile: `${OUT}/bench/reference.cjs` }),
+  await inMemory({ ...single, entryPoints: ['bench/sdk-only.ts'], outfile: `${OUT}/bench/sdk-only.cjs` }),
+  await inMemory({ ...previousLambdaBundle, outfile: `${OUT}/bench/handler-esm.mjs` }),
+  // Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
+  await inMemory({
+    entryPoints: {
+      demo: 'scripts/demo.ts',
+      invoke: 'scripts/invoke.ts',
+      standin: 'scripts/standin.ts',
+      bench: 'bench/run.ts',
+      race: 'bench/race.ts',
+    },
+    outdir: `${OUT}/tools`,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+];
+
+// Each file is written beside its place and renamed over it, so a process reading dist/ while another builds (a
+// test running `npm run invoke` beside tests that load the bundle) sees the old file or the new one, never none
+// and never half of one. Then nothing stale survives: files this build did not make are removed.
+const written = new Set();
+const replace = async (path, contents) => {
+  await mkdir(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, contents);
+  await rename(partial, path);
+  written.add(path);
+};
+for (const result of builds) for (const file of result.outputFiles) await replace(file.path, file.contents);
+await replace(join(OUT_PATH, 'meta.json'), JSON.stringify(handler.metafile));
+const everyFile = async (dir) =>
+  (await readdir(dir, { withFileTypes: true, recursive: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+for (const path of await everyFile(OUT_PATH)) if (!written.has(path) && !path.endsWith('.partial')) await rm(path);
 
 if (!process.argv.includes('--quiet')) {
-  const bytes = result.metafile.outputs['dist/handler.cjs'].bytes;
-  console.log(`dist/handler.cjs: ${(bytes / 1024).toFixed(1)} KiB, tools in dist/tools, in ${Date.now() - started} ms`);
+  const bytes = handler.metafile.outputs[`${OUT}/handler.cjs`].bytes;
+  console.log(
+    `${OUT}/handler.cjs: ${(bytes / 1024).toFixed(1)} KiB, tools in ${OUT}/tools, in ${Date.now() - started} ms`,
+  );
 }

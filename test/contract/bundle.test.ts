@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, invokeBundle } from '../../local/tools/bundle';
 import { launcherBuildProperties, launcherFunction } from '../../local/tools/cloudformation';
@@ -62,6 +63,28 @@ describe('each bundle holds the service clients it uses, and no other (dist/meta
     ['dist/aws/requirements-store.cjs', ['client-s3']],
   ])('%s holds %j', (output, clients) => {
     expect(clientsIn(output)).toEqual(clients);
+  });
+});
+
+describe('npm run build beside tests that load the bundle', () => {
+  // `npm run invoke` and `npm start` build before they run, while other test files load dist/: a build that emptied
+  // dist/ first made those fail with "dist/handler.cjs is missing".
+  it('never leaves the bundle missing while it builds, and removes what it did not make', async () => {
+    const root = join(__dirname, '../..');
+    const stale = join(root, 'dist/stale.cjs');
+    writeFileSync(stale, '');
+    const building = spawn(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: root, stdio: 'ignore' });
+    const done = new Promise<number | null>((resolve) => building.on('exit', resolve));
+    let missing = 0;
+    let looks = 0;
+    for (let running = true; running; ) {
+      if (!existsSync(BUNDLE) || statSync(BUNDLE).size === 0) missing += 1;
+      looks += 1;
+      running = (await Promise.race([done.then(() => false), new Promise((r) => setTimeout(r, 1, true))])) as boolean;
+    }
+    expect(await done).toBe(0);
+    expect({ missing, looked: looks > 50 }).toEqual({ missing: 0, looked: true });
+    expect(existsSync(stale)).toBe(false);
   });
 });
 
