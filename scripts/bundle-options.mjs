@@ -7,10 +7,10 @@
  * wherever it lies (this package is "type": "module"), and Lambda takes it as the handler's file.
  */
 export const lambdaBundle = {
-  // The handler, and the S3 adapter as a bundle of its own that the handler loads only when it writes requirements
-  // files (docs/adr/0011-requirements-file-delivery.md). Built in one run, as SAM's builder does: into dist/ under
+  // The handler, and the S3 adapter and the DynamoDB lock as bundles of their own that the handler loads only when
+  // it needs them (docs/adr/0011-requirements-file-delivery.md, docs/adr/0014-never-twice.md). Built in one run, as SAM's builder does: into dist/ under
   // the entry points' common folder, src/, so dist/handler.cjs and dist/aws/requirements-store.cjs.
-  entryPoints: ['src/handler.ts', 'src/aws/requirements-store.ts'],
+  entryPoints: ['src/handler.ts', 'src/aws/requirements-store.ts', 'src/aws/lock.ts'],
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { REQUEST_TIMEOUT_MS } from './aws/bounds';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
@@ -12,9 +13,9 @@ import { launch } from './launch/launch';
 import type { LaunchDeps } from './launch/model';
 import type { LaunchResult } from './launch/outcome';
 import { cachedEndpoint } from './launch/round-trip';
-import { jitteredBackoff } from './launch/start';
+import { jitteredBackoff, START_EFFECT_MARGIN_MS } from './launch/start';
 import { InvocationMetrics } from './observability';
-import type { RequirementsStore } from './ports';
+import type { LaunchLock, RequirementsStore } from './ports';
 import { redact } from './token/redact';
 
 /**
@@ -24,38 +25,62 @@ import { redact } from './token/redact';
  */
 
 /**
- * The S3 adapter is a bundle of its own beside this one (template.yaml's second entry point): a deployment that
- * writes requirements files loads it at init, during Lambda's unthrottled init phase; one in `arguments` delivery
- * loads it only when a job's own requirements file must be read (docs/adr/0011-requirements-file-delivery.md). A
- * path esbuild cannot follow keeps it out of this bundle.
+ * The S3 adapter and the lock are bundles of their own beside this one (template.yaml's entry points): a
+ * deployment that writes requirements files, or has IDEMPOTENCY_TABLE, loads them at init, during Lambda's
+ * unthrottled init phase; one in `arguments` delivery loads the S3 bundle only when a job's own requirements file
+ * must be read (docs/adr/0011-requirements-file-delivery.md, docs/adr/0014-never-twice.md). A path esbuild cannot
+ * follow keeps each out of this bundle.
  */
 const STORE_BUNDLE = './aws/requirements-store.cjs';
+const LOCK_BUNDLE = './aws/lock.cjs';
 const bundledStore = async (): Promise<RequirementsStore> => {
   const s3: typeof import('./aws/requirements-store') = await import(STORE_BUNDLE);
   return new s3.S3RequirementsStore(s3.s3Client);
 };
+const bundledLock = async (table: string): Promise<LaunchLock> => {
+  const dynamo: typeof import('./aws/lock') = await import(LOCK_BUNDLE);
+  return new dynamo.DynamoLaunchLock(table, dynamo.dynamoClient);
+};
 
-/** A store that loads itself (now, or when first used) and waits for it when used; a failed load is tried again. */
-const lazyStore = (load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore => {
-  let loaded: Promise<RequirementsStore> | undefined;
-  const loading = () => {
+/** A module loaded once (now, or when first used) and awaited when used; a failed load is tried again. */
+const loading = <T>(load: () => Promise<T>, now: boolean): (() => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  const get = () => {
     loaded ??= load().catch((error: unknown) => {
       loaded = undefined;
       throw error;
     });
     return loaded;
   };
-  // reported by the first write or read, not as an unhandled rejection at init
-  if (now) loading().catch(() => undefined);
+  // reported by the first use, not as an unhandled rejection at init
+  if (now) get().catch(() => undefined);
+  return get;
+};
+
+const lazyStore = (load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore => {
+  const store = loading(load, now);
   return {
-    write: async (bucket, key, body) => (await loading()).write(bucket, key, body),
-    read: async (uri, maxBytes) => (await loading()).read(uri, maxBytes),
+    write: async (bucket, key, body) => (await store()).write(bucket, key, body),
+    read: async (uri, maxBytes) => (await store()).read(uri, maxBytes),
+  };
+};
+
+const lazyLock = (load: () => Promise<LaunchLock>): LaunchLock => {
+  const lock = loading(load, true);
+  return {
+    acquire: async (key, digest, holdMs) => (await lock()).acquire(key, digest, holdMs),
+    complete: async (key, digest, run) => (await lock()).complete(key, digest, run),
+    release: async (key, digest) => (await lock()).release(key, digest),
   };
 };
 
 export interface ContainerOptions {
   /** Tests load the TypeScript adapter over mocked clients; the bundle loads its sibling bundle. */
   readonly loadRequirementsStore?: () => Promise<RequirementsStore>;
+  /** Tests shorten the wait after a lost StartJobRun answer; Lambda waits the whole window. */
+  readonly startEffectWindowMs?: number;
+  /** Tests load the TypeScript lock over a mocked client; the bundle loads its sibling bundle. */
+  readonly loadLock?: (table: string) => Promise<LaunchLock>;
 }
 
 /**
@@ -76,6 +101,7 @@ const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, option
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   const { delivery } = config;
   const load = options.loadRequirementsStore ?? bundledStore;
+  const table = config.lockTable;
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
     repository,
@@ -83,11 +109,14 @@ const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, option
     settings: config,
     delivery,
     files: lazyStore(load, delivery.mode !== 'arguments'),
+    lock: table === undefined ? undefined : lazyLock(() => (options.loadLock ?? bundledLock)(table)),
     logger,
     metrics,
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: jitteredBackoff,
+    // The StartJobRun client's own timeout, then the margin in which Glue may still act on the request.
+    startEffectWindowMs: options.startEffectWindowMs ?? REQUEST_TIMEOUT_MS + START_EFFECT_MARGIN_MS,
   };
 };
 

@@ -16,6 +16,7 @@ export const ERROR_NAMES = [
   'IdempotencyConflict',
   'StartJobRunFailed',
   'OutOfTime',
+  'LaunchInProgress',
 ] as const;
 
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
@@ -29,6 +30,8 @@ export class LauncherError extends Error {
   constructor(
     override readonly name: LauncherErrorName,
     message: string,
+    /** A StartJobRun for the job was sent and not answered readably: its run may exist. */
+    readonly mayHaveStarted = false,
   ) {
     super(message);
   }
@@ -45,7 +48,7 @@ export const describeCause = (error: unknown): string => {
 // The two sentence shapes of a job's failure. "was not started" is said only where no StartJobRun for the job was
 // sent, or Glue answered it with a refusal; once a start may have reached Glue, the sentence says so.
 const notStarted = (jobName: string, why: string) => `Job ${jobName} was not started: ${why}.`;
-const mayHaveStarted = (jobName: string, why: string) => `Job ${jobName} may or may not have started: ${why}.`;
+const mayHaveStarted = (jobName: string, why: string) => `Job ${jobName} may have started: ${why}.`;
 const list = (names: readonly string[]) => names.join(', ');
 
 // One constructor per name, each with the words its callers match on.
@@ -86,12 +89,23 @@ export const concurrentRunsExceeded = (jobName: string, detail: string) =>
     notStarted(jobName, `it already has as many runs as its MaxConcurrentRuns allows (${detail})`),
   );
 
-export const idempotencyConflict = (jobName: string, key: string, jobRunId: string) =>
+/** `jobRunId`: the run the key started, when it is known (the lock may hold a key before its run exists). */
+export const idempotencyConflict = (jobName: string, key: string, jobRunId?: string) =>
   new LauncherError(
     'IdempotencyConflict',
     notStarted(
       jobName,
-      `idempotency key ${key} already started run ${jobRunId} for a different request (other arguments or run settings); use a new key for a new request`,
+      `idempotency key ${key} ${jobRunId === undefined ? 'is already used' : `already started run ${jobRunId}`} for a different request (other arguments or run settings); use a new key for a new request`,
+    ),
+  );
+
+/** Another delivery of the same key is launching the job now (the optional lock): the caller retries. */
+export const launchInProgress = (jobName: string, key: string) =>
+  new LauncherError(
+    'LaunchInProgress',
+    notStarted(
+      jobName,
+      `another delivery of idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
     ),
   );
 
@@ -101,11 +115,15 @@ export const startJobRunFailed = (jobName: string, why: string) =>
 
 /** A start that was sent and not answered readably: the run may exist. */
 export const startUncertain = (jobName: string, why: string) =>
-  new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why));
+  new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why), true);
 
 /** The function's time ran out: what became of each job. */
-export const outOfTime = (said: readonly string[]) =>
-  new LauncherError('OutOfTime', `The function's time ran out before the launch ended: ${said.join('; ')}.`);
+export const outOfTime = (said: readonly string[], anyMayHaveStarted: boolean) =>
+  new LauncherError(
+    'OutOfTime',
+    `The function's time ran out before the launch ended: ${said.join('; ')}.`,
+    anyMayHaveStarted,
+  );
 
 /** One job left unstarted because too little of the function's time was left to start it. */
 export const jobOutOfTime = (jobName: string, why: string) => new LauncherError('OutOfTime', notStarted(jobName, why));
@@ -129,9 +147,12 @@ export const batchFailed = (
   const causes = failed.map(({ jobName, error }) => `${jobName} (${error.name}: ${error.message.replace(/\.$/, '')})`);
   const startedText =
     started.length > 0 ? ` Started: ${started.map((run) => `${run.jobName} (${run.jobRunId})`).join(', ')}.` : '';
+  const uncertain = failed.some(({ error }) => error.mayHaveStarted);
+  const what = uncertain ? 'failed, and some may have started' : 'were not started';
   return new LauncherError(
     name,
-    `${failed.length} of ${total} jobs were not started: ${causes.join('; ')}.${startedText}`,
+    `${failed.length} of ${total} jobs ${what}: ${causes.join('; ')}.${startedText}`,
+    uncertain,
   );
 };
 
@@ -140,7 +161,7 @@ export const batchFailed = (
  * from the message, holds only the new words.
  */
 export const reworded = (error: LauncherError, reword: (message: string) => string): LauncherError =>
-  new LauncherError(error.name, reword(error.message));
+  new LauncherError(error.name, reword(error.message), error.mayHaveStarted);
 
 /**
  * The one converter of anything thrown into a named error: a `LauncherError` as it is, anything else (a bug, not a

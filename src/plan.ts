@@ -18,10 +18,18 @@ export interface RunSettings {
   readonly jobRunQueuingEnabled?: boolean | undefined;
 }
 
+/**
+ * Where a launch's idempotency key came from: the request's own, a batch's (derived per request), or an EventBridge
+ * event's `id` (derived per request in a batch). Only an event's key is bounded by the event's `time`.
+ */
+export type KeySource = 'request' | 'batch' | 'event';
+
 /** One job to start: the job name is resolved, the idempotency key is per job. */
 export interface LaunchRequest extends RunSettings {
   readonly jobName: string;
   readonly idempotencyKey?: string;
+  /** Where the key came from (absent: the request's own). Not part of what the request asks for. */
+  readonly keySource?: KeySource;
 }
 
 export interface LaunchPlan {

@@ -116,6 +116,36 @@ export const isServiceFailure = (error: unknown): error is ServiceFailure =>
 export const failureDetail = (error: unknown): string =>
   isServiceFailure(error) ? error.detail : describeCause(error);
 
+/** A run as a launch recorded it: what a later delivery of the same key returns. */
+export interface RecordedRun {
+  readonly jobRunId: string;
+  readonly tokenExpiresAt?: string;
+  readonly tokenDelivery?: string;
+}
+
+/** What taking a key's lock came to. */
+export type LockOutcome =
+  | { readonly kind: 'acquired' }
+  /** Another delivery of the key holds it now. */
+  | { readonly kind: 'in-progress' }
+  /** A launch of the key ended with this run. */
+  | { readonly kind: 'completed'; readonly run: RecordedRun }
+  /** The key is held or was used for a different request (another digest). */
+  | { readonly kind: 'conflict' };
+
+/**
+ * The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE, docs/adr/0014-never-twice.md): one delivery of a
+ * key at a time, and the run it started for the ones after. Methods throw a `ServiceFailure`.
+ */
+export interface LaunchLock {
+  /** Takes the key for this launch, which holds it until it ends or `holdMs` have passed. */
+  acquire(key: string, digest: string, holdMs: number): Promise<LockOutcome>;
+  /** The launch of the key ended with this run. */
+  complete(key: string, digest: string, run: RecordedRun): Promise<void>;
+  /** The launch of the key ended without a run: the key is free. */
+  release(key: string, digest: string): Promise<void>;
+}
+
 /** What a launch counts; src/observability.ts publishes it as CloudWatch metrics, once per invocation. */
 export interface LaunchMetrics {
   runsStarted(count: number): void;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # An EventBridge Scheduler schedule that launches a Glue job every night at 02:00 (Europe/Paris) through
 # glue-launcher. The template can create one for GlueJobName (ScheduleExpression parameter); this is how to
-# add more, one per job. The execution id is the same on every retry of one occurrence, so a redelivery
-# cannot start a second run. Scheduler invokes the launcher as the stack's SchedulerRole (its SchedulerRoleArn
+# add more, one per job. The key is the schedule's ARN and the occurrence's scheduled time, the same on every
+# retry of one occurrence, so a redelivery cannot start a second run (not the execution id: Scheduler gives a new
+# one to each attempt). Scheduler invokes the launcher as the stack's SchedulerRole (its SchedulerRoleArn
 # output: lambda:InvokeFunction on the launcher, sqs:SendMessage to the failed-launches queue); set
 # SCHEDULER_ROLE_ARN to use a role of your own instead. Needs the AWS CLI and jq.
 #   usage: create-schedule.sh STACK_NAME JOB_NAME

@@ -1,11 +1,12 @@
 import { startJobRunFailed } from '../errors';
 import type { JobService } from '../ports';
-import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_READ, type RecentRun } from './record';
+import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_PAGES, MAX_RUNS_READ, type RecentRun } from './record';
 
 /**
  * The newest run of the job carrying each of these keys, read newest first, page after page, until every key is
- * found, the runs get older than the horizon, or there are none left. Past MAX_RUNS_READ runs it fails closed: an
- * earlier start can no longer be ruled out, and a second start is worse than none.
+ * found, the runs get older than the horizon, or there are none left. Past MAX_RUNS_READ runs, or MAX_RUNS_PAGES
+ * pages (empty ones count: a service that answers empty pages with a next token must not keep the lookup going),
+ * it fails closed: an earlier start can no longer be ruled out, and a second start is worse than none.
  */
 export const earlierRuns = async (
   jobs: JobService,
@@ -18,7 +19,7 @@ export const earlierRuns = async (
   let read = 0;
   let nextToken: string | undefined;
   let pageSize = firstPage;
-  for (;;) {
+  for (let pages = 1; ; pages += 1) {
     const page = await jobs.jobRuns(jobName, pageSize, nextToken);
     for (const run of page.runs) {
       if (run.startedOn !== undefined && run.startedOn < horizon) return found;
@@ -27,10 +28,10 @@ export const earlierRuns = async (
       if (key !== undefined && keys.has(key) && !found.has(key)) found.set(key, run);
     }
     if (found.size === keys.size || page.nextToken === undefined) return found;
-    if (read >= MAX_RUNS_READ) {
+    if (read >= MAX_RUNS_READ || pages >= MAX_RUNS_PAGES) {
       throw startJobRunFailed(
         jobName,
-        `its ${read} most recent runs all started after ${horizon.toISOString()} and none carries this launch's key, so an earlier start could not be ruled out without reading further`,
+        `${pages} pages of its runs (${read} runs) were read without reaching ${horizon.toISOString()} or this launch's key, so an earlier start could not be ruled out without reading further`,
       );
     }
     nextToken = page.nextToken;

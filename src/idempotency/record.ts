@@ -31,7 +31,12 @@ const sorted = (value: Readonly<Record<string, unknown>>) =>
  * A short hash of what the request asks for: the job, its arguments as given and its run settings; not its key,
  * and nothing the launcher adds (the token above all). Equal requests have equal digests, in any key order.
  */
-export const requestDigest = ({ idempotencyKey: _, arguments: args, ...settings }: LaunchRequest): string =>
+export const requestDigest = ({
+  idempotencyKey: _,
+  keySource: __,
+  arguments: args,
+  ...settings
+}: LaunchRequest): string =>
   createHash('sha256')
     .update(JSON.stringify([sorted(settings), sorted(args ?? {})]))
     .digest('hex')
@@ -72,16 +77,40 @@ export const REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
- * How far back an earlier start of this launch can be: the event's own time (a redelivery carries the first
- * delivery's), less the skew; without one, as far as any redelivery can come.
+ * How far back an earlier start of this launch can be. A key that is an EventBridge event's `id`: the event's own
+ * time (a redelivery of the event carries the first delivery's) less the skew, but never later than the launch's
+ * own start (a `time` in the future must not skip the lookup). Any other key, a request's own even inside an
+ * EventBridge envelope: as far back as any redelivery can come.
  */
-export const lookupHorizon = (eventTime: Date | undefined, now: number): Date =>
-  new Date(eventTime ? eventTime.getTime() - CLOCK_SKEW_MS : now - REDELIVERY_WINDOW_MS);
+export const lookupHorizon = (
+  request: Pick<LaunchRequest, 'keySource'>,
+  eventTime: Date | undefined,
+  now: number,
+): Date =>
+  new Date(
+    request.keySource === 'event' && eventTime
+      ? Math.min(eventTime.getTime(), now) - CLOCK_SKEW_MS
+      : now - REDELIVERY_WINDOW_MS,
+  );
+
+/**
+ * A batch's key for one of its requests: independent of the request's position and of the order of the others, and
+ * never another batch's nor a request's own key. It holds the batch's key, then a space (which no key a caller
+ * gives may hold) and a short hash of the job, what the request asks for, and how many identical requests came
+ * before it in the batch (identical requests are numbered among themselves, which no reordering changes).
+ */
+export const derivedKey = (key: string, request: LaunchRequest, identicalBefore: number): string =>
+  `${key} ${createHash('sha256')
+    .update(JSON.stringify([request.jobName, requestDigest(request), identicalBefore]))
+    .digest('hex')
+    .slice(0, 16)}`;
 
 /** GetJobRuns' largest page. */
 export const MAX_RUNS_PAGE = 200;
 /** How many runs a lookup reads at most before it gives up rather than risk a second start. */
 export const MAX_RUNS_READ = 1000;
+/** How many pages a lookup asks for at most, empty ones included, before it gives up the same way. */
+export const MAX_RUNS_PAGES = 20;
 /** Enough for a redelivery an hour later of a job that other callers also start now and then. */
 const MIN_FIRST_PAGE = 25;
 

@@ -22,6 +22,8 @@ export interface Config {
   readonly delivery: DeliverySetting;
   readonly tokenDuration: TokenDurationSetting;
   readonly maxParallelStarts: number;
+  /** IDEMPOTENCY_TABLE: the optional atomic lock's table. */
+  readonly lockTable: string | undefined;
 }
 
 /** A delivery that writes files needs a bucket to write them to. */
@@ -103,6 +105,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
           },
     tokenDuration: duration === 'auto' ? duration : Number(duration),
     maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
+    lockTable: vars.IDEMPOTENCY_TABLE,
   };
 };
 

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { invalidRequest } from '../errors';
-import type { LaunchPlan, LaunchRequest } from '../plan';
+import { derivedKey, requestDigest } from '../idempotency/record';
+import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
 import { type EventSchemas, eventSchemas } from './event-schemas';
 
 type Request = z.output<EventSchemas['request']>;
@@ -74,39 +75,56 @@ const resolveJobName = (jobName: string | undefined, defaultJobName: string | un
   return name;
 };
 
-const toRequest = ({ jobName: _, idempotencyKey, ...settings }: Request, jobName: string, key: string | undefined) => {
-  const runKey = idempotencyKey ?? key;
-  const request: LaunchRequest = { ...settings, jobName };
-  return runKey === undefined ? request : { ...request, idempotencyKey: runKey };
-};
-
-/**
- * A batch key that does not depend on position: the n-th request for a job name (n = 0, 1, ...) among those that
- * take the batch's key gets `<key>:<jobName>`, then `<key>:<jobName>:<n>`, so that a batch redelivered in another
- * order, or with a job added, finds each run it already started (docs/adr/0001-glue-run-list-as-idempotency-record.md).
- */
-const batchKey = (key: string, jobName: string, seen: Map<string, number>): string => {
-  const n = seen.get(jobName) ?? 0;
-  seen.set(jobName, n + 1);
-  return n === 0 ? `${key}:${jobName}` : `${key}:${jobName}:${n}`;
-};
+const toRequest = ({ jobName: _, idempotencyKey, ...settings }: Request, jobName: string): LaunchRequest =>
+  idempotencyKey === undefined
+    ? { ...settings, jobName }
+    : { ...settings, jobName, idempotencyKey, keySource: 'request' };
 
 /**
  * Any supported event -> the jobs to start. The idempotency key is the request's own, else the batch's or the
- * EventBridge event's `id` (per job in a batch); the event's `time` bounds how far back an earlier start can be.
+ * EventBridge event's `id`, derived per request in a batch so that it depends neither on position nor on order
+ * (docs/adr/0009-request-digests-and-a-lookup-horizon.md); an event's `time` bounds how far back an earlier start
+ * of a key taken from that event can be.
  */
 export const parseEvent = (event: unknown, defaultJobName: string | undefined): LaunchPlan => {
   const { body, eventId, eventTime } = parseEnvelope(event);
   const key = body.idempotencyKey ?? eventId;
+  const source: KeySource = body.idempotencyKey !== undefined ? ('jobs' in body ? 'batch' : 'request') : 'event';
   const when = eventTime === undefined ? {} : { eventTime };
   if (!('jobs' in body)) {
-    return { batch: false, requests: [toRequest(body, resolveJobName(body.jobName, defaultJobName), key)], ...when };
+    const request = toRequest(body, resolveJobName(body.jobName, defaultJobName));
+    const keyed =
+      request.idempotencyKey === undefined && key !== undefined ? { idempotencyKey: key, keySource: source } : {};
+    return { batch: false, requests: [{ ...request, ...keyed }], ...when };
   }
-  const seen = new Map<string, number>();
-  const requests = body.jobs.map((job, index) => {
-    const jobName = resolveJobName(job.jobName, defaultJobName, `jobs[${index}].`);
-    const derived = job.idempotencyKey === undefined && key !== undefined ? batchKey(key, jobName, seen) : undefined;
-    return toRequest(job, jobName, derived);
+  const requests = body.jobs.map((job, index) =>
+    toRequest(job, resolveJobName(job.jobName, defaultJobName, `jobs[${index}].`)),
+  );
+  refuseDuplicateKeys(requests);
+  if (key === undefined) return { batch: true, requests, ...when };
+  const identical = new Map<string, number>();
+  const keyed = requests.map((request) => {
+    if (request.idempotencyKey !== undefined) return request;
+    const twin = JSON.stringify([request.jobName, requestDigest(request)]);
+    const before = identical.get(twin) ?? 0;
+    identical.set(twin, before + 1);
+    return { ...request, idempotencyKey: derivedKey(key, request, before), keySource: source };
   });
-  return { batch: true, requests, ...when };
+  return { batch: true, requests: keyed, ...when };
+};
+
+/** Two requests of one batch with the same key of their own would start two runs under one key. */
+const refuseDuplicateKeys = (requests: readonly LaunchRequest[]) => {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const { idempotencyKey } of requests) {
+    if (idempotencyKey === undefined) continue;
+    if (seen.has(idempotencyKey)) twice.add(idempotencyKey);
+    seen.add(idempotencyKey);
+  }
+  if (twice.size > 0) {
+    throw invalidRequest(
+      `the idempotency key ${[...twice].map((k) => JSON.stringify(k)).join(', ')} is given to more than one job of the batch; give each request its own key, or none (the batch's key is then derived per request)`,
+    );
+  }
 };

@@ -30,6 +30,7 @@ export const ACCEPTED = {
   TOKEN_DURATION_SECONDS: `"auto" or a whole number of seconds from ${MIN_TOKEN_SECONDS} to ${MAX_TOKEN_SECONDS}`,
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
   MAX_WORKERS: `a whole number from 1 to ${GLUE_MAX_WORKERS}`,
+  IDEMPOTENCY_TABLE: 'a DynamoDB table name (3-255 letters, digits, "_", "-", "."), or unset for no lock',
 } as const;
 
 export type Variable = keyof typeof ACCEPTED;
@@ -71,6 +72,7 @@ export const VARIABLES = {
   TOKEN_DURATION_SECONDS: z.optional(z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)])),
   MAX_PARALLEL_STARTS: z.optional(wholeNumber(1, 20)),
   MAX_WORKERS: z.optional(wholeNumber(1, GLUE_MAX_WORKERS)),
+  IDEMPOTENCY_TABLE: z.optional(matching(/^[A-Za-z0-9_.-]{3,255}$/)),
 } satisfies Record<Variable, z.ZodMiniType>;
 
 /** SAM passes an empty string for an optional parameter left blank: it counts as unset. */

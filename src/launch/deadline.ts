@@ -30,6 +30,7 @@ export class Progress {
   /** Stops the invocation (no start is sent after this) and returns the answer it owes: each job, and its fate. */
   stop(plan: LaunchPlan): LauncherError {
     this.stopped = true;
+    const inFlight = plan.requests.some(({ jobName }) => this.sent.has(jobName) && !this.started.has(jobName));
     return outOfTime(
       plan.requests.map(({ jobName, idempotencyKey }) => {
         const runId = this.started.get(jobName);
@@ -39,6 +40,7 @@ export class Progress {
           ? `job ${jobName} may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell)`
           : `job ${jobName} may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another)`;
       }),
+      inFlight,
     );
   }
 }

@@ -5,6 +5,8 @@ import {
   idempotencyConflict,
   installerOptionConflict,
   jobOutOfTime,
+  launchInProgress,
+  startJobRunFailed,
   tokenUnavailable,
   toLauncherError,
 } from '../errors';
@@ -26,7 +28,16 @@ import {
   type Ready,
 } from './model';
 import { conclude, type LaunchResult } from './outcome';
-import { indexAccess, type JobFacts, lookupFailure, type OwnFiles, readOwnFiles, roundTrip } from './round-trip';
+import {
+  type IndexAccess,
+  indexAccess,
+  type JobFacts,
+  lookupFailure,
+  type OwnFiles,
+  type RoundTrip,
+  readOwnFiles,
+  roundTrip,
+} from './round-trip';
 import { startRun } from './start';
 
 /**
@@ -53,19 +64,35 @@ export const launch = async (
   checkArguments(plan.requests, deps.settings.argumentPolicy);
   const startedAt = deps.clock();
   const invocation: Invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
-  const horizon = lookupHorizon(plan.eventTime, startedAt);
+  const horizon = (request: LaunchRequest) => lookupHorizon(request, plan.eventTime, startedAt);
   return withinTime(launchAll(invocation, horizon, deps), invocation);
 };
 
-const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps): Promise<LaunchResult> => {
+const launchAll = async (
+  invocation: Invocation,
+  horizon: (request: LaunchRequest) => Date,
+  deps: LaunchDeps,
+): Promise<LaunchResult> => {
   const { plan } = invocation;
-  const trip = await roundTrip(plan.requests, horizon, deps);
+  const trip = await roundTrip(plan.requests, horizon, deps, invocation.time.remainingMs());
+  const { states, access } = await launchJudged(invocation, trip, deps);
+  await recordInLock(plan.requests, trip, states, access, deps);
+  return conclude(plan.batch, states, access, deps);
+};
+
+/** From round trip 1 to each job's outcome: judged, placed, the token fetched, the ready ones started. */
+const launchJudged = async (
+  invocation: Invocation,
+  trip: RoundTrip,
+  deps: LaunchDeps,
+): Promise<{ states: Concluded[]; access?: IndexAccess }> => {
+  const { plan } = invocation;
   const judged = plan.requests.map((request, at) => judge(request, trip.facts[at] as JobFacts, deps.delivery));
   logReused(judged, deps);
   const eligible = judged.filter((state): state is Eligible => state.kind === 'eligible');
   for (const { job } of eligible) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
   const settled = judged.filter((state): state is Concluded => state.kind !== 'eligible');
-  if (eligible.length === 0) return conclude(plan.batch, settled, undefined, deps);
+  if (eligible.length === 0) return { states: settled };
 
   // Jobs' own requirements files and the token, at once: each job is placed before anything is started.
   const [ownFiles, got] = await Promise.all([readOwnFiles(eligible, deps), indexAccess(eligible, trip, deps)]);
@@ -74,7 +101,7 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
     const refused = placed.map((state) =>
       state.kind === 'ready' ? failed(state.request, got.refusal(state.request.jobName)) : state,
     );
-    return conclude(plan.batch, refused, undefined, deps);
+    return { states: refused };
   }
   deps.logger.debug('Authorization token ready', {
     indexHost: got.access.host,
@@ -89,8 +116,54 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
         ? startInTime(state, invocation, () => startRun(state, got.access, invocation, deps))
         : state,
   );
-  return conclude(plan.batch, started, got.access, deps);
+  return { states: started, access: got.access };
 };
+
+/**
+ * With the optional lock: each key this invocation took records how its launch ended. A run (started now, or
+ * found in Glue's run list) completes the record, for later deliveries to reuse; a launch that certainly started
+ * nothing frees the key; one that may have started keeps it until its hold ends, so that the next delivery looks
+ * in Glue's run list after it. A record that cannot be written is logged: Glue's run list still has the run.
+ */
+const recordInLock = async (
+  requests: readonly LaunchRequest[],
+  trip: RoundTrip,
+  states: readonly Concluded[],
+  access: IndexAccess | undefined,
+  deps: LaunchDeps,
+): Promise<void> => {
+  const { lock } = deps;
+  if (lock === undefined) return;
+  await Promise.all(
+    requests.map(async (request, at) => {
+      const key = request.idempotencyKey;
+      const held = key === undefined ? undefined : trip.facts[at]?.locks.get(key);
+      const state = states[at] as Concluded;
+      if (key === undefined || !held?.ok || held.value.kind !== 'acquired') return;
+      const digest = requestDigest(request);
+      try {
+        if (state.kind === 'started') {
+          const expiry = access ? { tokenExpiresAt: access.expiresAt.toISOString() } : {};
+          await lock.complete(key, digest, { jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery, ...expiry });
+        } else if (state.kind === 'reused') {
+          const { jobRunId, tokenExpiresAt, tokenDelivery } = state;
+          await lock.complete(key, digest, { jobRunId, ...defined({ tokenExpiresAt, tokenDelivery }) });
+        } else if (!state.error.mayHaveStarted) {
+          await lock.release(key, digest);
+        }
+      } catch (error) {
+        deps.logger.warn('The launch lock could not record how the launch ended', {
+          jobName: request.jobName,
+          idempotencyKey: key,
+          error: failureDetail(error),
+        });
+      }
+    }),
+  );
+};
+
+const defined = <T extends Record<string, unknown>>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 /**
  * One request, judged from what round trip 1 brought, before any token exists: its job is not found, it was
@@ -99,12 +172,23 @@ const launchAll = async (invocation: Invocation, horizon: Date, deps: LaunchDeps
  */
 export const judge = (
   request: LaunchRequest,
-  { job, earlier }: JobFacts,
+  { job, earlier, locks }: JobFacts,
   delivery: LaunchDeps['delivery'],
 ): JobState => {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
   const digest = requestDigest(request);
   const key = request.idempotencyKey;
+  const held = key === undefined ? undefined : locks.get(key);
+  if (key !== undefined && held !== undefined) {
+    if (!held.ok) return failed(request, lockFailure(request.jobName, held.error));
+    const outcome = held.value;
+    if (outcome.kind === 'in-progress') return failed(request, launchInProgress(request.jobName, key));
+    if (outcome.kind === 'conflict') return failed(request, idempotencyConflict(request.jobName, key));
+    if (outcome.kind === 'completed') {
+      const { jobRunId, tokenExpiresAt, tokenDelivery } = outcome.run;
+      return { kind: 'reused', request, jobRunId, tokenExpiresAt, tokenDelivery };
+    }
+  }
   if (key !== undefined && earlier !== undefined) {
     if (!earlier.ok) return failed(request, lookupFailure(request.jobName, earlier.error));
     const run = earlier.value.get(key);
@@ -145,6 +229,13 @@ const place = ({ request, job, draft, digest }: Eligible, ownFiles: OwnFiles): R
     return failed(request, toLauncherError(error, jobName));
   }
 };
+
+/** The lock could not be taken: an earlier start cannot be ruled out, so nothing is started. */
+const lockFailure = (jobName: string, error: unknown) =>
+  startJobRunFailed(
+    jobName,
+    `the launch lock (IDEMPOTENCY_TABLE) could not be taken (${failureDetail(error)}), so an earlier start of this launch could not be ruled out`,
+  );
 
 const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
   for (const state of states) {

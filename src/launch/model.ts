@@ -5,7 +5,15 @@ import type { PipIndexOption } from '../pip/options';
 import type { IndexPlacement, PlacementDraft } from '../pip/placement';
 import type { DeliverySetting, TokenDelivery } from '../pip/requirements-file';
 import type { LaunchPlan, LaunchRequest } from '../plan';
-import type { GlueJob, JobService, LaunchLogger, LaunchMetrics, PrivateRepository, RequirementsStore } from '../ports';
+import type {
+  GlueJob,
+  JobService,
+  LaunchLock,
+  LaunchLogger,
+  LaunchMetrics,
+  PrivateRepository,
+  RequirementsStore,
+} from '../ports';
 import type { TokenDurationSetting } from '../token/lifetime';
 import type { Progress } from './deadline';
 
@@ -31,6 +39,8 @@ export interface LaunchDeps {
   readonly delivery: DeliverySetting;
   /** S3, for jobs' own requirements files (read in every delivery) and the launcher's (written in file deliveries). */
   readonly files: RequirementsStore;
+  /** The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE); absent, Glue's run list alone. */
+  readonly lock: LaunchLock | undefined;
   readonly logger: LaunchLogger;
   readonly metrics: LaunchMetrics;
   /**
@@ -42,6 +52,8 @@ export interface LaunchDeps {
   readonly clock: () => number;
   /** Milliseconds to wait before StartJobRun attempt `attempt + 1`. */
   readonly backoffMs: (attempt: number) => number;
+  /** How long after it was sent a StartJobRun may still take effect: no look for its run before then. */
+  readonly startEffectWindowMs: number;
 }
 
 /** What one invocation knows of its own limits: Lambda's `context.getRemainingTimeInMillis`. */

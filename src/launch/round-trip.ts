@@ -1,7 +1,7 @@
 import { type Settled, settle } from '../concurrency';
 import { jobNotFound, type LauncherError, startJobRunFailed, tokenUnavailable, toLauncherError } from '../errors';
 import { earlierRuns } from '../idempotency/lookup';
-import { firstPageSize, type RecentRun } from '../idempotency/record';
+import { firstPageSize, type RecentRun, requestDigest } from '../idempotency/record';
 import { indexHost, indexUrl, isRepositoryEndpoint } from '../pip/index-url';
 import { MAX_OWN_FILE_BYTES } from '../pip/requirements';
 import type { LaunchRequest } from '../plan';
@@ -9,6 +9,7 @@ import {
   failureDetail,
   type GlueJob,
   isServiceFailure,
+  type LockOutcome,
   type PrivateRepository,
   ServiceFailure,
   type StoredText,
@@ -21,10 +22,15 @@ import type { Eligible, LaunchDeps } from './model';
  * comes back is settled values, so that judging a job (launch/launch.ts) is a pure function of them.
  */
 
-/** What round trip 1 brings for one request: its job, and, for a keyed launch, the job's earlier runs by key. */
+/**
+ * What round trip 1 brings for one request: its job; for a keyed launch, the job's earlier runs by key, and with
+ * the optional lock what taking each of the job's keys came to (taken before the run list is read, so that the
+ * read happens inside the locked section).
+ */
 export interface JobFacts {
   readonly job: Settled<GlueJob>;
   readonly earlier: Settled<ReadonlyMap<string, RecentRun>> | undefined;
+  readonly locks: ReadonlyMap<string, Settled<LockOutcome>>;
 }
 
 type TokenWithDuration = { readonly token: string; readonly expiresAt: Date; readonly durationSeconds: number };
@@ -45,6 +51,38 @@ export const lookupFailure = (jobName: string, error: unknown): LauncherError =>
   return startJobRunFailed(jobName, `${error.operation} failed with ${error.detail}${because}`);
 };
 
+/** The lock's hold on a key when the function's time is not known (tests, tools): as long as a short run's. */
+const DEFAULT_HOLD_MS = 15 * 60 * 1000;
+
+/** With the optional lock, each key taken, all at once, before the run list is read. */
+const takeLocks = async (
+  keys: ReadonlyMap<string, string>,
+  remainingMs: number,
+  deps: LaunchDeps,
+): Promise<ReadonlyMap<string, Settled<LockOutcome>>> => {
+  const { lock } = deps;
+  if (lock === undefined || keys.size === 0) return new Map();
+  const holdMs = Number.isFinite(remainingMs) ? remainingMs : DEFAULT_HOLD_MS;
+  const taken = await Promise.all(
+    [...keys].map(async ([key, digest]) => [key, await settle(lock.acquire(key, digest, holdMs))] as const),
+  );
+  return new Map(taken);
+};
+
+/** A job's keys taken (with the lock), then its run list read back to `since`: the read inside the locked section. */
+const lookAfterLocks = async (
+  jobName: string,
+  keys: ReadonlyMap<string, string>,
+  since: Date | undefined,
+  remainingMs: number,
+  deps: LaunchDeps,
+): Promise<Pick<JobFacts, 'locks'> & { runs: JobFacts['earlier'] }> => {
+  const locks = await takeLocks(keys, remainingMs, deps);
+  if (since === undefined) return { runs: undefined, locks };
+  const runs = await settle(earlierRuns(deps.jobs, jobName, new Set(keys.keys()), since, firstPageSize(keys.size)));
+  return { runs, locks };
+};
+
 /** Asks CodeArtifact for a token that lives `seconds`, remembering what was asked (the expiry is rounded). */
 const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
   deps.logger.debug('Requesting authorization token', { durationSeconds: seconds });
@@ -52,38 +90,41 @@ const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWit
   return settle(deps.repository.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
 };
 
-const keysByJob = (requests: readonly LaunchRequest[]): Map<string, Set<string>> => {
-  const keys = new Map<string, Set<string>>();
-  for (const { jobName, idempotencyKey } of requests) {
-    const set = keys.get(jobName) ?? new Set<string>();
-    if (idempotencyKey !== undefined) set.add(idempotencyKey);
-    keys.set(jobName, set);
+/** Each job's keys (with what each asks for), and how far back the earliest of them must be looked for. */
+const keysByJob = (requests: readonly LaunchRequest[], horizon: (request: LaunchRequest) => Date) => {
+  const keys = new Map<string, { keys: Map<string, string>; since: Date | undefined }>();
+  for (const request of requests) {
+    const job = keys.get(request.jobName) ?? { keys: new Map<string, string>(), since: undefined };
+    if (request.idempotencyKey !== undefined) {
+      job.keys.set(request.idempotencyKey, requestDigest(request));
+      const since = horizon(request);
+      if (job.since === undefined || since < job.since) job.since = since;
+    }
+    keys.set(request.jobName, job);
   }
   return keys;
 };
 
 /**
  * Round trip 1: everything that depends on nothing else, at once. GetJob once per job name, the look for earlier
- * runs of the job names that have keyed launches (back to `horizon`), the repository endpoint and, when its
+ * runs of the job names that have keyed launches (back to the earliest horizon of their keys), the repository
+ * endpoint and, when its
  * lifetime is already known, the token.
  */
 export const roundTrip = async (
   requests: readonly LaunchRequest[],
-  horizon: Date,
+  horizon: (request: LaunchRequest) => Date,
   deps: LaunchDeps,
+  remainingMs: number,
 ): Promise<RoundTrip> => {
   const endpoint = settle(deps.endpoint());
-  const keys = keysByJob(requests);
   const asked = new Map<string, Promise<JobFacts>>();
-  for (const [jobName, wanted] of keys) {
+  for (const [jobName, { keys, since }] of keysByJob(requests, horizon)) {
     const job = settle(deps.jobs.getJob(jobName));
-    const earlier =
-      wanted.size > 0
-        ? settle(earlierRuns(deps.jobs, jobName, wanted, horizon, firstPageSize(wanted.size)))
-        : Promise.resolve(undefined);
+    const earlier = lookAfterLocks(jobName, keys, since, remainingMs, deps);
     asked.set(
       jobName,
-      Promise.all([job, earlier]).then(([job, earlier]) => ({ job, earlier })),
+      Promise.all([job, earlier]).then(([job, { runs, locks }]) => ({ job, earlier: runs, locks })),
     );
   }
   const seconds = upfrontDuration(

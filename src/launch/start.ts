@@ -13,9 +13,9 @@ import { fileArguments, type IndexPlacement, indexArguments, mergeArguments, tok
 import { requirementsFileBody, requirementsFileKey } from '../pip/requirements-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
+import { FINISH_MARGIN_MS } from './deadline';
 import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } from './model';
 import type { IndexAccess } from './round-trip';
-import { lookupFailure } from './round-trip';
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
@@ -120,48 +120,77 @@ const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError =
 };
 
 /**
- * Starts one run, at most once. A throttled start is tried again after a backoff; after an ambiguous answer a
- * keyed start looks for its own run before trying again (a run carries its key), and an unkeyed one gives up
- * saying the run may have started. Resolves to the run id.
+ * How long after a StartJobRun was sent it may still take effect, beyond the client's own request timeout: the
+ * request may have reached Glue and be processed after the client gave up (measured: 3.4 s after sending, past a
+ * 3 s timeout). Glue documents no bound; this margin is the launcher's (docs/adr/0014-never-twice.md).
+ */
+export const START_EFFECT_MARGIN_MS = 10_000;
+/** What a look for a lost run needs, at most, once it may be made: a page or two of GetJobRuns. */
+const LOOKUP_BUDGET_MS = 5_000;
+
+/**
+ * Starts one run, at most once. A throttled start is tried again after a backoff. After an ambiguous answer (no
+ * answer, a 5xx, an unreadable 200) the run may exist or may still come to exist: an unkeyed start gives up saying
+ * it may have started; a keyed one waits until the first request can no longer take effect, then looks for its
+ * own run (a run carries its key), and tries again only if it is not there, or gives up saying the run may have
+ * started when the function's time would end first. Once a start may have reached Glue, every failure says so.
  */
 const startOnce = async (
   run: JobRunStart,
   key: string | undefined,
-  { progress }: Invocation,
+  { progress, time }: Invocation,
   deps: LaunchDeps,
 ): Promise<string> => {
+  let lost: ServiceFailure | undefined; // the first answer that was lost: a run may exist from then on
+  const uncertain = (failure: ServiceFailure, why: string) =>
+    startUncertain(
+      run.jobName,
+      `StartJobRun failed with ${(lost ?? failure).detail}${why}; a redelivery with the same key finds the run if it started`,
+    );
   for (let attempt = 1; ; attempt += 1) {
-    // Only seen by a launch that outlived its answer: the caller was already told OutOfTime.
-    if (progress.timeIsUp) throw jobOutOfTime(run.jobName, "the function's time ran out");
+    if (progress.timeIsUp) {
+      // Only seen by a launch that outlived its answer: the caller was already told OutOfTime.
+      throw lost
+        ? uncertain(lost, ", and the function's time ran out")
+        : jobOutOfTime(run.jobName, "the function's time ran out");
+    }
     let failure: ServiceFailure;
     const sentAt = deps.clock();
     progress.sending(run.jobName);
     try {
       return await deps.jobs.startJobRun(run);
     } catch (error) {
-      if (!isServiceFailure(error)) throw toLauncherError(error, run.jobName);
+      if (!isServiceFailure(error)) throw lost ? uncertain(lost, '') : toLauncherError(error, run.jobName);
       failure = error;
     }
     const verdict = verdictOf(failure.kind);
-    if (verdict === 'definite') throw refusedStart(run.jobName, failure);
+    if (verdict === 'definite')
+      throw lost ? uncertain(lost, `, then ${failure.detail}`) : refusedStart(run.jobName, failure);
     if (verdict === 'ambiguous') {
+      lost ??= failure;
       if (key === undefined) {
         throw startUncertain(
           run.jobName,
           `StartJobRun failed with ${failure.detail}, and without an idempotency key the launcher cannot tell, so it did not try again`,
         );
       }
-      // Seconds after the start: the run, if it landed, is among the newest.
+      // No look before the request can no longer take effect: a run that lands later would be missed. A request that
+      // was answered (a 5xx, a 200 cut short) is done at Glue; one that got no answer may still be in flight there.
+      const wait = failure.kind === 'no-answer' ? sentAt + deps.startEffectWindowMs - deps.clock() : 0;
+      if (time.remainingMs() - FINISH_MARGIN_MS - Math.max(0, wait) < LOOKUP_BUDGET_MS) {
+        throw uncertain(failure, ", and the function's time ends before the launcher could tell");
+      }
+      await sleep(wait);
       const since = new Date(sentAt - CLOCK_SKEW_MS);
       const landed = await earlierRuns(deps.jobs, run.jobName, new Set([key]), since, LOST_ANSWER_PAGE).catch(
         (error: unknown) => {
-          throw lookupFailure(run.jobName, error);
+          throw uncertain(failure, `, and the look for its run failed too (${failureDetail(error)})`);
         },
       );
       const own = landed.get(key);
       if (own) return own.id;
     }
-    if (attempt >= MAX_START_ATTEMPTS) throw refusedStart(run.jobName, failure);
+    if (attempt >= MAX_START_ATTEMPTS) throw lost ? uncertain(lost, '') : refusedStart(run.jobName, failure);
     await sleep(deps.backoffMs(attempt));
   }
 };

@@ -1,5 +1,11 @@
 import { GetAuthorizationTokenCommand, GetRepositoryEndpointCommand } from '@aws-sdk/client-codeartifact';
 import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   ConcurrentRunsExceededException,
   EntityNotFoundException,
   GetJobCommand,
@@ -8,6 +14,7 @@ import {
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import 'aws-sdk-client-mock-jest';
 import { Readable } from 'node:stream';
@@ -201,7 +208,7 @@ describe('SDK exceptions come back as named errors', () => {
     launcher.glue.on(StartJobRunCommand).rejects(sdkError(InternalServiceException, 'Internal failure', 500));
     const error = await failure(() => launcher.invoke({}));
     expect(error.message).toMatch(
-      /^Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException \(HTTP 500\), and without an idempotency key/,
+      /^Job nightly-etl may have started: StartJobRun failed with InternalServiceException \(HTTP 500\), and without an idempotency key/,
     );
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
@@ -209,13 +216,8 @@ describe('SDK exceptions come back as named errors', () => {
   // An error with no HTTP status: a timeout or a network error may have reached Glue; anything else failed before
   // anything was sent (aws/failure.ts), so it is not "may have started" and not retried, keyed or not.
   it.each([
-    ['a timeout is ambiguous', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'may or may not', 2],
-    [
-      'a cut connection is ambiguous',
-      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      'may or may not',
-      2,
-    ],
+    ['a timeout is ambiguous', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'may', 2],
+    ['a cut connection is ambiguous', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'may', 2],
     ['a local TypeError is definite', new TypeError('Converting circular structure to JSON'), 'was not', 1],
   ])(
     'without a status, %s (keyed: looked up and tried again only when ambiguous)',
@@ -251,7 +253,7 @@ describe('SDK exceptions come back as named errors', () => {
       );
     const error = await failure(() => launcher.invoke({}));
     expect(error.message).toBe(
-      'Job nightly-etl may or may not have started: StartJobRun failed with a success answer that could not be read (aborted), and without an idempotency key the launcher cannot tell, so it did not try again.',
+      'Job nightly-etl may have started: StartJobRun failed with a success answer that could not be read (aborted), and without an idempotency key the launcher cannot tell, so it did not try again.',
     );
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 1);
   });
@@ -390,5 +392,46 @@ describe('reading a job’s own requirements file, over the S3 client', () => {
       ),
     });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('the optional lock, over the DynamoDB client (Powertools’ persistence layer)', () => {
+  const LOCK_ENV = { ...BASE_ENV, IDEMPOTENCY_TABLE: 'glue-launcher-locks' };
+  const dynamo = mockClient(DynamoDBClient);
+  const lockOver = async () => {
+    const { DynamoLaunchLock } = await import('../../src/aws/lock');
+    return (table: string) => Promise.resolve(new DynamoLaunchLock(table, new DynamoDBClient({ region: 'eu-west-1' })));
+  };
+  // What DynamoDB answers when another delivery of the same request holds the key: the record that stood in the way.
+  const heldByAnother = (input: { Item?: Record<string, unknown> }) => {
+    throw Object.assign(
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      {
+        Item: input.Item,
+      },
+    );
+  };
+  afterEach(() => dynamo.reset());
+
+  it('takes the key with a conditional PutItem on the table, starts, and records the run with UpdateItem', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    dynamo.on(UpdateItemCommand).resolves({});
+    const launcher = mockedLauncher(LOCK_ENV, undefined, await lockOver());
+    const result = await quietly(() => launcher.invoke({ idempotencyKey: 'k-1' }));
+    expect(result).toMatchObject({ jobRunId: 'jr_nightly-etl' });
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'glue-launcher-locks',
+      ConditionExpression: expect.stringContaining('attribute_not_exists(#id)'),
+    });
+    const update = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(JSON.stringify(update?.ExpressionAttributeValues)).toContain('jr_nightly-etl');
+  });
+
+  it('a key another delivery holds is LaunchInProgress, and nothing starts', async () => {
+    dynamo.on(PutItemCommand).callsFake(heldByAnother);
+    const launcher = mockedLauncher(LOCK_ENV, undefined, await lockOver());
+    const error = await failure(() => launcher.invoke({ idempotencyKey: 'k-2' }));
+    expect(error.name).toBe('LaunchInProgress');
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
   });
 });

@@ -61,6 +61,7 @@ describe('each bundle holds the service clients it uses, and no other (dist/meta
     // docs/adr/0011-requirements-file-delivery.md: the S3 bundle is loaded beside the handler's, so it must not
     // carry (and construct) the handler's clients a second time.
     ['dist/aws/requirements-store.cjs', ['client-s3']],
+    ['dist/aws/lock.cjs', ['client-dynamodb']],
   ])('%s holds %j', (output, clients) => {
     expect(clientsIn(output)).toEqual(clients);
   });

@@ -18,15 +18,24 @@ const evaluate = (field: string, bindings: Record<string, unknown>): Promise<unk
 const EXECUTION_ID = 'arn:aws:states:eu-west-1:111122223333:execution:launch:2026-11-21';
 
 describe('examples/', () => {
-  it('EventBridge Scheduler input is a valid launch request', () => {
+  it('EventBridge Scheduler input is a valid launch request keyed by the occurrence: schedule and scheduled time', () => {
+    const raw = read('eventbridge/schedule-input.json');
+    expect(raw).not.toContain('execution-id'); // a new one on every attempt: no key for an occurrence
+    // As Scheduler fills it in: its documented keywords, replaced by their values.
     const input = JSON.parse(
-      read('eventbridge/schedule-input.json').replace(
-        '<aws.scheduler.execution-id>',
-        'b3c1f7d2-0c1e-4e1a-9a55-0123456789ab',
-      ),
+      raw
+        .replace(
+          '<aws.scheduler.schedule-arn>',
+          'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/launch-nightly-etl',
+        )
+        .replace('<aws.scheduler.scheduled-time>', '2026-12-05T02:00:00Z'),
     );
     expect(parseEvent(input, undefined).requests).toEqual([
-      expect.objectContaining({ jobName: 'nightly-etl', idempotencyKey: 'b3c1f7d2-0c1e-4e1a-9a55-0123456789ab' }),
+      expect.objectContaining({
+        jobName: 'nightly-etl',
+        idempotencyKey:
+          'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/launch-nightly-etl#2026-12-05T02:00:00Z',
+      }),
     ]);
   });
 
@@ -44,22 +53,27 @@ describe('examples/', () => {
         {
           jobName: 'nightly-etl',
           arguments: { '--run-date': '2026-11-21' },
-          timeout: 120,
           idempotencyKey: EXECUTION_ID,
+          keySource: 'request',
         },
       ]);
       const withoutArguments = await payloadFor({ jobName: 'nightly-etl' });
       expect(parseEvent(withoutArguments, undefined).requests).toEqual([
-        { jobName: 'nightly-etl', timeout: 120, idempotencyKey: EXECUTION_ID },
+        { jobName: 'nightly-etl', idempotencyKey: EXECUTION_ID, keySource: 'request' },
       ]);
       // No job name either: the launcher's GLUE_JOB_NAME.
       expect(parseEvent(await payloadFor({}), 'nightly-etl').requests[0]).toMatchObject({ jobName: 'nightly-etl' });
     });
 
-    it('retries ConcurrentRunsExceeded, catches every other launcher error, and names only real errors', () => {
+    it('sets no run timeout: the job’s own applies', async () => {
+      expect(await payloadFor({ jobName: 'nightly-etl' })).not.toHaveProperty('timeout');
+    });
+
+    it('retries ConcurrentRunsExceeded and LaunchInProgress, catches every other launcher error, names only real ones', () => {
       const retried: string[] = launch.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
       const caught: string[] = launch.Catch.flatMap((c: { ErrorEquals: string[] }) => c.ErrorEquals);
       expect(launch.Retry[0].ErrorEquals).toEqual(['ConcurrentRunsExceeded']);
+      expect(launch.Retry[1].ErrorEquals).toEqual(['LaunchInProgress']);
       const launcherErrors = [...retried, ...caught].filter(
         (name) => !name.startsWith('Lambda.') && !name.startsWith('States.'),
       );

@@ -337,7 +337,9 @@ describe('what the template deploys', () => {
     expect(template.Conditions?.HasSchedule).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ScheduleExpression' }, ''] }],
     });
-    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ idempotencyKey: '<aws.scheduler.execution-id>' });
+    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({
+      idempotencyKey: '<aws.scheduler.schedule-arn>#<aws.scheduler.scheduled-time>',
+    });
     expect(schedule.Properties.Target.DeadLetterConfig).toEqual({
       Arn: { 'Fn::GetAtt': ['FailedLaunchesQueue', 'Arn'] },
     });

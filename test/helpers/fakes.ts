@@ -15,9 +15,12 @@ import {
   type JobRunStart,
   type JobRunsPage,
   type JobService,
+  type LaunchLock,
   type LaunchLogger,
   type LaunchMetrics,
+  type LockOutcome,
   type PrivateRepository,
+  type RecordedRun,
   type RequirementsStore,
   ServiceFailure,
   type StoredText,
@@ -224,6 +227,41 @@ export class FakeStore extends Scripted implements RequirementsStore {
   }
 }
 
+/**
+ * The lock in memory, with the DynamoDB layer's rules (test/integration/ports.test.ts holds the two together): a
+ * key is taken when free, when its record expired, or when its hold ran out; the digest must match a record's.
+ */
+export class FakeLock extends Scripted implements LaunchLock {
+  readonly records = new Map<
+    string,
+    { digest: string; status: 'INPROGRESS' | 'COMPLETED'; until: number; run?: RecordedRun }
+  >();
+
+  async acquire(key: string, digest: string, holdMs: number): Promise<LockOutcome> {
+    await this.call('PutItem', key);
+    const record = this.records.get(key);
+    const free = record === undefined || (record.status === 'INPROGRESS' && record.until < Date.now());
+    if (free) {
+      this.records.set(key, { digest, status: 'INPROGRESS', until: Date.now() + holdMs });
+      return { kind: 'acquired' };
+    }
+    if (record.digest !== digest) return { kind: 'conflict' };
+    return record.status === 'COMPLETED'
+      ? { kind: 'completed', run: record.run as RecordedRun }
+      : { kind: 'in-progress' };
+  }
+
+  async complete(key: string, digest: string, run: RecordedRun): Promise<void> {
+    await this.call('UpdateItem', key);
+    this.records.set(key, { digest, status: 'COMPLETED', until: Number.POSITIVE_INFINITY, run });
+  }
+
+  async release(key: string): Promise<void> {
+    await this.call('DeleteItem', key);
+    this.records.delete(key);
+  }
+}
+
 export const REQUIREMENTS = { bucket: 'launcher-requirements', prefix: 'glue-launcher/' };
 
 export interface LogRecord {
@@ -274,6 +312,7 @@ export interface TestLauncher {
   readonly glue: FakeGlue;
   readonly repository: FakeRepository;
   readonly store: FakeStore;
+  readonly locks: FakeLock;
   readonly logger: RecordingLogger;
   readonly metrics: RecordingMetrics;
   readonly deps: LaunchDeps;
@@ -283,12 +322,17 @@ export interface TestLauncher {
 
 /** One container over fakes: every job of JOB_NAMES exists as a Spark job, starts land, tokens come. */
 export const testLauncher = (
-  { tokenDelivery = 'arguments', ...settings }: Partial<LaunchSettings> & { tokenDelivery?: TokenDeliverySetting } = {},
+  {
+    tokenDelivery = 'arguments',
+    lock = false,
+    ...settings
+  }: Partial<LaunchSettings> & { tokenDelivery?: TokenDeliverySetting; lock?: boolean } = {},
   jobs = JOB_NAMES.map((name) => sparkJob(name)),
 ) => {
   const glue = new FakeGlue(jobs);
   const repository = new FakeRepository();
   const store = new FakeStore();
+  const locks = new FakeLock();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
   const all = { ...SETTINGS, ...settings };
@@ -301,14 +345,17 @@ export const testLauncher = (
     metrics,
     delivery: tokenDelivery === 'arguments' ? { mode: tokenDelivery } : { mode: tokenDelivery, location: REQUIREMENTS },
     files: store,
+    lock: lock ? locks : undefined,
     jobTimeouts: new Map(),
     clock: Date.now,
     backoffMs: () => 0,
+    startEffectWindowMs: 0,
   };
   return {
     glue,
     repository,
     store,
+    locks,
     logger,
     metrics,
     deps,

@@ -15,6 +15,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
 import { createContainer } from '../../src/container';
+import type { LaunchLock } from '../../src/ports';
 import { ENDPOINT, EXPIRES, TOKEN } from './fakes';
 
 export const BASE_ENV = {
@@ -56,6 +57,7 @@ const sourceStore = async () => {
 export const mockedLauncher = (
   env: Record<string, string | undefined> = BASE_ENV,
   loadRequirementsStore = sourceStore,
+  loadLock?: (table: string) => Promise<LaunchLock>,
 ): MockedLauncher => {
   glue.reset();
   codeartifact.reset();
@@ -66,7 +68,11 @@ export const mockedLauncher = (
   glue.on(StartJobRunCommand).callsFake(({ JobName }) => ({ JobRunId: `jr_${JobName}` }));
   codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: ENDPOINT });
   codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: TOKEN, expiration: EXPIRES });
-  const handler = createContainer(env, { loadRequirementsStore });
+  const handler = createContainer(env, {
+    loadRequirementsStore,
+    startEffectWindowMs: 20,
+    ...(loadLock ? { loadLock } : {}),
+  });
   return {
     invoke: (event, remainingMs) => handler(event, lambdaContext(remainingMs, 'c6af9ac6-7b61-11e6-9a41-93e812345678')),
     glue,

@@ -39,7 +39,7 @@ describe('a StartJobRun whose 200 answer is cut off', () => {
     const { error } = await invokeAgainst(standIn, { jobName: 'hourly-etl' }, ENV);
     expect(error?.name).toBe('StartJobRunFailed');
     expect(error?.message).toBe(
-      'Job hourly-etl may or may not have started: StartJobRun failed with a success answer that could not be read (aborted), and without an idempotency key the launcher cannot tell, so it did not try again.',
+      'Job hourly-etl may have started: StartJobRun failed with a success answer that could not be read (aborted), and without an idempotency key the launcher cannot tell, so it did not try again.',
     );
     expect(standIn.runs('hourly-etl')).toHaveLength(before + 1);
   });
@@ -77,7 +77,9 @@ describe('batch keys do not depend on position', () => {
       ['hourly-etl', true],
       ['nightly-etl', true],
     ]);
-    for (const job of JOBS) expect(runsWithKey(job, `${key}:${job}`)).toHaveLength(1);
+    for (const job of JOBS) {
+      expect(standIn.runs(job).filter((run) => run.Arguments[KEY]?.startsWith(`${key} `))).toHaveLength(1);
+    }
   });
 });
 
@@ -132,5 +134,61 @@ describe('every path ends in a named error', () => {
     expect(error?.name).toBe('TokenUnavailable');
     expect(error?.message).toMatch(/CodeArtifact gave a token that expires at .+, less than 15 minutes from now/);
     expect(standIn.runs('nightly-etl')).toHaveLength(before);
+  });
+});
+
+describe('a StartJobRun that takes effect after the SDK gave up (3 s), and is looked for only once it cannot', () => {
+  it.each([3_400, 8_000])('taking effect %i ms after it was sent: one run per keyed launch', async (lateMs) => {
+    const key = `late-${lateMs}`;
+    standIn.lateNext('StartJobRun', lateMs);
+    const { result, error } = await invokeAgainst(standIn, scheduledEvent(key), ENV, { timeoutMs: 60_000 });
+    expect(error).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const runs = runsWithKey('nightly-etl', key);
+    expect(runs).toHaveLength(1);
+    expect(result).toMatchObject({ jobRunId: runs[0]?.Id });
+  });
+
+  it('the unkeyed launch says the run may have started, and starts no other', async () => {
+    const before = standIn.runs('hourly-etl').length;
+    standIn.lateNext('StartJobRun', 3_400);
+    const { error } = await invokeAgainst(standIn, { jobName: 'hourly-etl' }, ENV);
+    expect(error?.name).toBe('StartJobRunFailed');
+    expect(error?.message).toMatch(/^Job hourly-etl may have started: StartJobRun failed with TimeoutError/);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(standIn.runs('hourly-etl')).toHaveLength(before + 1);
+  });
+});
+
+describe('horizons and batches', () => {
+  it('a request’s own key inside an EventBridge custom event is found ten minutes later, in another event', async () => {
+    const event = (id: string, time: string) => ({
+      ...scheduledEvent(id, time),
+      'detail-type': 'Launch',
+      source: 'team.etl',
+      detail: { jobName: 'weekly-etl', idempotencyKey: 'own-key-10min' },
+    });
+    const first = await invokeAgainst(standIn, event('e-1', new Date().toISOString().replace(/\.\d+Z$/, 'Z')), ENV);
+    const later = new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const second = await invokeAgainst(standIn, event('e-2', later), ENV);
+    expect(second.result).toEqual({ ...(first.result as object), reused: true });
+    expect(runsWithKey('weekly-etl', 'own-key-10min')).toHaveLength(1);
+  });
+
+  it('a batch redelivered in another order, with one job twice under different arguments, starts only what did not start', async () => {
+    const jobs = [
+      { jobName: 'nightly-etl', arguments: { '--day': '1' } },
+      { jobName: 'nightly-etl', arguments: { '--day': '2' } },
+      { jobName: 'hourly-etl' },
+    ];
+    standIn.failNext('StartJobRun', 1, 'accessDenied', (input) => input.JobName === 'hourly-etl');
+    const first = await invokeAgainst(standIn, { idempotencyKey: 'reorder-2', jobs }, ENV);
+    expect(first.error?.name).toBe('StartJobRunFailed');
+    const startsBefore = standIn.callsOf('StartJobRun').length;
+    const second = await invokeAgainst(standIn, { idempotencyKey: 'reorder-2', jobs: [...jobs].reverse() }, ENV);
+    expect(second.error).toBeUndefined();
+    expect(standIn.callsOf('StartJobRun').length - startsBefore).toBe(1); // hourly-etl alone
+    const reused = runIds(second.result).filter((run) => (run as { reused?: boolean }).reused);
+    expect(reused.map((run) => run.jobName).sort()).toEqual(['nightly-etl', 'nightly-etl']);
   });
 });

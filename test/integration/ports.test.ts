@@ -3,20 +3,23 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { JobDefinition } from '../../local/standin/glue';
 import { StandIn } from '../../local/standin/server';
+import { startDynamo } from '../../local/tools/dynamo';
 import { standInClientConfig, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
 import { BOUNDED } from '../../src/aws/bounds';
 import { CodeArtifactRepository } from '../../src/aws/codeartifact';
 import { GlueJobService } from '../../src/aws/glue';
+import { DynamoLaunchLock } from '../../src/aws/lock';
 import { S3RequirementsStore } from '../../src/aws/requirements-store';
 import { isRepositoryEndpoint } from '../../src/pip/index-url';
 import {
   type FailureKind,
   isServiceFailure,
   type JobService,
+  type LaunchLock,
   type PrivateRepository,
   type RequirementsStore,
 } from '../../src/ports';
-import { FakeGlue, FakeRepository, FakeStore, failure, glueJobOf } from '../helpers/fakes';
+import { FakeGlue, FakeLock, FakeRepository, FakeStore, failure, glueJobOf } from '../helpers/fakes';
 
 // The ports' contract, held twice: by the in-memory fakes the unit tests use, and by the adapters over the SDK,
 // talking to the stand-in. A fake that answers what the adapter would not (or the other way round) fails here, so
@@ -27,6 +30,7 @@ interface PortsUnderTest {
   readonly jobs: JobService;
   readonly repository: PrivateRepository;
   readonly store: RequirementsStore;
+  readonly lock: LaunchLock;
   createJob(job: JobDefinition): void;
   /** The next StartJobRun is refused with Glue's throttling error. */
   throttleNextStart(): void;
@@ -44,6 +48,7 @@ const fakes = async (): Promise<PortsUnderTest> => {
     jobs: glue,
     repository: new FakeRepository(),
     store,
+    lock: new FakeLock(),
     createJob: (job) => glue.jobs.set(job.Name, glueJobOf(job)),
     throttleNextStart: () =>
       glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded')),
@@ -54,6 +59,7 @@ const fakes = async (): Promise<PortsUnderTest> => {
 
 const adapters = async (): Promise<PortsUnderTest> => {
   const standIn = await StandIn.start({ install: 'none' });
+  const dynamo = await startDynamo();
   standIn.s3.createBucket(BUCKET);
   // As src/aws/clients.ts makes them (bounded; StartJobRun without SDK retries), pointed at the stand-in.
   const config = { ...BOUNDED, ...standInClientConfig(standIn), maxAttempts: BOUNDED.maxAttempts };
@@ -65,10 +71,14 @@ const adapters = async (): Promise<PortsUnderTest> => {
       repository: TEAM_REPOSITORY.repository,
     }),
     store: new S3RequirementsStore(new S3Client({ ...config, forcePathStyle: true })),
+    lock: new DynamoLaunchLock(dynamo.table, dynamo.client),
     createJob: (job) => standIn.createJob(job),
     throttleNextStart: () => standIn.failNext('StartJobRun', 1, 'throttle'),
     runCount: (jobName) => standIn.runs(jobName).length,
-    close: () => standIn.stop(),
+    close: async () => {
+      await standIn.stop();
+      await dynamo.stop();
+    },
   };
 };
 
@@ -182,6 +192,32 @@ describe.each([
         operation: 'GetObject',
         kind: 'denied',
       });
+    });
+  });
+
+  describe('LaunchLock (DynamoDB, Powertools’ persistence layer)', () => {
+    const RUN = { jobRunId: 'jr_1', tokenDelivery: 'arguments', tokenExpiresAt: '2026-12-05T12:00:00.000Z' };
+
+    it('takes a free key; the same request then finds it in progress, another request in conflict', async () => {
+      expect(await ports.lock.acquire('k-1', 'd1', 60_000)).toEqual({ kind: 'acquired' });
+      expect(await ports.lock.acquire('k-1', 'd1', 60_000)).toEqual({ kind: 'in-progress' });
+      expect(await ports.lock.acquire('k-1', 'd2', 60_000)).toEqual({ kind: 'conflict' });
+    });
+
+    it('a completed key gives its run; a released key is free again', async () => {
+      await ports.lock.acquire('k-2', 'd1', 60_000);
+      await ports.lock.complete('k-2', 'd1', RUN);
+      expect(await ports.lock.acquire('k-2', 'd1', 60_000)).toEqual({ kind: 'completed', run: RUN });
+      expect(await ports.lock.acquire('k-2', 'd2', 60_000)).toEqual({ kind: 'conflict' });
+      await ports.lock.acquire('k-3', 'd1', 60_000);
+      await ports.lock.release('k-3', 'd1');
+      expect(await ports.lock.acquire('k-3', 'd1', 60_000)).toEqual({ kind: 'acquired' });
+    });
+
+    it('a hold that ran out is taken over', async () => {
+      await ports.lock.acquire('k-4', 'd1', 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await ports.lock.acquire('k-4', 'd1', 60_000)).toEqual({ kind: 'acquired' });
     });
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LauncherError } from '../../src/errors';
+import { derivedKey } from '../../src/idempotency/record';
 import { parseEvent } from '../../src/input/events';
 
 const EVENTS = join(__dirname, '../../events');
@@ -45,7 +46,9 @@ describe('sample events (events/)', () => {
   it('a scheduled rule launches the default job keyed by the event id', () => {
     expect(parseEvent(sample('scheduled-rule.json'), 'nightly-etl')).toEqual({
       batch: false,
-      requests: [{ jobName: 'nightly-etl', idempotencyKey: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa' }],
+      requests: [
+        { jobName: 'nightly-etl', idempotencyKey: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', keySource: 'event' },
+      ],
       eventTime: new Date('2026-11-21T02:00:00Z'),
     });
   });
@@ -53,7 +56,9 @@ describe('sample events (events/)', () => {
   it('EventBridge Scheduler’s default event (detail is a JSON string) launches the default job', () => {
     expect(parseEvent(sample('scheduler.json'), 'nightly-etl')).toEqual({
       batch: false,
-      requests: [{ jobName: 'nightly-etl', idempotencyKey: '8f1c7a52-3bd0-4b1e-9a55-4d7f2b0c9e11' }],
+      requests: [
+        { jobName: 'nightly-etl', idempotencyKey: '8f1c7a52-3bd0-4b1e-9a55-4d7f2b0c9e11', keySource: 'event' },
+      ],
       eventTime: new Date('2026-11-21T02:00:00Z'),
     });
   });
@@ -70,18 +75,19 @@ describe('sample events (events/)', () => {
           numberOfWorkers: 4,
           executionClass: 'STANDARD',
           idempotencyKey: 'arn:aws:states:eu-west-1:111122223333:execution:nightly:2026-11-21',
+          keySource: 'request',
         },
       ],
     });
   });
 
-  it('a batch gives one request per job, each keyed by the batch key and its job name', () => {
+  it('a batch gives one request per job, each keyed by the batch key and what it asks for', () => {
     const plan = parseEvent(sample('batch.json'), undefined);
     expect(plan.batch).toBe(true);
-    expect(plan.requests.map((r) => [r.jobName, r.idempotencyKey])).toEqual([
-      ['nightly-etl', 'backfill-2026-11-21:nightly-etl'],
-      ['hourly-etl', 'backfill-2026-11-21:hourly-etl'],
-    ]);
+    expect(plan.requests.map((r) => [r.jobName, r.idempotencyKey, r.keySource])).toEqual(
+      plan.requests.map((r) => [r.jobName, derivedKey('backfill-2026-11-21', r, 0), 'batch']),
+    );
+    expect(plan.requests[0]?.idempotencyKey).toMatch(/^backfill-2026-11-21 [0-9a-f]{16}$/);
     expect(plan.requests[1]?.executionClass).toBe('FLEX');
   });
 
@@ -91,35 +97,68 @@ describe('sample events (events/)', () => {
         jobName: 'hourly-etl',
         arguments: { '--source-prefix': 's3://landing/2026/11/21/06/' },
         idempotencyKey: '0d2e8a90-2c1b-4f4e-8f3c-6b1a9f0d7e21',
+        keySource: 'event',
       },
     ]);
     const batch = parseEvent(sample('custom-batch.json'), undefined);
     expect(batch.batch).toBe(true);
-    expect(batch.requests.map((r) => r.idempotencyKey)).toEqual([
-      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:nightly-etl',
-      'a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d:hourly-etl',
-    ]);
+    expect(batch.requests.map((r) => [r.idempotencyKey, r.keySource])).toEqual(
+      batch.requests.map((r) => [derivedKey('a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d', r, 0), 'event']),
+    );
   });
 
-  it('batch keys do not depend on position: reordered, or with a job added in front, each job keeps its key', () => {
-    const keys = (jobs: Array<{ jobName: string; idempotencyKey?: string }>) =>
-      parseEvent({ idempotencyKey: 'K', jobs }, undefined).requests.map((r) => [r.jobName, r.idempotencyKey]);
-    const first = keys([{ jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' }]);
-    expect(first).toEqual([
-      ['a', 'K:a'],
-      ['b', 'K:b'],
-      ['a', 'K:a:1'],
-    ]);
-    expect(keys([{ jobName: 'b' }, { jobName: 'a' }, { jobName: 'a' }]).sort()).toEqual([...first].sort());
-    expect(keys([{ jobName: 'c' }, { jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' }])).toEqual([
-      ['c', 'K:c'],
-      ...first,
-    ]);
-    // A request's own key wins, and takes no number from the others.
-    expect(keys([{ jobName: 'a', idempotencyKey: 'own' }, { jobName: 'a' }])).toEqual([
-      ['a', 'own'],
-      ['a', 'K:a'],
-    ]);
+  describe('batch keys', () => {
+    type Job = { jobName: string; idempotencyKey?: string; arguments?: Record<string, string> };
+    const keyed = (jobs: Job[], key = 'K') =>
+      parseEvent({ idempotencyKey: key, jobs }, undefined).requests.map((r) => `${r.jobName}=${r.idempotencyKey}`);
+
+    it('depend neither on position nor on order: reordered, or with a job added, each request keeps its key', () => {
+      const first = keyed([
+        { jobName: 'a' },
+        { jobName: 'b', arguments: { '--day': '1' } },
+        { jobName: 'a', arguments: { '--day': '2' } },
+      ]);
+      expect(new Set(first).size).toBe(3);
+      const reordered = keyed([
+        { jobName: 'a', arguments: { '--day': '2' } },
+        { jobName: 'a' },
+        { jobName: 'b', arguments: { '--day': '1' } },
+      ]);
+      expect([...reordered].sort()).toEqual([...first].sort());
+      const grown = keyed([
+        { jobName: 'c' },
+        { jobName: 'b', arguments: { '--day': '1' } },
+        { jobName: 'a', arguments: { '--day': '2' } },
+        { jobName: 'a' },
+      ]);
+      expect(grown.slice(1).sort()).toEqual([...first].sort());
+    });
+
+    it('number identical requests among themselves, which no reordering changes', () => {
+      const twice = keyed([{ jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' }]);
+      expect(new Set(twice).size).toBe(3);
+      expect([...keyed([{ jobName: 'a' }, { jobName: 'a' }, { jobName: 'b' }])].sort()).toEqual([...twice].sort());
+    });
+
+    it('never collide with another batch’s keys, nor with a key a caller gives (which holds no space)', () => {
+      const ours = keyed([{ jobName: 'a' }], 'K');
+      expect(keyed([{ jobName: 'a' }], 'K:a')).not.toEqual(ours);
+      expect(ours[0]).toMatch(/^a=K [0-9a-f]{16}$/);
+    });
+
+    it('a request’s own key wins; the same own key twice in one batch is refused, naming it', () => {
+      expect(keyed([{ jobName: 'a', idempotencyKey: 'own' }, { jobName: 'a' }])[0]).toBe('a=own');
+      expect(
+        invalid({
+          jobs: [
+            { jobName: 'a', idempotencyKey: 'x' },
+            { jobName: 'b', idempotencyKey: 'x' },
+          ],
+        }),
+      ).toBe(
+        'Invalid launch request: the idempotency key "x" is given to more than one job of the batch; give each request its own key, or none (the batch\'s key is then derived per request).',
+      );
+    });
   });
 
   it('a timeout of 1 to 10079 minutes parses: Glue takes less than 7 days', () => {

@@ -74,9 +74,22 @@ describe('the idempotency record', () => {
 describe('how far back a launch looks', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
 
-  it('to five minutes before the event’s own time, else to 24 hours ago', () => {
-    expect(lookupHorizon(new Date('2026-11-22T02:00:00Z'), now)).toEqual(new Date('2026-11-22T01:55:00Z'));
-    expect(lookupHorizon(undefined, now)).toEqual(new Date('2026-11-21T12:00:00Z'));
+  it('for a key that is the event’s id: five minutes before the event’s own time; for any other key, 24 hours', () => {
+    const event = { keySource: 'event' } as const;
+    expect(lookupHorizon(event, new Date('2026-11-22T02:00:00Z'), now)).toEqual(new Date('2026-11-22T01:55:00Z'));
+    expect(lookupHorizon(event, undefined, now)).toEqual(new Date('2026-11-21T12:00:00Z'));
+    // A request's own key, or a batch's, inside an EventBridge envelope: the event's time bounds nothing.
+    for (const keySource of ['request', 'batch', undefined] as const) {
+      expect(lookupHorizon({ keySource }, new Date('2026-11-22T02:00:00Z'), now)).toEqual(
+        new Date('2026-11-21T12:00:00Z'),
+      );
+    }
+  });
+
+  it('a time in the future is clamped to the launch’s own start: it cannot skip the lookup', () => {
+    expect(lookupHorizon({ keySource: 'event' }, new Date('2027-01-01T00:00:00Z'), now)).toEqual(
+      new Date('2026-11-22T11:55:00Z'),
+    );
   });
 
   it('a first page of 25 for a few launches, two per launch beyond, 200 at most', () => {
@@ -106,7 +119,8 @@ describe('how far back a launch looks', () => {
     for (let i = 0; i < 500; i += 1) l.glue.addRun('nightly-etl', `jr_history_${i}`, {}, beforeHorizon);
     l.glue.addRun('nightly-etl', 'jr_old', { [IDEMPOTENCY_ARGUMENT]: KEY }, beforeHorizon);
     for (let i = 0; i < 30; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
-    expect(await l.launch({ ...keyed(), eventTime })).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    const eventKeyed = single({ jobName: 'nightly-etl', idempotencyKey: KEY, keySource: 'event' });
+    expect(await l.launch({ ...eventKeyed, eventTime })).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(l.glue.callsOf('GetJobRuns')).toHaveLength(2); // 25, then the page that reaches past the horizon
   });
 
@@ -116,7 +130,7 @@ describe('how far back a launch looks', () => {
     const error = await rejectionOf(l.launch(keyed()));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toMatch(
-      /^Job nightly-etl was not started: its 1000 most recent runs all started after .* and none carries this launch's key, so an earlier start could not be ruled out without reading further\.$/,
+      /^Job nightly-etl was not started: 6 pages of its runs \(1000 runs\) were read without reaching .* or this launch's key, so an earlier start could not be ruled out without reading further\.$/,
     );
     expect(l.glue.callsOf('GetJobRuns').map((c) => (c as { pageSize: number }).pageSize)).toEqual([
       25, 200, 200, 200, 200, 175,
@@ -269,7 +283,7 @@ describe('starts whose answer is lost', () => {
     expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(l.glue.starts).toHaveLength(1);
     const unkeyed = await rejectionOf(testLauncherFailingWith('unreadable').launch(single({ jobName: 'nightly-etl' })));
-    expect(unkeyed.message).toMatch(/^Job nightly-etl may or may not have started: StartJobRun failed with /);
+    expect(unkeyed.message).toMatch(/^Job nightly-etl may have started: StartJobRun failed with /);
   });
 
   it('a keyed start that got a server error, and did not land, is tried again', async () => {
@@ -292,7 +306,7 @@ describe('starts whose answer is lost', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toBe(
-      'Job nightly-etl may or may not have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key the launcher cannot tell, so it did not try again.',
+      'Job nightly-etl may have started: StartJobRun failed with InternalServiceException: Internal failure, and without an idempotency key the launcher cannot tell, so it did not try again.',
     );
     expect(l.glue.callsOf('StartJobRun')).toHaveLength(1);
   });
@@ -316,7 +330,7 @@ describe('starts whose answer is lost', () => {
     expect(MAX_START_ATTEMPTS).toBe(4);
   });
 
-  it('a failed look for the lost run is named as such', async () => {
+  it('a failed look for the lost run says the run may have started, never that it was not', async () => {
     const l = testLauncher();
     l.glue.failNext('StartJobRun', failure('StartJobRun', 'no-answer', 'TimeoutError: timed out'));
     l.glue.failNext(
@@ -329,7 +343,11 @@ describe('starts whose answer is lost', () => {
       })(),
     );
     const error = await rejectionOf(l.launch(keyed()));
-    expect(error.message).toMatch(/GetJobRuns failed with ThrottlingException: Rate exceeded, so an earlier start/);
+    expect([error.name, error.message]).toEqual([
+      'StartJobRunFailed',
+      'Job nightly-etl may have started: StartJobRun failed with TimeoutError: timed out, and the look for its run failed too (ThrottlingException: Rate exceeded); a redelivery with the same key finds the run if it started.',
+    ]);
+    expect(l.glue.starts).toHaveLength(1);
   });
 });
 
@@ -388,5 +406,189 @@ describe('the function’s own timeout', () => {
     job.open(); // the container thaws for the next event, and the old launch goes on
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(l.glue.callsOf('StartJobRun')).toEqual([]);
+  });
+});
+
+describe('never twice, for real', () => {
+  /** A StartJobRun whose answer is lost and whose run lands `ms` later, as Glue may act on a request late. */
+  const lateStart = (l: ReturnType<typeof testLauncher>, ms: number) => {
+    const start = l.glue.startJobRun.bind(l.glue);
+    let first = true;
+    l.deps.jobs.startJobRun = async (run) => {
+      if (!first) return start(run);
+      first = false;
+      setTimeout(() => void start(run), ms);
+      throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out');
+    };
+  };
+  const withWindow = (ms: number) => {
+    const l = testLauncher();
+    (l.deps as { startEffectWindowMs: number }).startEffectWindowMs = ms;
+    return l;
+  };
+
+  it('a start that lands after the client gave up is found by a look made after it could land: one run', async () => {
+    const l = withWindow(120);
+    lateStart(l, 60);
+    const result = await l.launch(keyed());
+    expect(l.glue.runsOf('nightly-etl')).toHaveLength(1);
+    expect(result).toMatchObject({ jobRunId: l.glue.runsOf('nightly-etl')[0]?.id });
+  });
+
+  it('without the wait, the same start would run twice: the window is what prevents it', async () => {
+    const l = withWindow(0);
+    lateStart(l, 60);
+    await l.launch(keyed());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(l.glue.runsOf('nightly-etl')).toHaveLength(2);
+  });
+
+  it('with too little time left to wait, it says the run may have started, and starts nothing more', async () => {
+    const l = withWindow(60_000);
+    lateStart(l, 10);
+    const error = await rejectionOf(l.launch(keyed(), 30_000));
+    expect([error.name, error.message]).toEqual([
+      'StartJobRunFailed',
+      "Job nightly-etl may have started: StartJobRun failed with TimeoutError: request timed out, and the function's time ends before the launcher could tell; a redelivery with the same key finds the run if it started.",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(l.glue.runsOf('nightly-etl')).toHaveLength(1); // the late one, and no second
+  });
+
+  it('once a start may have reached Glue, every later failure says it may have started', async () => {
+    const l = withWindow(0);
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'), 3);
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.message).toMatch(
+      /^Job nightly-etl may have started: StartJobRun failed with InternalServiceException \(HTTP 500\)/,
+    );
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'busy', 'ConcurrentRunsExceededException: busy'));
+    const busy = await rejectionOf(l.launch(keyed('hourly-etl')));
+    expect(busy.message).toMatch(/^Job hourly-etl may have started: .*, then ConcurrentRunsExceededException: busy;/);
+  });
+
+  it('a batch whose failures include one that may have started says so', async () => {
+    const l = withWindow(0);
+    l.glue.failNext(
+      'StartJobRun',
+      failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'),
+      1,
+      (run) => run.jobName === 'hourly-etl',
+    );
+    const error = await rejectionOf(l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' })));
+    expect(error.message).toMatch(
+      /^1 of 2 jobs failed, and some may have started: hourly-etl \(StartJobRunFailed: Job hourly-etl may have started/,
+    );
+  });
+
+  it('a lookup asks for 20 pages at most, empty pages included, then fails closed', async () => {
+    const l = testLauncher();
+    l.deps.jobs.jobRuns = async () => ({ runs: [], nextToken: 'more' });
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.message).toMatch(
+      /^Job nightly-etl was not started: 20 pages of its runs \(0 runs\) were read without reaching/,
+    );
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a request’s own key inside an EventBridge envelope is looked for over 24 hours, not from the event’s time', async () => {
+    const l = testLauncher();
+    const now = Date.now();
+    l.glue.addRun('nightly-etl', 'jr_earlier', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(now - 10 * 60_000));
+    const own = single({ jobName: 'nightly-etl', idempotencyKey: KEY, keySource: 'request' });
+    expect(await l.launch({ ...own, eventTime: new Date(now) })).toMatchObject({
+      jobRunId: 'jr_earlier',
+      reused: true,
+    });
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('an event whose time is in the future still finds the run its first delivery started', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_first', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(Date.now() - 60_000));
+    const event = single({ jobName: 'nightly-etl', idempotencyKey: KEY, keySource: 'event' });
+    const future = new Date(Date.now() + 24 * 60 * 60_000);
+    expect(await l.launch({ ...event, eventTime: future })).toMatchObject({ jobRunId: 'jr_first', reused: true });
+  });
+});
+
+describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
+  it('takes the key before the run list is read, starts once, and records the run for later deliveries', async () => {
+    const l = testLauncher({ lock: true });
+    const first = await l.launch(keyed());
+    expect(l.locks.calls.map((c) => c.operation)).toEqual(['PutItem', 'UpdateItem']);
+    expect(l.locks.records.get(KEY)).toMatchObject({
+      status: 'COMPLETED',
+      run: { jobRunId: (first as { jobRunId: string }).jobRunId },
+    });
+    const again = await l.launch(keyed());
+    expect(again).toEqual({ ...first, reused: true });
+    expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('two deliveries in flight at once: one starts, the other is LaunchInProgress and starts nothing', async () => {
+    const l = testLauncher({ lock: true });
+    const job = gate();
+    l.glue.holdNext('GetJob', job.promise);
+    const first = l.launch(keyed());
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = await rejectionOf(l.launch(keyed()));
+    expect([second.name, second.message]).toEqual([
+      'LaunchInProgress',
+      `Job nightly-etl was not started: another delivery of idempotency key ${KEY} is launching it now; retry in a moment, and you will get its run.`,
+    ]);
+    job.open();
+    await first;
+    expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('the same key for another request is IdempotencyConflict, even before its run exists', async () => {
+    const l = testLauncher({ lock: true });
+    l.locks.records.set(KEY, { digest: 'other', status: 'INPROGRESS', until: Date.now() + 60_000 });
+    const error = await rejectionOf(l.launch(keyed()));
+    expect([error.name, error.message]).toEqual([
+      'IdempotencyConflict',
+      `Job nightly-etl was not started: idempotency key ${KEY} is already used for a different request (other arguments or run settings); use a new key for a new request.`,
+    ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a hold that ran out (a crashed delivery) is taken over, and the run list still decides', async () => {
+    const l = testLauncher({ lock: true });
+    const digest = requestDigest({ jobName: 'nightly-etl', idempotencyKey: KEY });
+    l.locks.records.set(KEY, { digest, status: 'INPROGRESS', until: Date.now() - 1 });
+    l.glue.addRun('nightly-etl', 'jr_crashed', { [IDEMPOTENCY_ARGUMENT]: KEY });
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_crashed', reused: true });
+    expect(l.locks.records.get(KEY)).toMatchObject({ status: 'COMPLETED', run: { jobRunId: 'jr_crashed' } });
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a launch that certainly started nothing frees the key; one that may have started keeps it', async () => {
+    const l = testLauncher({ lock: true });
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'refused', 'InvalidInputException (HTTP 400)'));
+    await rejectionOf(l.launch(keyed()));
+    expect(l.locks.records.has(KEY)).toBe(false);
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'), 4);
+    await rejectionOf(l.launch(keyed()));
+    expect(l.locks.records.get(KEY)).toMatchObject({ status: 'INPROGRESS' });
+  });
+
+  it('a lock that cannot be taken starts nothing: an earlier start could not be ruled out', async () => {
+    const l = testLauncher({ lock: true });
+    l.locks.failNext('PutItem', failure('PutItem', 'throttled', 'ThrottlingException: Rate exceeded'));
+    const error = await rejectionOf(l.launch(keyed()));
+    expect([error.name, error.message]).toEqual([
+      'StartJobRunFailed',
+      'Job nightly-etl was not started: the launch lock (IDEMPOTENCY_TABLE) could not be taken (ThrottlingException: Rate exceeded), so an earlier start of this launch could not be ruled out.',
+    ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('an unkeyed launch takes no lock', async () => {
+    const l = testLauncher({ lock: true });
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    expect(l.locks.calls).toEqual([]);
   });
 });

@@ -1,0 +1,32 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/**
+ * A real DynamoDB protocol server in this process (dynalite, from npm: no Java, no Docker), with the lock's table as
+ * the template creates it: a string partition key `id`, on demand. For the lock's tests and `npm run race -- --lock`.
+ */
+export const startDynamo = async (table = 'glue-launcher-locks') => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+    maxAttempts: 1,
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return {
+    endpoint,
+    table,
+    client,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
