@@ -62,7 +62,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const main = async (): Promise<number> => {
   const { lock, latency, trials, delays, cases } = options(process.argv.slice(2));
   const standIn = await StandIn.start({ install: 'none' });
-  const dynamo = lock ? await startDynamo() : undefined;
+  const dynamo = lock ? await startDynamo(undefined, latency) : undefined;
   standIn.faults.setLatency('*', latency);
   standIn.createJob(teamJob(JOB, { ExecutionProperty: { MaxConcurrentRuns: 1_000_000 } }));
   standIn.s3.createBucket(REQUIREMENTS_BUCKET);
@@ -74,7 +74,7 @@ const main = async (): Promise<number> => {
     which === 'file' ? { ...base, TOKEN_DELIVERY: 'requirements-file', REQUIREMENTS_BUCKET } : base;
   console.log(
     `glue-launcher race: the same EventBridge event to two containers, the second after a delay; ${latency} ms per ` +
-      `AWS call at the stand-in; ${trials} pairs per delay; ${lock ? 'WITH the lock (dynalite)' : 'without the lock'}; ` +
+      `AWS call at the stand-in (DynamoDB too); ${trials} pairs per delay; ${lock ? 'WITH the lock (dynalite)' : 'without the lock'}; ` +
       `node ${process.version}.\n`,
   );
   console.log('case      | delay (ms) | both started a run | LaunchInProgress answers');

@@ -3,10 +3,17 @@ import dynalite from 'dynalite';
 
 /**
  * A real DynamoDB protocol server in this process (dynalite, from npm: no Java, no Docker), with the lock's table as
- * the template creates it: a string partition key `id`, on demand. For the lock's tests and `npm run race -- --lock`.
+ * the template creates it: a string partition key `id`, on demand. For the lock's tests, `npm run race -- --lock` and
+ * `npm run bench` (which gives every request the stand-in's latency, as it gives Glue's and CodeArtifact's).
  */
-export const startDynamo = async (table = 'glue-launcher-locks') => {
+export const startDynamo = async (table = 'glue-launcher-locks', latencyMs = 0) => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  if (latencyMs > 0) {
+    // Each request waits before dynalite reads it; its body stays buffered in the paused request meanwhile.
+    const [answer] = server.listeners('request') as Array<(...args: unknown[]) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (...args: unknown[]) => setTimeout(() => answer?.(...args), latencyMs));
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const client = new DynamoDBClient({

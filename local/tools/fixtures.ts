@@ -147,11 +147,13 @@ export const scheduledEvent = (id: string, time = eventTime(Date.now())) => ({
 });
 
 /**
- * A scheduled launch ten minutes after the last one, by the stand-in's clock: the job's earlier runs are older than
- * the event's lookup horizon (its time less 5 minutes), as for a job scheduled every ten minutes or less often.
- * For the benchmark: without it, launch n's lookup would page through the n runs the benchmark started just before.
+ * A scheduled launch ten minutes after the last one: the job's earlier runs are moved ten minutes into the past, so
+ * that they are older than the event's lookup horizon (its time less 5 minutes), as for a job scheduled every ten
+ * minutes or less often. For the benchmark and the race: without it, launch n's lookup would page through the n runs
+ * started just before. (Moving the stand-in's clock forward instead would not do: the launcher takes an event time
+ * ahead of its own clock as its own now, and the runs would all be newer than the horizon.)
  */
 export const nextScheduledEvent = (standIn: StandIn) => {
-  standIn.clock.advance(10 * 60);
+  standIn.glue.ageRuns(10 * 60);
   return scheduledEvent(crypto.randomUUID(), eventTime(standIn.clock.now()));
 };
