@@ -26,6 +26,8 @@ export interface ColdTarget {
 
 export interface ColdFigures {
   readonly importOverBareMs: number;
+  /** Each round's import over that round's bare process, in round order (rows pair them across targets). */
+  readonly importOverBareSamples: readonly number[];
   readonly importInProcessMs?: number;
   readonly firstLaunchMs?: number;
   readonly peakRssMb?: number;
@@ -123,6 +125,7 @@ export const coldStarts = async (
     const samples = launches.get(target.name) ?? [];
     figures.set(target.name, {
       importOverBareMs: median(overBare.get(target.name) ?? []),
+      importOverBareSamples: overBare.get(target.name) ?? [],
       ...(samples.length === 0
         ? {}
         : {

@@ -1,33 +1,91 @@
-/** The benchmark's table: one row per figure, the launcher beside what it is compared with, the ratio, the goal. */
+/**
+ * The benchmark's table: one row per figure, the launcher beside what it is compared with, the ratio, its spread,
+ * the goal, the verdict and the margin to the goal.
+ */
+import { quantile } from './stats';
+
+/** A goal: the ratio to the row's comparison at most this, or the launcher's own figure at most this. */
+export type Goal = { readonly ratioAtMost: number } | { readonly atMost: number };
 
 export interface Row {
   readonly metric: string;
   readonly launcher: number;
   /** What the launcher is compared with on this row: the reference flow, unless the metric says otherwise. */
   readonly versus: number | undefined;
-  readonly format: 'ms' | 'int';
-  readonly goal?: string;
-  /** Whether the goal is met; absent for a row without a goal. */
-  readonly met?: boolean;
+  readonly format: 'ms' | 'int' | 'M';
+  /**
+   * The ratio round by round (each round's launcher over the same round's comparison), for timed rows: the middle
+   * half of them is the row's spread, and a goal is met only when all of that half meets it.
+   */
+  readonly rounds?: readonly number[];
+  readonly goal?: Goal;
 }
+
+export type Verdict = 'met' | 'NOT MET' | 'undecided';
+
+const ratioOf = (row: Row): number | undefined =>
+  row.versus === undefined || row.versus === 0 ? undefined : row.launcher / row.versus;
+
+/** The middle half of the round-by-round ratios. */
+export const spreadOf = (row: Row): readonly [number, number] | undefined =>
+  row.rounds === undefined || row.rounds.length === 0
+    ? undefined
+    : [quantile(row.rounds, 0.25), quantile(row.rounds, 0.75)];
+
+/**
+ * Met when the figure meets the goal, and for a timed row when the round-by-round ratios' middle half all do; not
+ * met when all of it misses; undecided when the machine's noise straddles the bound (run again, or read the
+ * instruction rows, which have no noise to straddle).
+ */
+export const verdictOf = (row: Row): { verdict: Verdict; margin: number } | undefined => {
+  const { goal } = row;
+  if (goal === undefined) return undefined;
+  if ('atMost' in goal) {
+    const margin = goal.atMost - row.launcher;
+    return { verdict: margin >= 0 ? 'met' : 'NOT MET', margin };
+  }
+  const ratio = ratioOf(row);
+  if (ratio === undefined) return { verdict: 'NOT MET', margin: Number.NaN };
+  const margin = goal.ratioAtMost - ratio;
+  const spread = spreadOf(row);
+  if (spread === undefined) return { verdict: margin >= 0 ? 'met' : 'NOT MET', margin };
+  const [low, high] = spread;
+  return { verdict: high <= goal.ratioAtMost ? 'met' : low > goal.ratioAtMost ? 'NOT MET' : 'undecided', margin };
+};
 
 const formats = {
   ms: (v: number) => v.toFixed(1),
+  M: (v: number) => v.toFixed(1),
   int: (v: number) => Math.round(v).toLocaleString('en-US'),
 };
 
+const goalText = (goal: Goal | undefined, format: Row['format']): string =>
+  goal === undefined
+    ? ''
+    : 'ratioAtMost' in goal
+      ? `<= ${goal.ratioAtMost.toFixed(2)}x`
+      : `<= ${formats[format](goal.atMost)}`;
+
 export const table = (rows: readonly Row[]): string => {
-  const header = ['metric', 'launcher', 'vs', 'ratio', 'goal', 'met'];
+  const header = ['metric', 'launcher', 'vs', 'ratio', 'middle half', 'goal', 'verdict', 'margin'];
   const cells = rows.map((row) => {
     const format = formats[row.format];
-    const ratio = row.versus === undefined || row.versus === 0 ? '-' : (row.launcher / row.versus).toFixed(2);
+    const ratio = ratioOf(row);
+    const spread = spreadOf(row);
+    const judged = verdictOf(row);
+    const margin =
+      judged === undefined || Number.isNaN(judged.margin)
+        ? ''
+        : `${judged.margin >= 0 ? '+' : ''}${'ratioAtMost' in (row.goal as Goal) ? `${judged.margin.toFixed(2)}x` : format(judged.margin)}`;
     return [
       row.metric,
       format(row.launcher),
       row.versus === undefined ? '-' : format(row.versus),
-      ratio,
-      row.goal ?? '',
-      row.met === undefined ? '' : row.met ? 'yes' : 'NO',
+      ratio === undefined ? '-' : ratio.toFixed(2),
+      spread === undefined ? '' : `${spread[0].toFixed(2)}-${spread[1].toFixed(2)}`,
+      goalText(row.goal, row.format),
+      judged?.verdict ?? '',
+      margin,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));

@@ -17,7 +17,12 @@ const handler = await inMemory({ ...lambdaBundle, outdir: OUT });
 const builds = [
   handler,
   await inMemory({ ...single, entryPoints: ['bench/reference.ts'], outfile: `${OUT}/bench/reference.cjs` }),
-  await inMemory({ ...single, entryPoints: ['bench/sdk-only.ts'], outfile: `${OUT}/bench/sdk-only.cjs` }),
+  // The SDK clients alone, one bundle per handler bundle's set of clients (bench/sdk-only*.ts).
+  ...(await Promise.all(
+    ['sdk-only', 'sdk-only-s3', 'sdk-only-lock', 'sdk-only-s3-lock'].map((name) =>
+      inMemory({ ...single, entryPoints: [`bench/${name}.ts`], outfile: `${OUT}/bench/${name}.cjs` }),
+    ),
+  )),
   await inMemory({ ...previousLambdaBundle, outfile: `${OUT}/bench/handler-esm.mjs` }),
   // Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.
   await inMemory({

@@ -9,3 +9,5 @@ export declare const lambdaBundle: BuildOptions & {
 };
 /** The options before docs/adr/0007-commonjs-bundle-for-cold-start.md. */
 export declare const previousLambdaBundle: BuildOptions;
+/** The handler bundle's name (without `.cjs`) for a deployment's SDK clients (scripts/bundle-options.mjs). */
+export declare const handlerBundle: (clients: { readonly s3: boolean; readonly lock: boolean }) => string;

@@ -7,10 +7,18 @@
  * wherever it lies (this package is "type": "module"), and Lambda takes it as the handler's file.
  */
 export const lambdaBundle = {
-  // The handler, and the S3 adapter and the DynamoDB lock as bundles of their own that the handler loads only when
-  // it needs them (docs/adr/0011-requirements-file-delivery.md, docs/adr/0014-never-twice.md). Built in one run, as SAM's builder does: into dist/ under
-  // the entry points' common folder, src/, so dist/handler.cjs and dist/aws/requirements-store.cjs.
-  entryPoints: ['src/handler.ts', 'src/aws/requirements-store.ts', 'src/aws/lock.ts'],
+  // A handler per set of SDK clients a deployment uses, each with one SDK core; template.yaml's Handler picks one.
+  // The S3 adapter and the lock are also bundles of their own, which a handler without them loads when it first
+  // needs them (docs/adr/0015-a-handler-bundle-per-deployment.md). Built in one run, as SAM's builder does: into
+  // dist/ under the entry points' common folder, src/, so dist/handler.cjs and dist/aws/requirements-store.cjs.
+  entryPoints: [
+    'src/handler.ts',
+    'src/handler-s3.ts',
+    'src/handler-lock.ts',
+    'src/handler-s3-lock.ts',
+    'src/aws/requirements-store.ts',
+    'src/aws/lock.ts',
+  ],
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
@@ -40,6 +48,12 @@ export const lambdaBundle = {
  * The options before docs/adr/0007-commonjs-bundle-for-cold-start.md, kept so that `npm run bench` measures the
  * change in the same run.
  */
+/**
+ * The handler bundle for a deployment: with S3 where it reads or writes requirements files, with DynamoDB where it
+ * has the lock. template.yaml's Handler makes the same choice from its parameters (a test holds the two together).
+ */
+export const handlerBundle = ({ s3, lock }) => `handler${s3 ? '-s3' : ''}${lock ? '-lock' : ''}`;
+
 export const previousLambdaBundle = {
   ...lambdaBundle,
   entryPoints: ['src/handler.ts'],

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { StandIn } from '../local/standin/server';
-import { BUNDLE } from '../local/tools/bundle';
+import { bundleFor } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
 import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
 import { DEMO_JOB_NAMES, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET, teamJob } from '../local/tools/fixtures';
@@ -102,9 +102,11 @@ const main = async (): Promise<number> => {
   };
   const standIn = values.local ? await startLocal(env) : undefined;
   try {
-    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
+    // The handler bundle the template would deploy for these variables (docs/adr/0015).
+    const bundle = bundleFor(env);
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
     Object.assign(process.env, env);
-    const { handler } = await import(pathToFileURL(BUNDLE).href);
+    const { handler } = await import(pathToFileURL(bundle).href);
     const output = teeStdout();
     try {
       const result = await handler(event, lambdaContext(timeoutSeconds * 1000));

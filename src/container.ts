@@ -25,21 +25,21 @@ import { redact } from './token/redact';
  */
 
 /**
- * The S3 adapter and the lock are bundles of their own beside this one (template.yaml's entry points): a
- * deployment that writes requirements files, or has IDEMPOTENCY_TABLE, loads them at init, during Lambda's
- * unthrottled init phase; one in `arguments` delivery loads the S3 bundle only when a job's own requirements file
- * must be read (docs/adr/0011-requirements-file-delivery.md, docs/adr/0014-never-twice.md). A path esbuild cannot
- * follow keeps each out of this bundle.
+ * A deployment's handler bundle holds the adapters it needs (src/handler-*.ts, chosen by template.yaml's Handler),
+ * built at init with the rest. Where one is missing (a job's own requirements file read in a deployment without S3,
+ * or a variable set by hand that the template did not choose the handler for), its bundle of its own beside this
+ * one is loaded when first needed (docs/adr/0015-a-handler-bundle-per-deployment.md). A path esbuild cannot follow
+ * keeps each out of this bundle.
  */
 const STORE_BUNDLE = './aws/requirements-store.cjs';
 const LOCK_BUNDLE = './aws/lock.cjs';
 const bundledStore = async (): Promise<RequirementsStore> => {
   const s3: typeof import('./aws/requirements-store') = await import(STORE_BUNDLE);
-  return new s3.S3RequirementsStore(s3.s3Client);
+  return new s3.S3RequirementsStore();
 };
 const bundledLock = async (table: string): Promise<LaunchLock> => {
   const dynamo: typeof import('./aws/lock') = await import(LOCK_BUNDLE);
-  return new dynamo.DynamoLaunchLock(table, dynamo.dynamoClient);
+  return new dynamo.DynamoLaunchLock(table);
 };
 
 /** A module loaded once (now, or when first used) and awaited when used; a failed load is tried again. */
@@ -75,12 +75,16 @@ const lazyLock = (load: () => Promise<LaunchLock>): LaunchLock => {
 };
 
 export interface ContainerOptions {
-  /** Tests load the TypeScript adapter over mocked clients; the bundle loads its sibling bundle. */
+  /** The S3 adapter, in a handler bundle that holds it (src/handler-s3.ts). */
+  readonly requirementsStore?: RequirementsStore;
+  /** The lock over a table, in a handler bundle that holds it (src/handler-lock.ts). */
+  readonly lock?: (table: string) => LaunchLock;
+  /** How a missing S3 adapter is loaded: its own bundle, beside this one; tests load the TypeScript source. */
   readonly loadRequirementsStore?: () => Promise<RequirementsStore>;
+  /** How a missing lock is loaded: its own bundle, beside this one; tests load the TypeScript source. */
+  readonly loadLock?: (table: string) => Promise<LaunchLock>;
   /** Tests shorten the wait after a lost StartJobRun answer; Lambda waits the whole window. */
   readonly startEffectWindowMs?: number;
-  /** Tests load the TypeScript lock over a mocked client; the bundle loads its sibling bundle. */
-  readonly loadLock?: (table: string) => Promise<LaunchLock>;
 }
 
 /**
@@ -100,16 +104,18 @@ const nameAndLogFailure = (logger: Logger): middy.MiddlewareObj => ({
 const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps => {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   const { delivery } = config;
-  const load = options.loadRequirementsStore ?? bundledStore;
   const table = config.lockTable;
+  const loadLock = options.loadLock ?? bundledLock;
   return {
     jobs: new GlueJobService(glueClient, glueStartClient),
     repository,
     endpoint: cachedEndpoint(repository),
     settings: config,
     delivery,
-    files: lazyStore(load, delivery.mode !== 'arguments'),
-    lock: table === undefined ? undefined : lazyLock(() => (options.loadLock ?? bundledLock)(table)),
+    files:
+      options.requirementsStore ??
+      lazyStore(options.loadRequirementsStore ?? bundledStore, delivery.mode !== 'arguments'),
+    lock: table === undefined ? undefined : (options.lock?.(table) ?? lazyLock(() => loadLock(table))),
     logger,
     metrics,
     jobTimeouts: new Map(),

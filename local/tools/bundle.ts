@@ -1,10 +1,21 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { handlerBundle } from '../../scripts/bundle-options.mjs';
 import { LAMBDA_CONTEXT, LAMBDA_ENV } from './fixtures';
 import { projectRoot } from './root';
 
+/** The handler bundle of a deployment with Glue and CodeArtifact alone. */
 export const BUNDLE = join(projectRoot(), 'dist/handler.cjs');
+
+/**
+ * The handler bundle template.yaml deploys for these variables: with S3 for a delivery that writes requirements
+ * files, with DynamoDB for the lock (docs/adr/0015-a-handler-bundle-per-deployment.md).
+ */
+export const bundleFor = (env: Readonly<Record<string, string | undefined>>): string => {
+  const s3 = env.TOKEN_DELIVERY === 'requirements-file' || env.TOKEN_DELIVERY === 'auto';
+  return join(projectRoot(), `dist/${handlerBundle({ s3, lock: Boolean(env.IDEMPOTENCY_TABLE) })}.cjs`);
+};
 
 export interface BundleInvocation {
   readonly result?: unknown;
@@ -15,6 +26,8 @@ export interface BundleInvocation {
   readonly durationMs: number;
   /** The handler's own time, measured inside the process. */
   readonly handlerMs?: number;
+  /** Modules of the bundle's folder loaded after init (not in full when the import returned), by this invocation's end. */
+  readonly loadedLater?: readonly string[];
 }
 
 export interface InvokeOptions {
@@ -44,12 +57,19 @@ export const invokeBundle = async (
   }
 };
 
-// The bundle imported once, as Lambda's runtime would (a container), then one invocation per stdin line, each
+// The bundle loaded once, as Lambda's runtime would (a container), then one invocation per stdin line, each
 // with a Lambda-like context; each outcome printed as a marked line after the function's own output.
 const SESSION_DRIVER = `
+import { createRequire } from 'node:module';
+import { dirname, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 const [bundle] = process.argv.slice(1);
-const { handler } = await import(bundle);
+// As Lambda's Node.js runtime loads a handler file: require() for CommonJS, import() for an ES module.
+const require = createRequire(import.meta.url);
+const { handler } = bundle.endsWith('.cjs') ? require(bundle) : await import(bundle);
+// What the import loaded in full by the time it returned; a module loaded after is paid by an invocation.
+const modules = require.cache;
+const atInit = new Set(Object.keys(modules).filter((path) => modules[path].loaded));
 for await (const line of createInterface({ input: process.stdin })) {
   const { event, timeoutMs } = JSON.parse(line);
   const deadline = Date.now() + timeoutMs;
@@ -64,6 +84,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     outcome = { error: { name: error.name, message: error.message, trace: String(error.stack ?? '').split('\\n') } };
   }
   outcome.handlerMs = performance.now() - started;
+  outcome.loadedLater = Object.keys(modules).filter((path) => !atInit.has(path)).map((path) => relative(dirname(bundle), path));
   process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
 }
 process.exit(0); // keep-alive sockets must not hold the container open once its input ends
@@ -81,7 +102,7 @@ export class BundleSession {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(env: Record<string, string>, options: InvokeOptions = {}) {
-    const bundle = options.bundle ?? BUNDLE;
+    const bundle = options.bundle ?? bundleFor(env);
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "npm run build" first`);
     this.child = spawn(process.execPath, ['--input-type=module', '-e', SESSION_DRIVER, bundle], {
       env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, ...env },

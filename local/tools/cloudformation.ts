@@ -80,3 +80,49 @@ export const launcherFunction = (template: Template = loadTemplate()): Record<st
 /** What `sam build` gives esbuild for the launcher function (its Metadata.BuildProperties). */
 export const launcherBuildProperties = (template: Template = loadTemplate()): Record<string, unknown> =>
   (template.Resources.GlueLauncherFunction as FunctionResource).Metadata?.BuildProperties ?? {};
+
+/**
+ * A value of the template as CloudFormation would resolve it for these parameter values (the rest at their
+ * defaults): `Ref` to a parameter, `Fn::Join`, `Fn::If` and the conditions' `Fn::Equals`, `Fn::Not`, `Fn::And`,
+ * `Fn::Or`, `Condition`. What depends on a deployed resource (`Fn::GetAtt`, a `Ref` to a resource) is undefined.
+ */
+export const resolveValue = (
+  template: Template,
+  parameters: Readonly<Record<string, string>>,
+  value: unknown,
+): unknown => {
+  const resolve = (v: unknown): unknown => resolveValue(template, parameters, v);
+  const condition = (name: string): boolean => resolve(template.Conditions?.[name]) === true;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(resolve);
+  const [[fn, args]] = Object.entries(value) as [[string, unknown]];
+  const list = args as unknown[];
+  switch (fn) {
+    case 'Ref': {
+      const declared = template.Parameters[args as string];
+      if (declared === undefined) return undefined;
+      const text = parameters[args as string] ?? String(declared.Default ?? '');
+      return declared.Type === 'CommaDelimitedList' || declared.Type.startsWith('List<')
+        ? text.split(',').filter((item) => item !== '')
+        : text;
+    }
+    case 'Fn::Join': {
+      const items = resolve(list[1]);
+      return Array.isArray(items) ? items.join(list[0] as string) : undefined;
+    }
+    case 'Fn::If':
+      return condition(list[0] as string) ? resolve(list[1]) : resolve(list[2]);
+    case 'Fn::Equals':
+      return String(resolve(list[0])) === String(resolve(list[1]));
+    case 'Fn::Not':
+      return resolve(list[0]) !== true;
+    case 'Fn::And':
+      return list.every((item) => resolve(item) === true);
+    case 'Fn::Or':
+      return list.some((item) => resolve(item) === true);
+    case 'Condition':
+      return condition(args as string);
+    default:
+      return undefined;
+  }
+};

@@ -8,8 +8,9 @@ import { translated } from './failure';
 /**
  * The optional atomic lock (IDEMPOTENCY_TABLE, docs/adr/0014-never-twice.md), over Powertools' Idempotency utility
  * and its DynamoDB persistence layer: an in-progress record per key, taken with a conditional write; the request's
- * digest as payload validation; the completed record holding the run. A bundle of its own
- * (dist/aws/lock.cjs), loaded only when the table is set; its client is created once, at this module's scope.
+ * digest as payload validation; the completed record holding the run. In the handler bundles of deployments with
+ * the lock (src/handler-lock.ts), and a bundle of its own (dist/aws/lock.cjs) that any other loads when the table is
+ * set (docs/adr/0015-a-handler-bundle-per-deployment.md); its client is created once, at this module's scope.
  */
 export const dynamoClient = new DynamoDBClient(BOUNDED);
 

@@ -4,9 +4,10 @@ import { BOUNDED, READ_DEADLINE_MS } from './bounds';
 import { incomplete, translated } from './failure';
 
 /**
- * Loaded only when first needed (src/container.ts): the S3 client is a large part of the SDK, and a deployment
+ * In the handler bundles of deployments that read or write requirements files (src/handler-s3.ts), and a bundle of
+ * its own that any other loads when it first needs S3: the S3 client is a large part of the SDK, and a deployment
  * that never reads or writes a file should not load it at every cold start
- * (docs/adr/0011-requirements-file-delivery.md). Created once, at this module's scope, like the other clients.
+ * (docs/adr/0015-a-handler-bundle-per-deployment.md). Created once, at this module's scope, like the other clients.
  */
 export const s3Client = new S3Client(BOUNDED);
 
@@ -23,7 +24,7 @@ const timedOut = (ms: number) => Object.assign(new Error(`the read took more tha
 /** S3's PutObject and GetObject, for requirements files. */
 export class S3RequirementsStore implements RequirementsStore {
   constructor(
-    private readonly client: S3Client,
+    private readonly client: S3Client = s3Client,
     /** The most one read may take, body included (aws/bounds.ts). */
     private readonly readDeadlineMs = READ_DEADLINE_MS,
   ) {}

@@ -4,7 +4,7 @@ import { configError, isLauncherError, type LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { DeliverySetting } from '../pip/requirements-file';
 import type { TokenDurationSetting } from '../token/lifetime';
-import { ACCEPTED, EnvironmentSchema, namesOf, setVariables, VARIABLES, type Variable } from './variables';
+import { ACCEPTED, checkVariables, namesOf, setVariables, VARIABLES, type Variable } from './variables';
 
 export { CONFIG_VARIABLES } from './variables';
 
@@ -37,7 +37,10 @@ const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undef
  * their own, so that its problems are reported with every other variable's, in one message.
  */
 const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allowlist; problem?: string } => {
-  const valid = (name: 'ALLOWED_JOB_NAMES' | 'GLUE_JOB_NAME') => VARIABLES[name].safeParse(set[name]).success;
+  const valid = (name: 'ALLOWED_JOB_NAMES' | 'GLUE_JOB_NAME') => {
+    const value = set[name];
+    return value === undefined || VARIABLES[name].valid(value);
+  };
   if (!valid('ALLOWED_JOB_NAMES') || !valid('GLUE_JOB_NAME')) return {}; // each reported as a bad value
   const list = set.ALLOWED_JOB_NAMES === undefined ? undefined : namesOf(set.ALLOWED_JOB_NAMES);
   const job = set.GLUE_JOB_NAME;
@@ -68,14 +71,14 @@ const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
 export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   const set = setVariables(env);
-  const parsed = EnvironmentSchema.safeParse(set);
+  const checked = checkVariables(set);
   const { allowlist, problem } = allowlistOf(set);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describe(issue.path[0] as Variable, env));
+  const problems = checked.ok ? [] : checked.bad.map((variable) => describe(variable, env));
   if (problem) problems.push(problem);
   const delivery = deliveryProblem(set);
   if (delivery) problems.push(delivery);
-  if (!parsed.success || allowlist === undefined || delivery) throw configError(problems);
-  const vars = parsed.data;
+  if (!checked.ok || allowlist === undefined || delivery) throw configError(problems);
+  const { vars } = checked;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
   const maxWorkers = Number(vars.MAX_WORKERS ?? DEFAULT_MAX_WORKERS);

@@ -1,14 +1,9 @@
-import type * as z from 'zod/mini';
 import { invalidRequest } from '../errors';
 import { derivedKey, requestDigest } from '../idempotency/record';
 import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
-import { type EventSchemas, eventSchemas } from './event-schemas';
+import { type BatchFields, isObject, type RequestFields, readBatch, readEnvelope, readRequest } from './grammar';
 
-type Request = z.output<EventSchemas['request']>;
-type Body = z.output<EventSchemas['batch']> | Request;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+type Body = BatchFields | RequestFields;
 
 const looksLikeEventBridge = (event: Record<string, unknown>) =>
   Object.hasOwn(event, 'detail-type') && Object.hasOwn(event, 'source');
@@ -23,36 +18,9 @@ const decodeDetail = (detail: unknown): unknown => {
   }
 };
 
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    const name = String(key);
-    if (!/^[A-Za-z_$][\w$-]*$/.test(name)) return `${text}[${JSON.stringify(name)}]`;
-    return text === '' ? name : `${text}.${name}`;
-  }, '');
-
-const describeIssue = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string => {
-  const where = formatPath([...prefix, ...issue.path]);
-  const what =
-    issue.code === 'unrecognized_keys'
-      ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
-      : issue.code === 'invalid_key' && issue.issues[0]
-        ? issue.issues[0].message
-        : issue.message;
-  return where === '' ? what : `${where}: ${what}`;
-};
-
-const parseWith = <T extends z.ZodMiniType>(schema: T, input: unknown, prefix: readonly PropertyKey[]): z.output<T> => {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw invalidRequest(describeIssue(parsed.error.issues[0] as z.core.$ZodIssue, prefix));
-};
-
-/** `jobs` tells a batch from a request; trying both schemas would report both sets of errors, which helps nobody. */
-const parseBody = (body: unknown, prefix: readonly PropertyKey[]): Body =>
-  isObject(body) && Object.hasOwn(body, 'jobs')
-    ? parseWith(eventSchemas().batch, body, prefix)
-    : parseWith(eventSchemas().request, body, prefix);
+/** `jobs` tells a batch from a request; reading it as both would report both sets of errors, which helps nobody. */
+const parseBody = (body: unknown, path: readonly string[]): Body =>
+  isObject(body) && Object.hasOwn(body, 'jobs') ? readBatch(body, path) : readRequest(body, path);
 
 const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTime?: Date } => {
   if (!isObject(event)) {
@@ -60,9 +28,9 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
     throw invalidRequest(`the event must be a JSON object, not ${kind}`);
   }
   if (looksLikeEventBridge(event)) {
-    const envelope = parseWith(eventSchemas().envelope, event, []);
+    const envelope = readEnvelope(event);
     const body = parseBody(decodeDetail(envelope.detail), ['detail']);
-    return { body, eventId: envelope.id, eventTime: new Date(envelope.time) };
+    return { body, eventId: envelope.id, eventTime: envelope.time };
   }
   return { body: parseBody(event, []) };
 };
@@ -75,7 +43,7 @@ const resolveJobName = (jobName: string | undefined, defaultJobName: string | un
   return name;
 };
 
-const toRequest = ({ jobName: _, idempotencyKey, ...settings }: Request, jobName: string): LaunchRequest =>
+const toRequest = ({ jobName: _, idempotencyKey, ...settings }: RequestFields, jobName: string): LaunchRequest =>
   idempotencyKey === undefined
     ? { ...settings, jobName }
     : { ...settings, jobName, idempotencyKey, keySource: 'request' };

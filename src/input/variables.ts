@@ -1,5 +1,3 @@
-import * as z from 'zod/mini';
-import './zod-messages';
 import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 
@@ -38,45 +36,65 @@ export type Variable = keyof typeof ACCEPTED;
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
-// zod/mini, not classic zod: the same checks at a fraction of the bundle
-// (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md). Few schema objects, no transforms: each one is
-// built and first run at every cold start (docs/adr/0007-commonjs-bundle-for-cold-start.md).
-const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
-const wholeNumber = (min: number, max: number) =>
-  z.string().check(z.refine((value: string) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max));
+// Plain predicates, not zod: the configuration is checked at every cold start, in Lambda's init, and zod's module
+// costs that init more than every check below together; zod is loaded with the first event instead
+// (docs/adr/0007-commonjs-bundle-for-cold-start.md).
+const whole = (min: number, max: number) => (value: string) =>
+  /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
+const oneOf =
+  (...values: readonly string[]) =>
+  (value: string) =>
+    values.includes(value);
 export const namesOf = (list: string) => list.split(',').map((name) => name.trim());
-const jobList = z.string().check(z.refine((list: string) => namesOf(list).every((name) => JOB_NAME.test(name))));
 const ARGUMENT_KEY = /^--\S+$/;
-const argumentPolicy = z
-  .string()
-  .check(
-    z.refine(
-      (value: string) =>
-        value === 'safe' ||
-        value === '*' ||
-        namesOf(value).every((key) => ARGUMENT_KEY.test(key) && !key.toLowerCase().startsWith(LAUNCHER_PREFIX)),
-    ),
-  );
+const isArgumentPolicy = (value: string) =>
+  value === 'safe' ||
+  value === '*' ||
+  namesOf(value).every((key) => ARGUMENT_KEY.test(key) && !key.toLowerCase().startsWith(LAUNCHER_PREFIX));
 
-export const VARIABLES = {
-  CODEARTIFACT_DOMAIN: matching(DOMAIN),
-  CODEARTIFACT_DOMAIN_OWNER: z.optional(matching(ACCOUNT)),
-  CODEARTIFACT_REPOSITORY: matching(REPOSITORY),
-  GLUE_JOB_NAME: z.optional(matching(JOB_NAME)),
-  ALLOWED_JOB_NAMES: z.optional(jobList),
-  ALLOWED_RUN_ARGUMENTS: z.optional(argumentPolicy),
-  PIP_INDEX_OPTION: z.optional(z.enum(['index-url', 'extra-index-url'])),
-  TOKEN_DELIVERY: z.optional(z.enum(['arguments', 'requirements-file', 'auto'])),
-  REQUIREMENTS_BUCKET: z.optional(matching(BUCKET)),
-  REQUIREMENTS_PREFIX: z.optional(matching(PREFIX)),
-  TOKEN_DURATION_SECONDS: z.optional(z.union([z.literal('auto'), wholeNumber(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)])),
-  MAX_PARALLEL_STARTS: z.optional(wholeNumber(1, 20)),
-  MAX_WORKERS: z.optional(wholeNumber(1, GLUE_MAX_WORKERS)),
-  IDEMPOTENCY_TABLE: z.optional(matching(/^[A-Za-z0-9_.-]{3,255}$/)),
-} satisfies Record<Variable, z.ZodMiniType>;
+/** Each variable's check, with whether it must be set. */
+export const VARIABLES: Readonly<
+  Record<Variable, { readonly required: boolean; readonly valid: (value: string) => boolean }>
+> = {
+  CODEARTIFACT_DOMAIN: { required: true, valid: (v) => DOMAIN.test(v) },
+  CODEARTIFACT_DOMAIN_OWNER: { required: false, valid: (v) => ACCOUNT.test(v) },
+  CODEARTIFACT_REPOSITORY: { required: true, valid: (v) => REPOSITORY.test(v) },
+  GLUE_JOB_NAME: { required: false, valid: (v) => JOB_NAME.test(v) },
+  ALLOWED_JOB_NAMES: { required: false, valid: (v) => namesOf(v).every((name) => JOB_NAME.test(name)) },
+  ALLOWED_RUN_ARGUMENTS: { required: false, valid: isArgumentPolicy },
+  PIP_INDEX_OPTION: { required: false, valid: oneOf('index-url', 'extra-index-url') },
+  TOKEN_DELIVERY: { required: false, valid: oneOf('arguments', 'requirements-file', 'auto') },
+  REQUIREMENTS_BUCKET: { required: false, valid: (v) => BUCKET.test(v) },
+  REQUIREMENTS_PREFIX: { required: false, valid: (v) => PREFIX.test(v) },
+  TOKEN_DURATION_SECONDS: {
+    required: false,
+    valid: (v) => v === 'auto' || whole(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)(v),
+  },
+  MAX_PARALLEL_STARTS: { required: false, valid: whole(1, 20) },
+  MAX_WORKERS: { required: false, valid: whole(1, GLUE_MAX_WORKERS) },
+  IDEMPOTENCY_TABLE: { required: false, valid: (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v) },
+};
 
 /** SAM passes an empty string for an optional parameter left blank: it counts as unset. */
 export const setVariables = (env: NodeJS.ProcessEnv): Partial<Record<Variable, string>> =>
   Object.fromEntries(CONFIG_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 
-export const EnvironmentSchema = z.object(VARIABLES);
+/** The variables once checked: the required ones set, the enumerated ones one of their values. */
+export interface CheckedVariables extends Partial<Record<Variable, string>> {
+  readonly CODEARTIFACT_DOMAIN: string;
+  readonly CODEARTIFACT_REPOSITORY: string;
+  readonly PIP_INDEX_OPTION?: 'index-url' | 'extra-index-url';
+  readonly TOKEN_DELIVERY?: 'arguments' | 'requirements-file' | 'auto';
+}
+
+/** The variables checked, or those that are missing or not valid, in the order ACCEPTED lists them. */
+export const checkVariables = (
+  set: Partial<Record<Variable, string>>,
+): { readonly ok: true; readonly vars: CheckedVariables } | { readonly ok: false; readonly bad: Variable[] } => {
+  const bad = CONFIG_VARIABLES.filter((name) => {
+    const value = set[name];
+    return value === undefined ? VARIABLES[name].required : !VARIABLES[name].valid(value);
+  });
+  // Every variable passed its check above, which is what CheckedVariables states.
+  return bad.length === 0 ? { ok: true, vars: set as CheckedVariables } : { ok: false, bad };
+};

@@ -2,9 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, invokeBundle } from '../../local/tools/bundle';
-import { launcherBuildProperties, launcherFunction } from '../../local/tools/cloudformation';
+import {
+  launcherBuildProperties,
+  launcherFunction,
+  loadTemplate,
+  resolveValue,
+} from '../../local/tools/cloudformation';
 import { SAFE_ENV } from '../../local/tools/fixtures';
-import { lambdaBundle } from '../../scripts/bundle-options.mjs';
+import { handlerBundle, lambdaBundle } from '../../scripts/bundle-options.mjs';
 
 const ENV = {
   ...SAFE_ENV,
@@ -58,6 +63,10 @@ describe('each bundle holds the service clients it uses, and no other (dist/meta
 
   it.each([
     ['dist/handler.cjs', ['client-codeartifact', 'client-glue']],
+    // docs/adr/0015-a-handler-bundle-per-deployment.md: each handler holds the clients its deployment uses.
+    ['dist/handler-s3.cjs', ['client-codeartifact', 'client-glue', 'client-s3']],
+    ['dist/handler-lock.cjs', ['client-codeartifact', 'client-dynamodb', 'client-glue']],
+    ['dist/handler-s3-lock.cjs', ['client-codeartifact', 'client-dynamodb', 'client-glue', 'client-s3']],
     // docs/adr/0011-requirements-file-delivery.md: the S3 bundle is loaded beside the handler's, so it must not
     // carry (and construct) the handler's clients a second time.
     ['dist/aws/requirements-store.cjs', ['client-s3']],
@@ -86,7 +95,7 @@ describe('npm run build beside tests that load the bundle', () => {
     expect(await done).toBe(0);
     expect({ missing, looked: looks > 50 }).toEqual({ missing: 0, looked: true });
     expect(existsSync(stale)).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('sam build and npm run build make the same bundle', () => {
@@ -123,11 +132,29 @@ describe('sam build and npm run build make the same bundle', () => {
     );
   });
 
-  it('the handler the template names is the file the build writes', () => {
-    const [file, exported] = String(launcherFunction().Handler).split('.');
-    expect(BUNDLE).toBe(join(__dirname, `../../dist/${file}.cjs`));
-    expect(exported).toBe('handler');
-  });
+  it.each([
+    [{}, { s3: false, lock: false }],
+    [{ TokenDelivery: 'requirements-file' }, { s3: true, lock: false }],
+    [{ TokenDelivery: 'auto' }, { s3: true, lock: false }],
+    [{ JobRequirementsBuckets: 'team-requirements' }, { s3: true, lock: false }],
+    [{ IdempotencyTable: 'create' }, { s3: false, lock: true }],
+    [
+      { TokenDelivery: 'auto', IdempotencyTable: 'launches' },
+      { s3: true, lock: true },
+    ],
+  ])(
+    'with parameters %j the template deploys the handler bundle with %j, a file the build writes',
+    (parameters, clients) => {
+      const template = loadTemplate();
+      const [file, exported] = String(resolveValue(template, parameters, launcherFunction(template).Handler)).split(
+        '.',
+      );
+      expect(file).toBe(handlerBundle(clients));
+      expect(lambdaBundle.entryPoints).toContain(`src/${file}.ts`);
+      expect(existsSync(join(__dirname, `../../dist/${file}.cjs`))).toBe(true);
+      expect(exported).toBe('handler');
+    },
+  );
 
   it('the runtime the template deploys is the Node the tests run on', () => {
     expect(launcherFunction().Runtime).toBe('nodejs24.x');

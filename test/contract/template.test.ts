@@ -297,7 +297,6 @@ describe('what the template deploys', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 128,
-      Handler: 'handler.handler',
       EventInvokeConfig: {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 3600,

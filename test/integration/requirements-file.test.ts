@@ -1,17 +1,18 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../../local/standin/server';
+import { BUNDLE, bundleFor } from '../../local/tools/bundle';
 import { OTHER_PIP_OPTIONS, PRIVATE_REQUIREMENT, standInClientConfig, teamJob } from '../../local/tools/fixtures';
 import { expectNoLeak } from '../helpers/secrets';
 import { indexesPipRead, invokeAgainst, ONLY_THE_PRIVATE_INDEX, runIdOf } from '../helpers/stand-in';
 
-// Requirements-file delivery through the built bundle (which loads its S3 bundle), the real SDK's S3 client against
+// Requirements-file delivery through the built bundle (the handler with S3 in it), the real SDK's S3 client against
 // the stand-in's S3, and Glue 5 runs that download the file and hand it to real pip.
 jest.setTimeout(60_000);
 
 let standIn: StandIn;
 const BUCKET = 'launcher-requirements';
 const ODD_NAMES = ['etl job+1', 'étl-ünïcode', '..'];
-const JOBS = ['glue5-etl', 'glue4-etl', 'own-file-etl', ...ODD_NAMES];
+const JOBS = ['glue5-etl', 'glue4-etl', 'own-file-etl', 'plain-file-etl', ...ODD_NAMES];
 const FILE = {
   ALLOWED_JOB_NAMES: JOBS.join(','),
   GLUE_JOB_NAME: 'glue5-etl',
@@ -39,6 +40,15 @@ beforeAll(async () => {
       DefaultArguments: {
         '--additional-python-modules': 's3://team-bucket/etl/requirements.txt',
         '--python-modules-installer-option': '--prefer-binary -r',
+      },
+    }),
+  );
+  standIn.s3.put('team-bucket', 'etl/plain.txt', Buffer.from(`${PRIVATE_REQUIREMENT}\n`), 'text/plain');
+  standIn.createJob(
+    teamJob('plain-file-etl', {
+      DefaultArguments: {
+        '--additional-python-modules': 's3://team-bucket/etl/plain.txt',
+        '--python-modules-installer-option': '-r',
       },
     }),
   );
@@ -132,6 +142,31 @@ describe('requirements-file delivery', () => {
     const { error } = await invokeAgainst(standIn, { jobName: 'glue4-etl' }, FILE);
     expect(error?.name).toBe('UnsupportedJobType');
     expect(error?.message).toMatch(/it runs Glue 4\.0, and only Glue 5\.0 and later read a requirements file/);
+  });
+});
+
+describe('what a deployment with requirements files loads, and when', () => {
+  // docs/adr/0015-a-handler-bundle-per-deployment.md: Lambda's init phase pays for the S3 client, not a launch.
+  it('the handler the template deploys for it holds S3: everything is loaded when the import returns', async () => {
+    expect(bundleFor(FILE)).toMatch(/dist\/handler-s3\.cjs$/);
+    const invocation = await invokeAgainst(standIn, { jobName: 'own-file-etl' }, FILE);
+    expect(invocation.result).toMatchObject({ tokenDelivery: 'requirements-file' });
+    expect(invocation.loadedLater).toEqual([]);
+  });
+
+  it('the Glue-and-CodeArtifact handler loads the S3 bundle only when a launch first reads a job’s own file', async () => {
+    const env = { ALLOWED_JOB_NAMES: JOBS.join(','), GLUE_JOB_NAME: 'glue5-etl' };
+    const plain = await invokeAgainst(standIn, { jobName: 'glue5-etl' }, env, { bundle: BUNDLE });
+    expect(plain.loadedLater).toEqual([]);
+    const ownFile = await invokeAgainst(standIn, { jobName: 'plain-file-etl' }, env, { bundle: BUNDLE });
+    expect(ownFile.error).toBeUndefined();
+    expect(ownFile.result).toMatchObject({ tokenDelivery: 'arguments' });
+    expect(ownFile.loadedLater).toEqual(['aws/requirements-store.cjs']);
+    // Deployed for file delivery by hand (0.2's arrangement), it still works, but its S3 bundle finishes loading after
+    // the import returned: in the first launch, not in init.
+    const byHand = await invokeAgainst(standIn, { jobName: 'glue5-etl' }, FILE, { bundle: BUNDLE });
+    expect(byHand.result).toMatchObject({ tokenDelivery: 'requirements-file' });
+    expect(byHand.loadedLater).toEqual(['aws/requirements-store.cjs']);
   });
 });
 

@@ -1,0 +1,204 @@
+import { invalidRequest } from '../errors';
+import { MAX_RUN_TIMEOUT_MINUTES } from '../token/lifetime';
+
+/**
+ * What an event may hold, read field by field: every field known, every value of its type and form, the first
+ * problem found refused as InvalidRequest naming where it is. Plain code, not a schema library: the grammar is small,
+ * every rule is here to read, and the launcher's cold start does not pay to parse a library for it
+ * (docs/adr/0002-zod-mini-and-a-local-eventbridge-envelope.md, docs/adr/0015-a-handler-bundle-per-deployment.md).
+ */
+
+export const MAX_BATCH = 100;
+
+type Path = readonly (string | number)[];
+
+/** `jobs[1].arguments["--a b"]`: the path as a reader of the event would write it. */
+const where = (path: Path): string =>
+  path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${text}[${JSON.stringify(key)}]`;
+    return text === '' ? key : `${text}.${key}`;
+  }, '');
+
+const refuse = (path: Path, problem: string): never => {
+  const at = where(path);
+  throw invalidRequest(at === '' ? problem : `${at}: ${problem}`);
+};
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+export const isObject = (value: unknown): value is Record<string, unknown> => kindOf(value) === 'object';
+
+const ofKind = <T>(value: unknown, kind: string, path: Path): T =>
+  kindOf(value) === kind ? (value as T) : refuse(path, `expected ${kind}, received ${kindOf(value)}`);
+
+/** An object with only these fields: a typo must not be silently ignored. Checked on the raw keys, `__proto__` too. */
+const fieldsOf = (value: unknown, known: ReadonlySet<string>, path: Path): Record<string, unknown> => {
+  const object = ofKind<Record<string, unknown>>(value, 'object', path);
+  const unknown = Object.keys(object).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    refuse(path, `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+  }
+  return object;
+};
+
+/** What a string must be, and what the refusal says it must be. */
+interface Form {
+  readonly valid: (text: string) => boolean;
+  readonly says: string;
+}
+const matching = (pattern: RegExp, says: string): Form => ({ valid: (text) => pattern.test(text), says });
+
+const text = (value: unknown, path: Path, form?: Form): string => {
+  const string = ofKind<string>(value, 'string', path);
+  return form === undefined || form.valid(string) ? string : refuse(path, form.says);
+};
+
+const wholeNumber = (value: unknown, path: Path, says: string): number =>
+  Number.isSafeInteger(value) ? (value as number) : refuse(path, says);
+
+/** Only what the caller set: an absent field stays absent. */
+const present = (
+  object: Record<string, unknown>,
+  field: string,
+  read: (value: unknown, path: Path) => unknown,
+  path: Path,
+) =>
+  Object.hasOwn(object, field) && object[field] !== undefined ? { [field]: read(object[field], [...path, field]) } : {};
+
+const JOB_NAME = matching(
+  /^[^\p{Cc}]{1,255}$/u,
+  'must be a Glue job name of 1 to 255 characters without control characters',
+);
+const KEY = matching(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters without spaces');
+// Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after reading.
+const ARGUMENT_KEY = matching(/^--\S+$/, 'argument keys must start with "--" and contain no spaces');
+const sized = (max: number): Form => ({
+  valid: (text) => text.length >= 1 && text.length <= max,
+  says: `must be 1 to ${max} characters`,
+});
+
+const readArguments = (value: unknown, path: Path): Record<string, string> => {
+  const object = ofKind<Record<string, unknown>>(value, 'object', path);
+  return Object.fromEntries(
+    Object.entries(object).map(([key, argument]) => {
+      text(key, [...path, key], ARGUMENT_KEY);
+      if (typeof argument !== 'string') refuse([...path, key], 'argument values must be strings');
+      return [key, argument as string];
+    }),
+  );
+};
+
+const readMinutes = (value: unknown, path: Path): number => {
+  const minutes = wholeNumber(value, path, 'must be a whole number of minutes');
+  if (minutes < 1) refuse(path, 'must be at least 1 minute');
+  if (minutes > MAX_RUN_TIMEOUT_MINUTES) {
+    refuse(path, `must be at most ${MAX_RUN_TIMEOUT_MINUTES} minutes (Glue refuses 7 days, 10080 minutes, or more)`);
+  }
+  return minutes;
+};
+
+/** camelCase mirrors of StartJobRun's fields, every one optional. */
+export interface RequestFields {
+  readonly jobName?: string;
+  readonly arguments?: Record<string, string>;
+  readonly timeout?: number;
+  readonly workerType?: string;
+  readonly numberOfWorkers?: number;
+  readonly executionClass?: 'STANDARD' | 'FLEX';
+  readonly securityConfiguration?: string;
+  readonly jobRunQueuingEnabled?: boolean;
+  readonly idempotencyKey?: string;
+}
+
+const REQUEST_READERS: { readonly [F in keyof RequestFields]-?: (value: unknown, path: Path) => RequestFields[F] } = {
+  jobName: (value, path) => text(value, path, JOB_NAME),
+  arguments: readArguments,
+  timeout: readMinutes,
+  workerType: (value, path) => text(value, path, sized(64)),
+  numberOfWorkers: (value, path) => {
+    const workers = wholeNumber(value, path, 'must be a whole number');
+    return workers >= 1 ? workers : refuse(path, 'must be at least 1');
+  },
+  executionClass: (value, path) =>
+    value === 'STANDARD' || value === 'FLEX' ? value : refuse(path, 'expected "STANDARD" or "FLEX"'),
+  securityConfiguration: (value, path) => text(value, path, sized(255)),
+  jobRunQueuingEnabled: (value, path) => ofKind<boolean>(value, 'boolean', path),
+  idempotencyKey: (value, path) => text(value, path, KEY),
+};
+const REQUEST_FIELDS = new Set(Object.keys(REQUEST_READERS));
+
+export const readRequest = (value: unknown, path: Path): RequestFields => {
+  const object = fieldsOf(value, REQUEST_FIELDS, path);
+  return Object.assign(
+    {},
+    ...Object.entries(REQUEST_READERS).map(([field, read]) => present(object, field, read, path)),
+  ) as RequestFields;
+};
+
+export interface BatchFields {
+  readonly jobs: readonly RequestFields[];
+  readonly idempotencyKey?: string;
+}
+
+const BATCH_FIELDS = new Set(['jobs', 'idempotencyKey']);
+
+export const readBatch = (value: unknown, path: Path): BatchFields => {
+  const object = fieldsOf(value, BATCH_FIELDS, path);
+  const jobs = ofKind<unknown[]>(object.jobs, 'array', [...path, 'jobs']);
+  if (jobs.length < 1) refuse([...path, 'jobs'], 'a batch needs at least one job');
+  if (jobs.length > MAX_BATCH) refuse([...path, 'jobs'], `a batch holds at most ${MAX_BATCH} jobs`);
+  return {
+    jobs: jobs.map((job, index) => readRequest(job, [...path, 'jobs', index])),
+    ...present(object, 'idempotencyKey', REQUEST_READERS.idempotencyKey, path),
+  };
+};
+
+/**
+ * An ISO 8601 date and time in UTC, to the second or finer, on a day the calendar has: what
+ * @aws-lambda-powertools/parser's EventBridgeSchema accepts as `time` (test/unit/envelope.test.ts).
+ */
+const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
+const isDateTime = (value: string): boolean => {
+  const match = DATE_TIME.exec(value);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+export interface Envelope {
+  readonly id: string;
+  readonly time: Date;
+  readonly detail: unknown;
+}
+
+/**
+ * The EventBridge envelope, field for field as @aws-lambda-powertools/parser's EventBridgeSchema defines it (the test
+ * above holds the two to the same verdicts), and stricter in two ways: no field beside the envelope's own (a request
+ * put there would be silently ignored), and an `id` that can serve as an idempotency key.
+ */
+const ENVELOPE_READERS: Readonly<Record<string, (value: unknown, path: Path) => unknown>> = {
+  version: (value, path) => text(value, path),
+  id: (value, path) => text(value, path, KEY),
+  'detail-type': (value, path) => text(value, path),
+  source: (value, path) => text(value, path),
+  account: (value, path) => text(value, path),
+  time: (value, path) => text(value, path, { valid: isDateTime, says: 'expected an ISO 8601 date and time' }),
+  region: (value, path) => text(value, path),
+  resources: (value, path) =>
+    ofKind<unknown[]>(value, 'array', path).map((resource, index) => text(resource, [...path, index])),
+  detail: (value) => value,
+};
+export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(ENVELOPE_READERS), 'replay-name']);
+
+export const readEnvelope = (value: unknown): Envelope => {
+  const object = fieldsOf(value, ENVELOPE_FIELDS, []);
+  for (const [field, read] of Object.entries(ENVELOPE_READERS)) {
+    if (!Object.hasOwn(object, field)) refuse([field], 'is missing');
+    read(object[field], [field]);
+  }
+  present(object, 'replay-name', (v, path) => text(v, path), []);
+  return { id: object.id as string, time: new Date(object.time as string), detail: object.detail };
+};
