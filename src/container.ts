@@ -7,7 +7,7 @@ import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
 import { reworded, toLauncherError } from './errors';
-import { type Config, loadConfigState } from './input/config';
+import { type Config, loadConfigState, misspelledVariables } from './input/config';
 import { parseEvent } from './input/events';
 import { launch } from './launch/launch';
 import type { LaunchDeps } from './launch/model';
@@ -133,6 +133,10 @@ export const createContainer = (env: NodeJS.ProcessEnv, options: ContainerOption
   const metrics = InvocationMetrics.create(env, serviceName);
   const state = loadConfigState(env);
   if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
+  // Names only, never values.
+  for (const { given, meant } of misspelledVariables(env)) {
+    logger.warn(`Variable ${given} is not read; did you mean ${meant}?`, { variable: given, meant });
+  }
   const container = state.ok
     ? { ok: true as const, config: state.config, deps: wire(state.config, logger, metrics, options) }
     : state;

@@ -61,7 +61,7 @@ export const invalidRequest = (what: string) => new LauncherError('InvalidReques
 export const jobNotAllowed = (jobNames: readonly string[]) =>
   new LauncherError(
     'JobNotAllowed',
-    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ALLOWED_JOB_NAMES, so nothing was started.`,
+    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ALLOWED_JOB_NAMES (template parameter AllowedJobNames), so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
   );
 
 /** `what`: "argument --key" or "run setting name". */

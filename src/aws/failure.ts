@@ -93,6 +93,11 @@ const describeFailure = (error: unknown, kind: FailureKind): string => {
     const why = message.replace(SDK_ADVICE, '').trim();
     return `a success answer that could not be read (${/^[a-z][a-z ]{0,39}$/.test(why) ? why : name})`;
   }
+  if (kind === 'credentials') {
+    return status === undefined
+      ? `no AWS credentials were found (${name}); in Lambda they come from the function's role, elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`
+      : `AWS refused the credentials sent (${name}, HTTP ${status}): they are invalid or expired; renew them (aws sso login, or new AWS_* variables)`;
+  }
   // No status: the SDK's timeout, a network error or a local failure, in this process's own words.
   if (status === undefined || QUOTABLE.has(name)) return describeCause(error);
   return `${name} (HTTP ${status})`;

@@ -34,10 +34,12 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
   }
   if (policy.mode === 'any') return undefined;
   if (policy.mode === 'list') {
-    return policy.keys.has(key) ? undefined : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it`;
+    return policy.keys.has(key)
+      ? undefined
+      : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the template parameter AllowedRunArguments to allow it)`;
   }
   return isGlueParameter(key)
-    ? "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS to allow it on purpose"
+    ? "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose"
     : undefined;
 };
 
@@ -46,12 +48,15 @@ const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string
   if (policy.mode === 'any') return undefined;
   const named = `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)}`;
   if (request.securityConfiguration !== undefined) {
-    return ['securityConfiguration', `${named} refuses it: it chooses the run's encryption (use "*" to allow it)`];
+    return [
+      'securityConfiguration',
+      `${named} refuses it: it chooses the run's encryption (set the template parameter AllowedRunArguments to "*" to allow it)`,
+    ];
   }
   if (request.numberOfWorkers !== undefined && request.numberOfWorkers > policy.maxWorkers) {
     return [
       'numberOfWorkers',
-      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise MAX_WORKERS to allow it)`,
+      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise the template parameter MaxWorkers to allow it)`,
     ];
   }
   return undefined;

@@ -4,9 +4,9 @@ import { configError, isLauncherError, type LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { DeliverySetting } from '../pip/requirements-file';
 import type { TokenDurationSetting } from '../token/lifetime';
-import { ACCEPTED, checkVariables, namesOf, setVariables, VARIABLES, type Variable } from './variables';
+import { ACCEPTED, checkVariables, namesOf, setting, setVariables, VARIABLES, type Variable } from './variables';
 
-export { CONFIG_VARIABLES } from './variables';
+export { CONFIG_VARIABLES, misspelledVariables } from './variables';
 
 export const DEFAULT_REQUIREMENTS_PREFIX = 'glue-launcher/';
 
@@ -29,7 +29,7 @@ export interface Config {
 /** A delivery that writes files needs a bucket to write them to. */
 const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undefined =>
   (set.TOKEN_DELIVERY === 'requirements-file' || set.TOKEN_DELIVERY === 'auto') && !set.REQUIREMENTS_BUCKET
-    ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or use TOKEN_DELIVERY=arguments`
+    ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or set ${setting('TOKEN_DELIVERY')} to arguments`
     : undefined;
 
 /**
@@ -46,16 +46,17 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
   const job = set.GLUE_JOB_NAME;
   if (list?.length === 1 && list[0] === '*') return { allowlist: { any: true } };
   if (list?.includes('*'))
-    return { problem: `ALLOWED_JOB_NAMES mixes "*" with job names; expected ${ACCEPTED.ALLOWED_JOB_NAMES}` };
+    return {
+      problem: `${setting('ALLOWED_JOB_NAMES')} mixes "*" with job names; expected ${ACCEPTED.ALLOWED_JOB_NAMES}`,
+    };
   if (list === undefined && job === undefined) {
     return {
-      problem:
-        'neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES is set; set at least one so the launcher knows which jobs it may start',
+      problem: `neither ${setting('GLUE_JOB_NAME')} nor ${setting('ALLOWED_JOB_NAMES')} is set; set at least one so the launcher knows which jobs it may start`,
     };
   }
   if (list !== undefined && job !== undefined && !list.includes(job)) {
     return {
-      problem: `GLUE_JOB_NAME=${JSON.stringify(job)} is not in ALLOWED_JOB_NAMES, so a launch without a job name could never start; add it to the list`,
+      problem: `GLUE_JOB_NAME=${JSON.stringify(job)} is not in ${setting('ALLOWED_JOB_NAMES')}, so a launch without a job name could never start; add it to the list`,
     };
   }
   return { allowlist: { any: false, names: new Set(list ?? [job as string]) } };
@@ -64,8 +65,8 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
 const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
   const value = env[variable];
   return value === undefined || value === ''
-    ? `${variable} is not set; expected ${ACCEPTED[variable]}`
-    : `${variable}=${JSON.stringify(value)} is not valid; expected ${ACCEPTED[variable]}`;
+    ? `${setting(variable)} is not set; expected ${ACCEPTED[variable]}`
+    : `${setting(variable, value)} is not valid; expected ${ACCEPTED[variable]}`;
 };
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */

@@ -38,7 +38,9 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
 const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where = ''): string => {
   const name = jobName ?? defaultJobName;
   if (name === undefined) {
-    throw invalidRequest(`${where}jobName is missing and GLUE_JOB_NAME is not set, so there is no job to start`);
+    throw invalidRequest(
+      `${where}jobName is missing and GLUE_JOB_NAME (template parameter GlueJobName) is not set, so there is no job to start; name the job in the request`,
+    );
   }
   return name;
 };

@@ -1,5 +1,6 @@
 import { invalidRequest } from '../errors';
 import { MAX_RUN_TIMEOUT_MINUTES } from '../token/lifetime';
+import { meantName } from './near-miss';
 
 /**
  * What an event may hold, read field by field: every field known, every value of its type and form, the first
@@ -37,7 +38,14 @@ const fieldsOf = (value: unknown, known: ReadonlySet<string>, path: Path): Recor
   const object = ofKind<Record<string, unknown>>(value, 'object', path);
   const unknown = Object.keys(object).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    refuse(path, `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    const named = unknown.map((key) => {
+      const meant = meantName(key, known);
+      return meant === undefined ? JSON.stringify(key) : `${JSON.stringify(key)} (did you mean "${meant}"?)`;
+    });
+    refuse(
+      path,
+      `unknown field${unknown.length > 1 ? 's' : ''} ${named.join(', ')}; the fields read here are ${[...known].join(', ')}`,
+    );
   }
   return object;
 };

@@ -1,5 +1,6 @@
 import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
+import { meantName } from './near-miss';
 
 // Names and patterns from the CodeArtifact and Glue API references, so that a typo fails at init, not at 3 a.m.
 const DOMAIN = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
@@ -32,6 +33,45 @@ export const ACCEPTED = {
 } as const;
 
 export type Variable = keyof typeof ACCEPTED;
+
+/**
+ * The template.yaml parameter each variable comes from, so that a message names what the user actually set; the
+ * two the template sets itself (the bucket it creates, the prefix its grants are scoped to) have none.
+ */
+export const PARAMETERS: Readonly<Record<Variable, string | undefined>> = {
+  CODEARTIFACT_DOMAIN: 'CodeArtifactDomain',
+  CODEARTIFACT_DOMAIN_OWNER: 'CodeArtifactDomainOwner',
+  CODEARTIFACT_REPOSITORY: 'CodeArtifactRepository',
+  GLUE_JOB_NAME: 'GlueJobName',
+  ALLOWED_JOB_NAMES: 'AllowedJobNames',
+  ALLOWED_RUN_ARGUMENTS: 'AllowedRunArguments',
+  PIP_INDEX_OPTION: 'PipIndexOption',
+  TOKEN_DELIVERY: 'TokenDelivery',
+  REQUIREMENTS_BUCKET: undefined,
+  REQUIREMENTS_PREFIX: undefined,
+  TOKEN_DURATION_SECONDS: 'TokenDurationSeconds',
+  MAX_PARALLEL_STARTS: 'MaxParallelStarts',
+  MAX_WORKERS: 'MaxWorkers',
+  IDEMPOTENCY_TABLE: 'IdempotencyTable',
+};
+
+/** `TOKEN_DELIVERY="file" (template parameter TokenDelivery)`: the variable, and where a deployment sets it. */
+export const setting = (variable: Variable, value?: string): string => {
+  const parameter = PARAMETERS[variable];
+  const named = value === undefined ? variable : `${variable}=${JSON.stringify(value)}`;
+  return `${named} (${parameter === undefined ? 'set by the template' : `template parameter ${parameter}`})`;
+};
+
+/**
+ * Variables that look like one of the launcher's, misspelled (`TOKEN_DELIVRY`): the launcher would ignore them,
+ * so init warns instead of leaving the user to wonder why a setting has no effect.
+ */
+export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] =>
+  Object.keys(env).flatMap((given) => {
+    if (Object.hasOwn(ACCEPTED, given)) return [];
+    const meant = meantName(given, CONFIG_VARIABLES) as Variable | undefined;
+    return meant === undefined ? [] : [{ given, meant }];
+  });
 
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];

@@ -56,9 +56,26 @@ describe('configuration at init', () => {
     for (let i = 0; i < 2; i += 1) {
       const error = await failure(() => launcher.invoke({}));
       expect(error.name).toBe('ConfigError');
-      expect(error.message).toMatch(/TOKEN_DURATION_SECONDS="0" is not valid/);
+      expect(error.message).toMatch(
+        /TOKEN_DURATION_SECONDS="0" \(template parameter TokenDurationSeconds\) is not valid/,
+      );
     }
     expectNoAwsCall(launcher);
+  });
+
+  it('warns at init of a variable one letter away from one it reads, by name alone', async () => {
+    const { output } = await captureOutput(async () =>
+      mockedLauncher({ ...BASE_ENV, TOKEN_DELIVRY: 'requirements-file', max_workers: '4', UNRELATED: 'x' }),
+    );
+    const warnings = output
+      .split('\n')
+      .filter((line) => line.includes('"level":"WARN"'))
+      .map((line) => JSON.parse(line).message);
+    expect(warnings).toEqual([
+      'Variable TOKEN_DELIVRY is not read; did you mean TOKEN_DELIVERY?',
+      'Variable max_workers is not read; did you mean MAX_WORKERS?',
+    ]);
+    expect(output).not.toContain('requirements-file');
   });
 
   it('is read once: changing the environment after init changes nothing', async () => {
@@ -277,6 +294,37 @@ describe('SDK exceptions come back as named errors', () => {
     expect(error.name).toBe('TokenUnavailable');
     expect(error.message).toBe(
       'Job nightly-etl was not started: CodeArtifact gave no token for domain data-platform: AccessDeniedException: User is not authorized.',
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+  });
+
+  it('missing credentials are named as such, with where they come from', async () => {
+    const launcher = mockedLauncher();
+    launcher.glue
+      .on(GetJobCommand)
+      .rejects(
+        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      );
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('StartJobRunFailed');
+    expect(error.message).toMatch(
+      /no AWS credentials were found \(CredentialsProviderError\); in Lambda they come from the function's role, elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID/,
+    );
+    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+  });
+
+  it('credentials AWS refuses are named as such, with the fix', async () => {
+    const launcher = mockedLauncher();
+    launcher.codeartifact.on(GetAuthorizationTokenCommand).rejects(
+      Object.assign(new Error('The security token included in the request is invalid.'), {
+        name: 'UnrecognizedClientException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const error = await failure(() => launcher.invoke({}));
+    expect(error.name).toBe('TokenUnavailable');
+    expect(error.message).toMatch(
+      /AWS refused the credentials sent \(UnrecognizedClientException, HTTP 403\): they are invalid or expired; renew them/,
     );
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
   });

@@ -11,6 +11,9 @@ import {
 import { SAFE_ENV } from '../../local/tools/fixtures';
 import { handlerBundle, lambdaBundle } from '../../scripts/bundle-options.mjs';
 
+const FIELDS =
+  'jobName, arguments, timeout, workerType, numberOfWorkers, executionClass, securityConfiguration, jobRunQueuingEnabled, idempotencyKey';
+
 const ENV = {
   ...SAFE_ENV,
   CODEARTIFACT_DOMAIN: 'data-platform',
@@ -35,8 +38,10 @@ describe('the built bundle (dist/handler.cjs)', () => {
     const { error, logs } = await invokeBundle({ jobName: 'nightly-etl', jobNmae: 'typo' }, ENV);
     expect(error).toEqual({
       name: 'InvalidRequest',
-      message: 'Invalid launch request: unknown field "jobNmae".',
-      trace: expect.arrayContaining(['InvalidRequest: Invalid launch request: unknown field "jobNmae".']),
+      message: `Invalid launch request: unknown field "jobNmae" (did you mean "jobName"?); the fields read here are ${FIELDS}.`,
+      trace: expect.arrayContaining([
+        expect.stringMatching(/^InvalidRequest: Invalid launch request: unknown field "jobNmae"/),
+      ]),
     });
     expect(logs).toMatch(/"errorName":"InvalidRequest"/);
   });

@@ -284,21 +284,55 @@ export const entryPointsExist = (template: Template, root = ROOT): Problem[] =>
       .map((entry) => `${id}: entry point ${entry} does not exist`);
   });
 
+/** The text of every .ts file under dir. */
+const sourceTexts = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceTexts(full);
+    return entry.name.endsWith('.ts') ? [readFileSync(full, 'utf8')] : [];
+  });
+
 /** Every variable the code reads, from process.env or the env it is given (src/**). */
 export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {
   const found = new Set<string>();
-  const walk = (path: string) => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) {
-        for (const [, name] of readFileSync(full, 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g))
-          found.add(name as string);
-      }
-    }
-  };
-  walk(dir);
+  for (const text of sourceTexts(dir)) {
+    for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) found.add(name as string);
+  }
   return [...found].sort();
+};
+
+/**
+ * The parameter an error message tells the user to set is the one the template feeds that variable from: every
+ * "VAR (template parameter P)" or "VAR=n (raise the template parameter P" written in src/, and every pair of the code's own map of them.
+ */
+export const parametersTheMessagesName = (
+  template: Template,
+  parameters: Readonly<Record<string, string | undefined>>,
+  dir = join(ROOT, 'src'),
+): Problem[] => {
+  const problems: Problem[] = [];
+  const set = (functions(template)[0]?.[1].Properties?.Environment as Obj | undefined)?.Variables as Obj;
+  for (const [variable, parameter] of Object.entries(parameters)) {
+    const refs = [...JSON.stringify(set?.[variable] ?? null).matchAll(/"Ref":"(\w+)"/g)].map((m) => m[1]);
+    const fromParameters = refs.filter((ref) => ref !== undefined && ref in template.Parameters);
+    if (parameter === undefined ? fromParameters.length > 0 : !fromParameters.includes(parameter)) {
+      problems.push(
+        `${variable} comes from ${fromParameters.join(', ') || 'no parameter'}, the code says ${parameter}`,
+      );
+    }
+  }
+  for (const text of sourceTexts(dir)) {
+    for (const [phrase, variable, parameter] of text.matchAll(
+      /\b([A-Z][A-Z0-9_]{2,})\b[^()\n]{0,70}?\([^()\n]{0,20}?template parameter (\w+)/g,
+    )) {
+      if (parameters[variable as string] !== parameter) problems.push(`"${phrase}" names the wrong parameter`);
+    }
+    for (const [, parameter] of text.matchAll(/template parameter (\w+)/g)) {
+      if (!((parameter as string) in template.Parameters))
+        problems.push(`template parameter ${parameter} does not exist`);
+    }
+  }
+  return problems;
 };
 
 /**

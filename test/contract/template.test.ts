@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplate, type Template } from '../../local/tools/cloudformation';
 import { CONFIG_VARIABLES } from '../../src/input/config';
+import { PARAMETERS } from '../../src/input/variables';
 import {
   actions,
   actionsTheCodeNeeds,
@@ -12,6 +13,7 @@ import {
   iamCoversCode,
   launcherStatements,
   noOtherWildcards,
+  parametersTheMessagesName,
   referencesResolve,
   requirementsBucketIsPrivate,
   resourcesMatchSpec,
@@ -63,6 +65,9 @@ describe('template.yaml passes every rule', () => {
     );
     const read = [...new Set([...CONFIGURATION, ...variablesTheCodeReads()])];
     expect(environmentFromParameters(template, read)).toEqual([]);
+  });
+  it('every message that names a template parameter names the one that sets the variable', () => {
+    expect(parametersTheMessagesName(template, PARAMETERS)).toEqual([]);
   });
   it('every Ref, GetAtt and ${} names a declared parameter, resource, condition or loop identifier', () => {
     expect(referencesResolve(template)).toEqual([]);
@@ -262,6 +267,24 @@ describe('each rule catches its broken template', () => {
     ).toEqual(['GlueLauncherFunction: PIP_INDEX_OPTION is not set from a parameter']);
   });
 
+  it('a message naming the wrong parameter, or the code’s map out of step with the template', () => {
+    expect(parametersTheMessagesName(template, { ...PARAMETERS, MAX_WORKERS: 'MaxParallelStarts' })).toEqual([
+      'MAX_WORKERS comes from MaxWorkers, the code says MaxParallelStarts',
+      expect.stringMatching(/MAX_WORKERS.*names the wrong parameter/),
+    ]);
+    const swapped = broken((t) => {
+      fn(t).Properties.Environment.Variables.TOKEN_DELIVERY = { Ref: 'PipIndexOption' };
+    });
+    expect(parametersTheMessagesName(swapped, PARAMETERS)).toEqual([
+      'TOKEN_DELIVERY comes from PipIndexOption, the code says TokenDelivery',
+    ]);
+    const gone = broken((t) => {
+      delete t.Parameters.AllowedRunArguments;
+    });
+    expect(parametersTheMessagesName(gone, PARAMETERS)).toEqual(
+      expect.arrayContaining(['template parameter AllowedRunArguments does not exist']),
+    );
+  });
   it('a Ref, GetAtt, ${} or condition that names nothing declared', () => {
     expect(
       referencesResolve(broken((t) => (fn(t).Properties.Environment.Variables.GLUE_JOB_NAME = { Ref: 'GlueJob' }))),

@@ -59,7 +59,9 @@ describe('npm run invoke', () => {
       ]),
     ]) {
       // The file sets a bad token duration: the function reads it and refuses it, before any AWS call.
-      expect(stderr).toMatch(/^ConfigError: Invalid configuration: TOKEN_DURATION_SECONDS="60" is not valid/m);
+      expect(stderr).toMatch(
+        /^ConfigError: Invalid configuration: TOKEN_DURATION_SECONDS="60" \(template parameter TokenDurationSeconds\) is not valid/m,
+      );
       expect(code).toBe(1);
     }
     const { code, stderr } = await invoke('events/empty.json', '--env-file', 'test/fixtures/env-vars.json');

@@ -174,7 +174,12 @@ describe('the launcher against the local stand-in', () => {
       /StartJobRun failed with InternalServiceException/,
     ],
     ['InvalidRequest', () => undefined, { jobName: 'nightly-etl', worker: 'G.1X' }, /unknown field "worker"/],
-    ['JobNotAllowed', () => undefined, { jobName: 'payroll' }, /payroll is not in ALLOWED_JOB_NAMES/],
+    [
+      'JobNotAllowed',
+      () => undefined,
+      { jobName: 'payroll' },
+      /payroll is not in ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\), so nothing was started; add it there/,
+    ],
   ])('surfaces %s', async (name, arrange, event, message) => {
     arrange();
     const starts = standIn.callsOf('StartJobRun').filter((c) => c.status === 200).length;

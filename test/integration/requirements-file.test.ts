@@ -178,7 +178,7 @@ describe('a Glue 5 job whose own requirements file names a stale index', () => {
     const { error } = await invokeAgainst(standIn, { jobName: 'own-file-etl' }, ARGUMENTS);
     expect(error?.name).toBe('InstallerOptionConflict');
     expect(error?.message).toBe(
-      "Job own-file-etl was not started: line 1 of its requirements file s3://team-bucket/etl/requirements.txt sets -i, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY to auto or requirements-file so that the launcher carries the file over without it.",
+      "Job own-file-etl was not started: line 1 of its requirements file s3://team-bucket/etl/requirements.txt sets -i, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.",
     );
     expect(standIn.runs('own-file-etl')).toHaveLength(runs);
   });

@@ -65,7 +65,9 @@ describe('the argument policy', () => {
     const policy = list('--run-date', '--conf');
     expect(refusal('--run-date', policy)).toBeUndefined();
     expect(refusal('--conf', policy)).toBeUndefined();
-    expect(refusal('--Run-Date', policy)).toBe('ALLOWED_RUN_ARGUMENTS=--run-date,--conf does not list it');
+    expect(refusal('--Run-Date', policy)).toBe(
+      'ALLOWED_RUN_ARGUMENTS=--run-date,--conf does not list it (add it to the template parameter AllowedRunArguments to allow it)',
+    );
     expect(refusal('--enable-metrics', policy)).toBeDefined();
   });
 
@@ -115,7 +117,7 @@ describe('run settings', () => {
   it('numberOfWorkers up to MAX_WORKERS, unless "*"', () => {
     expect(() => checkArguments([request({ numberOfWorkers: 10 })], SAFE)).not.toThrow();
     expect(thrown(() => checkArguments([request({ numberOfWorkers: 11 })], SAFE)).message).toBe(
-      'Job etl was not started: run setting numberOfWorkers is not allowed, because 11 is more than MAX_WORKERS=10 (raise MAX_WORKERS to allow it); nothing was started.',
+      'Job etl was not started: run setting numberOfWorkers is not allowed, because 11 is more than MAX_WORKERS=10 (raise the template parameter MaxWorkers to allow it); nothing was started.',
     );
     expect(() => checkArguments([request({ numberOfWorkers: 299 })], ANY)).not.toThrow();
   });

@@ -66,11 +66,11 @@ describe('configuration', () => {
       expect(
         configError({ ...VALID, TOKEN_DELIVERY: 'auto', REQUIREMENTS_BUCKET: 'b-1', REQUIREMENTS_PREFIX: prefix })
           .message,
-      ).toMatch(/REQUIREMENTS_PREFIX=.* is not valid/);
+      ).toMatch(/REQUIREMENTS_PREFIX=.* \(set by the template\) is not valid/);
     }
     for (const workers of ['0', '300', 'ten']) {
       expect(configError({ ...VALID, MAX_WORKERS: workers }).message).toMatch(
-        /MAX_WORKERS=.* is not valid; expected a whole number from 1 to 299/,
+        /MAX_WORKERS=.* \(template parameter MaxWorkers\) is not valid; expected a whole number from 1 to 299/,
       );
     }
   });
@@ -95,7 +95,7 @@ describe('configuration', () => {
   it('a delivery that writes files without a bucket is a ConfigError, named with every other problem', () => {
     const { message } = configError({ ...VALID, TOKEN_DELIVERY: 'auto', MAX_PARALLEL_STARTS: '0' });
     expect(message).toMatch(/TOKEN_DELIVERY=auto writes requirements files, but REQUIREMENTS_BUCKET is not set/);
-    expect(message).toMatch(/MAX_PARALLEL_STARTS="0" is not valid/);
+    expect(message).toMatch(/MAX_PARALLEL_STARTS="0" \(template parameter MaxParallelStarts\) is not valid/);
   });
 
   it('takes "*" as any job, and empty strings (blank SAM parameters) as unset', () => {
@@ -114,7 +114,7 @@ describe('configuration', () => {
     [
       'TOKEN_DURATION_SECONDS',
       '0',
-      /TOKEN_DURATION_SECONDS="0" is not valid; expected "auto" or a whole number of seconds from 900 to 43200/,
+      /TOKEN_DURATION_SECONDS="0" \(template parameter TokenDurationSeconds\) is not valid; expected "auto" or a whole number of seconds from 900 to 43200/,
     ],
     ['TOKEN_DURATION_SECONDS', '899', /TOKEN_DURATION_SECONDS="899"/],
     ['TOKEN_DURATION_SECONDS', '43201', /TOKEN_DURATION_SECONDS="43201"/],
@@ -122,51 +122,83 @@ describe('configuration', () => {
     [
       'CODEARTIFACT_DOMAIN_OWNER',
       '12345',
-      /CODEARTIFACT_DOMAIN_OWNER="12345" is not valid; expected a 12-digit AWS account id/,
+      /CODEARTIFACT_DOMAIN_OWNER="12345" \(template parameter CodeArtifactDomainOwner\) is not valid; expected a 12-digit AWS account id/,
     ],
     [
       'PIP_INDEX_OPTION',
       'find-links',
-      /PIP_INDEX_OPTION="find-links" is not valid; expected "index-url" or "extra-index-url"/,
+      /PIP_INDEX_OPTION="find-links" \(template parameter PipIndexOption\) is not valid; expected "index-url" or "extra-index-url"/,
     ],
-    ['MAX_PARALLEL_STARTS', '0', /MAX_PARALLEL_STARTS="0" is not valid; expected a whole number from 1 to 20/],
-    ['CODEARTIFACT_DOMAIN', 'Data_Platform', /CODEARTIFACT_DOMAIN="Data_Platform" is not valid/],
-    ['ALLOWED_JOB_NAMES', 'a,,b', /ALLOWED_JOB_NAMES="a,,b" is not valid/],
+    [
+      'MAX_PARALLEL_STARTS',
+      '0',
+      /MAX_PARALLEL_STARTS="0" \(template parameter MaxParallelStarts\) is not valid; expected a whole number from 1 to 20/,
+    ],
+    [
+      'CODEARTIFACT_DOMAIN',
+      'Data_Platform',
+      /CODEARTIFACT_DOMAIN="Data_Platform" \(template parameter CodeArtifactDomain\) is not valid/,
+    ],
+    ['ALLOWED_JOB_NAMES', 'a,,b', /ALLOWED_JOB_NAMES="a,,b" \(template parameter AllowedJobNames\) is not valid/],
     [
       'ALLOWED_RUN_ARGUMENTS',
       '--launch-idempotency-key',
-      /ALLOWED_RUN_ARGUMENTS="--launch-idempotency-key" is not valid; expected "safe", "\*", or a comma-separated list of argument keys starting with "--" \(never "--launch-\*"\)/,
+      /ALLOWED_RUN_ARGUMENTS="--launch-idempotency-key" \(template parameter AllowedRunArguments\) is not valid; expected "safe", "\*", or a comma-separated list of argument keys starting with "--" \(never "--launch-\*"\)/,
     ],
-    ['ALLOWED_RUN_ARGUMENTS', 'enable-metrics', /ALLOWED_RUN_ARGUMENTS="enable-metrics" is not valid/],
-    ['ALLOWED_RUN_ARGUMENTS', '--a,,--b', /ALLOWED_RUN_ARGUMENTS="--a,,--b" is not valid/],
-    ['ALLOWED_RUN_ARGUMENTS', 'SAFE', /ALLOWED_RUN_ARGUMENTS="SAFE" is not valid/],
+    [
+      'ALLOWED_RUN_ARGUMENTS',
+      'enable-metrics',
+      /ALLOWED_RUN_ARGUMENTS="enable-metrics" \(template parameter AllowedRunArguments\) is not valid/,
+    ],
+    [
+      'ALLOWED_RUN_ARGUMENTS',
+      '--a,,--b',
+      /ALLOWED_RUN_ARGUMENTS="--a,,--b" \(template parameter AllowedRunArguments\) is not valid/,
+    ],
+    [
+      'ALLOWED_RUN_ARGUMENTS',
+      'SAFE',
+      /ALLOWED_RUN_ARGUMENTS="SAFE" \(template parameter AllowedRunArguments\) is not valid/,
+    ],
     [
       'TOKEN_DELIVERY',
       'file',
-      /TOKEN_DELIVERY="file" is not valid; expected "arguments", "requirements-file" or "auto"/,
+      /TOKEN_DELIVERY="file" \(template parameter TokenDelivery\) is not valid; expected "arguments", "requirements-file" or "auto"/,
     ],
-    ['REQUIREMENTS_BUCKET', 'My_Bucket', /REQUIREMENTS_BUCKET="My_Bucket" is not valid; expected an S3 bucket name/],
-    ['REQUIREMENTS_BUCKET', 'dotted.bucket', /REQUIREMENTS_BUCKET="dotted.bucket" is not valid/],
-    ['REQUIREMENTS_PREFIX', '/leading/', /REQUIREMENTS_PREFIX="\/leading\/" is not valid/],
-    ['REQUIREMENTS_PREFIX', 'no-slash', /REQUIREMENTS_PREFIX="no-slash" is not valid/],
+    [
+      'REQUIREMENTS_BUCKET',
+      'My_Bucket',
+      /REQUIREMENTS_BUCKET="My_Bucket" \(set by the template\) is not valid; expected an S3 bucket name/,
+    ],
+    [
+      'REQUIREMENTS_BUCKET',
+      'dotted.bucket',
+      /REQUIREMENTS_BUCKET="dotted.bucket" \(set by the template\) is not valid/,
+    ],
+    ['REQUIREMENTS_PREFIX', '/leading/', /REQUIREMENTS_PREFIX="\/leading\/" \(set by the template\) is not valid/],
+    ['REQUIREMENTS_PREFIX', 'no-slash', /REQUIREMENTS_PREFIX="no-slash" \(set by the template\) is not valid/],
   ])('%s=%s is a ConfigError naming the variable, the value and what is accepted', (name, value, message) => {
     expect(configError({ ...VALID, [name]: value }).message).toMatch(message);
   });
 
   it('names every missing required variable at once', () => {
     const { message } = configError({ GLUE_JOB_NAME: 'x' });
-    expect(message).toMatch(/CODEARTIFACT_DOMAIN is not set/);
-    expect(message).toMatch(/CODEARTIFACT_REPOSITORY is not set/);
+    expect(message).toMatch(
+      /CODEARTIFACT_DOMAIN \(template parameter CodeArtifactDomain\) is not set; expected a CodeArtifact domain name/,
+    );
+    expect(message).toMatch(/CODEARTIFACT_REPOSITORY \(template parameter CodeArtifactRepository\) is not set/);
   });
 
   it('needs a job name or an allowlist', () => {
     const { GLUE_JOB_NAME: _, ...withoutJob } = VALID;
-    expect(configError(withoutJob).message).toMatch(/neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES is set/);
+    expect(configError(withoutJob).message).toMatch(
+      /neither GLUE_JOB_NAME \(template parameter GlueJobName\) nor ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\) is set/,
+    );
   });
 
   it('refuses a default job that the allowlist forbids, and "*" mixed with names', () => {
     expect(configError({ ...VALID, ALLOWED_JOB_NAMES: 'other' }).message).toMatch(
-      /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES/,
+      /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\)/,
     );
     expect(configError({ ...VALID, ALLOWED_JOB_NAMES: '*,nightly-etl' }).message).toMatch(/mixes "\*"/);
   });
@@ -175,13 +207,17 @@ describe('configuration', () => {
 describe('every problem at once', () => {
   it('reports a bad value and a missing allowlist in the same message', () => {
     const { message } = configError({ CODEARTIFACT_DOMAIN: 'Bad_Domain', CODEARTIFACT_REPOSITORY: 'private-pypi' });
-    expect(message).toMatch(/CODEARTIFACT_DOMAIN="Bad_Domain" is not valid/);
-    expect(message).toMatch(/neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES is set/);
+    expect(message).toMatch(/CODEARTIFACT_DOMAIN="Bad_Domain" \(template parameter CodeArtifactDomain\) is not valid/);
+    expect(message).toMatch(
+      /neither GLUE_JOB_NAME \(template parameter GlueJobName\) nor ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\) is set/,
+    );
   });
 
   it('reports a default job off the allowlist beside a bad number', () => {
     const { message } = configError({ ...VALID, ALLOWED_JOB_NAMES: 'other', MAX_PARALLEL_STARTS: '99' });
-    expect(message).toMatch(/MAX_PARALLEL_STARTS="99" is not valid/);
-    expect(message).toMatch(/GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES/);
+    expect(message).toMatch(/MAX_PARALLEL_STARTS="99" \(template parameter MaxParallelStarts\) is not valid/);
+    expect(message).toMatch(
+      /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\)/,
+    );
   });
 });

@@ -225,7 +225,18 @@ describe('bad input is InvalidRequest naming the field', () => {
 
   it('a field beside an EventBridge envelope’s own', () => {
     const event = { ...(sample('scheduled-rule.json') as object), jobName: 'payroll' };
-    expect(invalid(event)).toBe('Invalid launch request: unknown field "jobName".');
+    expect(invalid(event)).toBe(
+      'Invalid launch request: unknown field "jobName"; the fields read here are version, id, detail-type, source, account, time, region, resources, detail, replay-name.',
+    );
+  });
+
+  it('Glue API casing gets the launcher’s names, and the fields it reads', () => {
+    expect(invalid({ JobName: 'nightly-etl', Arguments: {} })).toBe(
+      'Invalid launch request: unknown fields "JobName" (did you mean "jobName"?), "Arguments" (did you mean "arguments"?); the fields read here are jobName, arguments, timeout, workerType, numberOfWorkers, executionClass, securityConfiguration, jobRunQueuingEnabled, idempotencyKey.',
+    );
+    expect(invalid({ jobs: [{ NumberOfWorkers: 2 }] })).toMatch(
+      /jobs\[0\]: unknown field "NumberOfWorkers" \(did you mean "numberOfWorkers"\?\)/,
+    );
   });
 
   it.each([
@@ -245,7 +256,9 @@ describe('bad input is InvalidRequest naming the field', () => {
   });
 
   it('no job name and no GLUE_JOB_NAME', () => {
-    expect(invalid({}, null)).toMatch(/jobName is missing and GLUE_JOB_NAME is not set/);
+    expect(invalid({}, null)).toMatch(
+      /jobName is missing and GLUE_JOB_NAME \(template parameter GlueJobName\) is not set/,
+    );
     expect(invalid({ jobs: [{ jobName: 'a' }, {}] }, null)).toMatch(/jobs\[1\]\.jobName is missing/);
   });
 });

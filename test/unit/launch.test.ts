@@ -102,14 +102,18 @@ describe('before anything is called', () => {
     const l = testLauncher();
     const error = await rejectionOf(l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'payroll' })));
     expect(error.name).toBe('JobNotAllowed');
-    expect(error.message).toBe('Job payroll is not in ALLOWED_JOB_NAMES, so nothing was started.');
+    expect(error.message).toBe(
+      'Job payroll is not in ALLOWED_JOB_NAMES (template parameter AllowedJobNames), so nothing was started; add it there to allow it.',
+    );
     expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
   });
 
   it('names every refused job', async () => {
     const l = testLauncher();
     const error = await rejectionOf(l.launch(batchOf({ jobName: 'a' }, { jobName: 'b' }, { jobName: 'a' })));
-    expect(error.message).toBe('Job a, b are not in ALLOWED_JOB_NAMES, so nothing was started.');
+    expect(error.message).toBe(
+      'Job a, b are not in ALLOWED_JOB_NAMES (template parameter AllowedJobNames), so nothing was started; add them there to allow them.',
+    );
   });
 
   it('ArgumentNotAllowed for a protected argument under the safe policy, and no call at all', async () => {
@@ -121,7 +125,7 @@ describe('before anything is called', () => {
     const error = await rejectionOf(l.launch(batchOf({ jobName: 'hourly-etl' }, request)));
     expect([error.name, error.message]).toEqual([
       'ArgumentNotAllowed',
-      "Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS to allow it on purpose; nothing was started.",
+      "Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose; nothing was started.",
     ]);
     expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
   });

@@ -120,7 +120,7 @@ describe('a Spark job with its own S3 requirements file (Glue 5’s -r)', () => 
 
   it('in arguments delivery a file that sets an index is refused, naming the line and what to do', () => {
     expect(() => merged(withOwn, undefined, `acme\n--index-url ${EVIL}\n`)).toThrow(
-      `Job nightly-etl was not started: line 2 of its requirements file ${OWN} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY to auto or requirements-file so that the launcher carries the file over without it.`,
+      `Job nightly-etl was not started: line 2 of its requirements file ${OWN} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.`,
     );
   });
 

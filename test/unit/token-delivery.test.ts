@@ -91,7 +91,7 @@ describe('requirements-file delivery', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect(error.name).toBe('UnsupportedJobType');
     expect(error.message).toBe(
-      'Job nightly-etl was not started: it runs Glue 4.0, and only Glue 5.0 and later read a requirements file from S3; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs.',
+      'Job nightly-etl was not started: it runs Glue 4.0, and only Glue 5.0 and later read a requirements file from S3; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs (set the template parameter TokenDelivery to auto to give other jobs arguments delivery).',
     );
     expect([...l.store.calls, ...l.glue.starts]).toEqual([]);
   });
@@ -120,7 +120,7 @@ describe('a job’s own requirements file in arguments delivery', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect([error.name, error.message]).toEqual([
       'InstallerOptionConflict',
-      `Job nightly-etl was not started: line 2 of its requirements file ${own} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY to auto or requirements-file so that the launcher carries the file over without it.`,
+      `Job nightly-etl was not started: line 2 of its requirements file ${own} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.`,
     ]);
     expect(l.glue.starts).toEqual([]);
 
