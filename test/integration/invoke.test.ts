@@ -41,7 +41,7 @@ describe('npm run invoke', () => {
 
   it('takes the environment from template.yaml, so without one it says which variables are missing', async () => {
     const { code, stderr } = await invoke('events/empty.json');
-    expect(stderr).toMatch(/^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN is not set/m);
+    expect(stderr).toMatch(/^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN \(template parameter CodeArtifactDomain\) is not set/m);
     expect(code).toBe(1);
   });
 
