@@ -9,16 +9,15 @@ import { StandIn } from '../local/standin/server';
 import { type BundleInvocation, invokeBundle } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, ToolFailure, UsageError } from '../local/tools/cli';
 import {
+  ALL_DEMO_JOBS,
   DEMO_JOB_NAMES,
   DEMO_PYTHON_SHELL_JOB,
+  demoJob,
   LAMBDA_ENV,
   launcherEnvironment,
-  OTHER_PIP_OPTIONS,
   PRIVATE_REQUIREMENT,
-  pythonShellJob,
   REQUIREMENTS_BUCKET,
   standInClientConfig,
-  teamJob,
 } from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
 import { parseEvent } from '../src/input/events';
@@ -28,7 +27,6 @@ import { maskUrlPasswords, redactToken } from '../src/token/redact';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??=
   LAMBDA_ENV.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
 
-const JOBS = [...DEMO_JOB_NAMES, DEMO_PYTHON_SHELL_JOB];
 const DEFAULT_EVENT = 'events/scheduled-rule.json';
 const DELIVERIES = ['arguments', 'requirements-file', 'auto'];
 const USAGE = `usage: npm start [-- --event FILE] [--delivery arguments|requirements-file|auto]
@@ -39,12 +37,12 @@ Runs the launcher end to end against a local stand-in for Glue, CodeArtifact, S3
   --delivery MODE   TOKEN_DELIVERY (default arguments); requirements-file puts the token in an S3 file, not in
                     the run's arguments (Glue 5.0 jobs; the demo's Spark jobs are)`;
 
-/** The job the event launches first (the launcher's own reading of it), to show a run of it as-is first. */
-const firstJobOf = (event: unknown): string => {
+/** The jobs the event launches (the launcher's own reading of it), the first to show a run of it as-is first. */
+const jobsOf = (event: unknown): string[] => {
   try {
-    return parseEvent(event, DEMO_JOB_NAMES[0]).requests[0]?.jobName ?? DEMO_JOB_NAMES[0];
+    return parseEvent(event, DEMO_JOB_NAMES[0]).requests.map((request) => request.jobName);
   } catch {
-    return DEMO_JOB_NAMES[0]; // the launcher will say what is wrong with the event
+    return [DEMO_JOB_NAMES[0]]; // the launcher will say what is wrong with the event
   }
 };
 
@@ -110,6 +108,12 @@ const main = async (): Promise<number> => {
   const delivery = values.delivery ?? 'arguments';
   if (!DELIVERIES.includes(delivery)) throw new UsageError(`--delivery takes ${DELIVERIES.join(', ')}`);
   const event = readJsonFile(eventFile, 'event file');
+  const strangers = jobsOf(event).filter((name) => !ALL_DEMO_JOBS.includes(name));
+  if (strangers.length > 0) {
+    throw new UsageError(
+      `${eventFile} names ${strangers.join(', ')}, which the demo does not have: its jobs are ${ALL_DEMO_JOBS.join(', ')}; name one of them, or try your own jobs against AWS with npm run invoke`,
+    );
+  }
   const total = performance.now();
   console.log(
     'glue-launcher demo: a Glue job run gets a fresh CodeArtifact token, on this machine, with no AWS account\n',
@@ -123,14 +127,7 @@ const main = async (): Promise<number> => {
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = standIn.indexUrl(stale);
-    for (const name of DEMO_JOB_NAMES) {
-      const defaults = teamJob(name).DefaultArguments;
-      const installerOption = `--index-url=${staleUrl} ${OTHER_PIP_OPTIONS}`;
-      standIn.createJob(
-        teamJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } }),
-      );
-    }
-    standIn.createJob(pythonShellJob(DEMO_PYTHON_SHELL_JOB, staleUrl));
+    for (const name of ALL_DEMO_JOBS) standIn.createJob(demoJob(name, staleUrl));
     line(
       green('✓'),
       'demo jobs',
@@ -138,7 +135,7 @@ const main = async (): Promise<number> => {
     );
 
     const glue = new GlueClient(standInClientConfig(standIn));
-    const asIs = firstJobOf(event);
+    const [asIs = DEMO_JOB_NAMES[0]] = jobsOf(event);
     const [before, beforeMs] = await timed(async () => {
       const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: asIs }));
       return standIn.waitForRun(JobRunId as string);
@@ -154,7 +151,7 @@ const main = async (): Promise<number> => {
     standIn.s3.createBucket(REQUIREMENTS_BUCKET);
     const deliveryEnv: Record<string, string> =
       delivery === 'arguments' ? {} : { TOKEN_DELIVERY: delivery, REQUIREMENTS_BUCKET };
-    const invocation = await invokeBundle(event, { ...launcherEnvironment(standIn, JOBS), ...deliveryEnv });
+    const invocation = await invokeBundle(event, { ...launcherEnvironment(standIn, ALL_DEMO_JOBS), ...deliveryEnv });
     const tokens = standIn.issuedTokens().map((t) => t.token);
     // Any spelling of a token, or 16 of its characters: the launcher's own redaction finds what it would mask.
     const everything = `${invocation.logs}${JSON.stringify(invocation)}`;

@@ -10,14 +10,22 @@ import { StandIn } from '../local/standin/server';
 import { bundleFor } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
 import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
-import { DEMO_JOB_NAMES, LAMBDA_ENV, lambdaContext, REQUIREMENTS_BUCKET, teamJob } from '../local/tools/fixtures';
+import {
+  ALL_DEMO_JOBS,
+  DEMO_JOB_NAMES,
+  demoJob,
+  LAMBDA_ENV,
+  lambdaContext,
+  REQUIREMENTS_BUCKET,
+} from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
 
 const FUNCTION = 'GlueLauncherFunction';
 const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-vars FILE] [--wait]
 
   <event.json>     the event, e.g. events/step-functions-request.json (relative to where you are)
-  --local          against the local stand-in (demo jobs ${DEMO_JOB_NAMES.join(' and ')}), not AWS
+  --local          against the local stand-in (demo jobs ${ALL_DEMO_JOBS.join(', ')}), not AWS;
+                   it replaces your CodeArtifact and AWS settings with its own, and says so
   --env-vars FILE  variables for the function, as sam local invoke --env-vars takes them: JSON
                    ({"${FUNCTION}": {...}} or a flat object), or KEY=VALUE lines
   --wait           with --local, wait for the started runs to end and print their state`;
@@ -59,17 +67,34 @@ const envVarsFile = (file: string): Record<string, string> => {
   );
 };
 
-const startLocal = async (env: Record<string, string>): Promise<StandIn> => {
+/**
+ * The stand-in serves one domain, repository, region and set of credentials: --local points the launcher at them,
+ * over the user's own, and says which of the user's it replaced (values of the launcher's own variables; AWS_* by
+ * name alone: they may be secrets).
+ */
+const startLocal = async (env: Record<string, string>, yours: Record<string, string>): Promise<StandIn> => {
   const standIn = await StandIn.start({ install: 'pip' });
   env.GLUE_JOB_NAME ??= DEMO_JOB_NAMES[0];
-  env.ALLOWED_JOB_NAMES ??= DEMO_JOB_NAMES.join(',');
-  const names = new Set([env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].map((n) => n.trim()));
-  for (const name of [...names].filter((n) => n && n !== '*')) standIn.createJob(teamJob(name));
+  env.ALLOWED_JOB_NAMES ??= ALL_DEMO_JOBS.join(',');
+  const allowed = [env.GLUE_JOB_NAME, ...env.ALLOWED_JOB_NAMES.split(',')].map((n) => n.trim());
+  for (const name of new Set([...ALL_DEMO_JOBS, ...allowed.filter((n) => n && n !== '*')])) {
+    standIn.createJob(demoJob(name));
+  }
   // The template creates the bucket a file delivery writes to; locally, the stand-in has it.
   env.REQUIREMENTS_BUCKET ??= REQUIREMENTS_BUCKET;
   standIn.s3.createBucket(env.REQUIREMENTS_BUCKET);
+  const replaced = Object.entries(standIn.env()).flatMap(([name, value]) => {
+    const own = yours[name] ?? process.env[name];
+    if (own === undefined || own === value) return [];
+    return [name.startsWith('AWS_') ? name : `${name}=${JSON.stringify(own)}`];
+  });
   Object.assign(env, standIn.env());
   console.error(`local stand-in on ${standIn.url}; jobs: ${env.ALLOWED_JOB_NAMES}`);
+  if (replaced.length > 0) {
+    console.error(
+      `--local replaced your ${replaced.join(', ')} with the stand-in's (it serves one domain, repository and region); without --local they are used as given`,
+    );
+  }
   return standIn;
 };
 
@@ -94,13 +119,9 @@ const main = async (): Promise<number> => {
   const fromShell = Object.fromEntries(
     Object.keys(fromTemplate).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );
-  const env: Record<string, string> = {
-    ...LAMBDA_ENV,
-    ...fromTemplate,
-    ...fromShell,
-    ...(envVars ? envVarsFile(envVars) : {}),
-  };
-  const standIn = values.local ? await startLocal(env) : undefined;
+  const yours = { ...fromShell, ...(envVars ? envVarsFile(envVars) : {}) };
+  const env: Record<string, string> = { ...LAMBDA_ENV, ...fromTemplate, ...yours };
+  const standIn = values.local ? await startLocal(env, yours) : undefined;
   try {
     // The handler bundle the template would deploy for these variables (docs/adr/0015).
     const bundle = bundleFor(env);

@@ -9,3 +9,8 @@ export class ServiceError extends Error {
     this.name = type;
   }
 }
+
+/** What this machine lacks for the stand-in to run: told to the user as one sentence with the fix. */
+export class StandInPrerequisite extends Error {
+  override name = 'StandInPrerequisite';
+}

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { StandInPrerequisite } from '../standin/errors';
 
 /** A mistake in how the command was called: reported with the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -58,7 +59,8 @@ export const runTool = (
         onError(`${error.message}\n\n${usage}`);
         process.exit(2);
       }
-      onError(error instanceof ToolFailure ? error.message : String((error as Error).stack ?? error));
+      const told = error instanceof ToolFailure || error instanceof StandInPrerequisite;
+      onError(told ? error.message : String((error as Error).stack ?? error));
       process.exit(1);
     },
   );

@@ -109,6 +109,17 @@ export const pythonShellJob = (
   ...overrides,
 });
 
+/** Every job the demo and `invoke --local` create: two Glue 5.0 Spark jobs and a Python shell 3.9 job. */
+export const ALL_DEMO_JOBS: readonly string[] = [...DEMO_JOB_NAMES, DEMO_PYTHON_SHELL_JOB];
+
+/** A demo job by name, its DefaultArguments carrying this index URL (a stale one unless said otherwise). */
+export const demoJob = (name: string, indexUrl = STALE_INDEX_URL): JobDefinition => {
+  if (name === DEMO_PYTHON_SHELL_JOB) return pythonShellJob(name, indexUrl);
+  const defaults = teamJob(name).DefaultArguments;
+  const installerOption = `--index-url=${indexUrl} ${OTHER_PIP_OPTIONS}`;
+  return teamJob(name, { DefaultArguments: { ...defaults, '--python-modules-installer-option': installerOption } });
+};
+
 /** Settings for an SDK client of one's own (not the launcher's) that talks to the stand-in. */
 export const standInClientConfig = (standIn: StandIn) => ({
   region: standIn.env().AWS_REGION,

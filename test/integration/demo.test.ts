@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 
@@ -74,5 +76,16 @@ describe('npm start', () => {
     expect(missing.code).toBe(2);
     expect(missing.output).toMatch(/no event file events\/nope\.json/);
     expect(missing.output).toMatch(/usage: npm start/);
+  });
+
+  it('an event naming a job the demo does not have: one sentence naming the demo’s jobs, nothing started', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'demo-event-')), 'payroll.json');
+    writeFileSync(file, JSON.stringify({ jobName: 'payroll' }));
+    const { code, output } = await demo('--event', file);
+    expect(output).toMatch(
+      /names payroll, which the demo does not have: its jobs are nightly-etl, hourly-etl, shell-etl; name one of them, or try your own jobs against AWS with npm run invoke/,
+    );
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(code).toBe(2);
   });
 });

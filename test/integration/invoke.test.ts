@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SAFE_ENV } from '../../local/tools/fixtures';
 
@@ -41,7 +43,9 @@ describe('npm run invoke', () => {
 
   it('takes the environment from template.yaml, so without one it says which variables are missing', async () => {
     const { code, stderr } = await invoke('events/empty.json');
-    expect(stderr).toMatch(/^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN \(template parameter CodeArtifactDomain\) is not set/m);
+    expect(stderr).toMatch(
+      /^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN \(template parameter CodeArtifactDomain\) is not set/m,
+    );
     expect(code).toBe(1);
   });
 
@@ -75,6 +79,40 @@ describe('npm run invoke', () => {
     const fromEvents = await run(process.execPath, [TOOL, 'empty.json', '--local'], { INIT_CWD: join(ROOT, 'events') });
     expect(fromEvents.stdout).toMatch(/"jobRunId": "jr_/);
     expect(fromEvents.code).toBe(0);
+  });
+
+  it('every sample event succeeds with --local', async () => {
+    const events = readdirSync(join(ROOT, 'events')).filter((file) => file.endsWith('.json'));
+    expect(events.length).toBeGreaterThanOrEqual(8);
+    const outcomes = await Promise.all(events.map((file) => invoke(`events/${file}`, '--local')));
+    const failed = outcomes.flatMap((outcome, i) => (outcome.code === 0 ? [] : [`${events[i]}: ${outcome.stderr}`]));
+    expect(failed).toEqual([]);
+    for (const { stdout } of outcomes) expect(stdout).toMatch(/"jobRunId": "jr_[0-9a-f]{64}"/);
+  });
+
+  it('--local says which of your settings it replaced, by name alone for AWS_*', async () => {
+    const { code, stderr } = await run(process.execPath, [TOOL, 'events/empty.json', '--local'], {
+      CODEARTIFACT_DOMAIN: 'Not_A_Domain',
+      AWS_SECRET_ACCESS_KEY: 'my-own-secret',
+    });
+    const said = stderr.split('\n').find((line) => line.startsWith('--local replaced your ')) ?? '';
+    expect(said).toMatch(
+      / with the stand-in's \(it serves one domain, repository and region\); without --local they are used as given$/,
+    );
+    expect(said).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(said).toContain('CODEARTIFACT_DOMAIN="Not_A_Domain"');
+    expect(stderr).not.toContain('my-own-secret');
+    expect(code).toBe(0);
+  });
+
+  it('without python3 and pip, one sentence that says what to install', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'no-python-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const { code, stderr } = await run(process.execPath, [TOOL, 'events/empty.json', '--local'], { PATH: bin });
+    expect(stderr.trim()).toBe(
+      'the local stand-in needs python3 with pip on PATH (it builds a real wheel and installs it with real pip); install them (Debian or Ubuntu: sudo apt install python3-pip) and run the command again',
+    );
+    expect(code).toBe(1);
   });
 
   it('says what is wrong with its arguments', async () => {

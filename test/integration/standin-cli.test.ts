@@ -57,4 +57,25 @@ describe('npm run standin', () => {
     });
     expect(code).toBe(0);
   });
+
+  it('stops with its server when its npm process gets SIGTERM or SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const npm = spawn('npm', ['run', '--silent', 'standin'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+      let printed = '';
+      await new Promise<void>((ready) => {
+        npm.stdout?.on('data', (chunk) => {
+          printed += chunk;
+          if (printed.includes('export ALLOWED_JOB_NAMES=')) ready();
+        });
+      });
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] as string;
+      await expect(fetch(`${url}/pypi/private-pypi/simple/`)).resolves.toBeDefined();
+      const exited = new Promise((done) => npm.once('exit', done));
+      npm.kill(signal);
+      await exited;
+      // give a stand-in left behind the time to show it is still there
+      await new Promise((done) => setTimeout(done, 500));
+      await expect(fetch(`${url}/pypi/private-pypi/simple/`)).rejects.toThrow();
+    }
+  });
 });
