@@ -530,3 +530,50 @@ export const vpcIsOptional = (template: Template): Problem[] => {
   }
   return problems;
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule: the dashboard draws what the code publishes (docs/operations.md).
+
+/** Every metric the code publishes, read from its addMetric calls. */
+export const metricsTheCodePublishes = (file = join(ROOT, 'src/observability.ts')): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/addMetric\('(\w+)'/g)].map((m) => m[1] as string).sort();
+
+/**
+ * The dashboard's body is JSON once its ${} are filled; it draws each of the code's metrics in its namespace and
+ * service (LaunchesFailed by ErrorName), the function's duration and the failed-launches queue.
+ */
+export const dashboardDrawsMetrics = (template: Template, metrics: readonly string[]): Problem[] => {
+  const resources = expandedResources(template);
+  const found = Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard');
+  if (!found) return ['no dashboard'];
+  const [id, dashboard] = found;
+  const sub = (dashboard.Properties?.DashboardBody as Obj | undefined)?.['Fn::Sub'];
+  if (typeof sub !== 'string') return [`${id}: DashboardBody is not a Fn::Sub string`];
+  let body: { widgets?: { properties?: { metrics?: Json[][] } }[] };
+  try {
+    body = JSON.parse(sub.replace(/\$\{([\w:.]+)\}/g, (_, name: string) => `<${name}>`));
+  } catch (error) {
+    return [`${id}: DashboardBody is not JSON: ${(error as Error).message}`];
+  }
+  const lines = (body.widgets ?? []).flatMap((widget) => widget.properties?.metrics ?? []);
+  const drawn = new Set(
+    lines.flatMap((line) => {
+      const expression = (line[0] as Obj | undefined)?.expression;
+      if (typeof expression === 'string') {
+        const search = /^SEARCH\('\{(\w+),([\w,]+)\} MetricName="(\w+)"/.exec(expression);
+        return search ? [`${search[1]}/${search[3]} by ${search[2]}`] : [];
+      }
+      return [`${line[0]}/${line[1]} ${line[2]}=${line[3]}`];
+    }),
+  );
+  const wanted = [
+    ...metrics.map((metric) =>
+      metric === 'LaunchesFailed'
+        ? 'GlueLauncher/LaunchesFailed by ErrorName,service'
+        : `GlueLauncher/${metric} service=glue-launcher`,
+    ),
+    'AWS/Lambda/Duration FunctionName=<GlueLauncherFunction>',
+    'AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=<FailedLaunchesQueue.QueueName>',
+  ];
+  return wanted.filter((line) => !drawn.has(line)).map((line) => `${id} does not draw ${line}`);
+};

@@ -7,11 +7,13 @@ import {
   actions,
   actionsTheCodeNeeds,
   alarmsReachAPerson,
+  dashboardDrawsMetrics,
   entryPointsExist,
   environmentFromParameters,
   expandedResources,
   iamCoversCode,
   launcherStatements,
+  metricsTheCodePublishes,
   noOtherWildcards,
   parametersTheMessagesName,
   referencesResolve,
@@ -65,6 +67,10 @@ describe('template.yaml passes every rule', () => {
     );
     const read = [...new Set([...CONFIGURATION, ...variablesTheCodeReads()])];
     expect(environmentFromParameters(template, read)).toEqual([]);
+  });
+  it('a dashboard draws every metric the code publishes, the duration and the failed-launches queue', () => {
+    expect(metricsTheCodePublishes()).toEqual(['LaunchesFailed', 'RunsReused', 'RunsStarted', 'TokenSecondsRequested']);
+    expect(dashboardDrawsMetrics(template, metricsTheCodePublishes())).toEqual([]);
   });
   it('every message that names a template parameter names the one that sets the variable', () => {
     expect(parametersTheMessagesName(template, PARAMETERS)).toEqual([]);
@@ -267,6 +273,23 @@ describe('each rule catches its broken template', () => {
     ).toEqual(['GlueLauncherFunction: PIP_INDEX_OPTION is not set from a parameter']);
   });
 
+  it('a dashboard that misses a metric, or whose body is not JSON', () => {
+    const dashboard = (t: any) => t.Resources.LauncherDashboard.Properties;
+    expect(dashboardDrawsMetrics(template, [...metricsTheCodePublishes(), 'RunsForgotten'])).toEqual([
+      'LauncherDashboard does not draw GlueLauncher/RunsForgotten service=glue-launcher',
+    ]);
+    const withoutQueue = broken((t) => {
+      dashboard(t).DashboardBody['Fn::Sub'] = dashboard(t).DashboardBody['Fn::Sub'].replace('AWS/SQS', 'AWS/SNS');
+    });
+    expect(dashboardDrawsMetrics(withoutQueue, metricsTheCodePublishes())).toEqual([
+      'LauncherDashboard does not draw AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=<FailedLaunchesQueue.QueueName>',
+    ]);
+    const notJson = broken((t) => {
+      dashboard(t).DashboardBody['Fn::Sub'] += ',';
+    });
+    expect(dashboardDrawsMetrics(notJson, [])).toEqual([expect.stringMatching(/DashboardBody is not JSON/)]);
+  });
+
   it('a message naming the wrong parameter, or the code’s map out of step with the template', () => {
     expect(parametersTheMessagesName(template, { ...PARAMETERS, MAX_WORKERS: 'MaxParallelStarts' })).toEqual([
       'MAX_WORKERS comes from MaxWorkers, the code says MaxParallelStarts',
@@ -365,6 +388,17 @@ describe('what the template deploys', () => {
     expect(schedule.Properties.Target.DeadLetterConfig).toEqual({
       Arn: { 'Fn::GetAtt': ['FailedLaunchesQueue', 'Arn'] },
     });
+  });
+
+  it('publishing metadata for a Serverless Application Repository: no intrinsic functions, the package’s version', () => {
+    const app = (template as any).Metadata['AWS::ServerlessRepo::Application'];
+    const version = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version;
+    expect(app).toMatchObject({ Name: 'glue-launcher', SpdxLicenseId: 'MIT-0', SemanticVersion: version });
+    expect(app.Author).toMatch(/^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$/); // SAR's pattern
+    expect(app.Description.length).toBeLessThanOrEqual(256);
+    expect(JSON.stringify(app)).not.toMatch(/"(Ref|Fn::\w+)"/);
+    for (const file of [app.LicenseUrl, app.ReadmeUrl])
+      expect(readFileSync(join(__dirname, '../..', file), 'utf8').length).toBeGreaterThan(0);
   });
 
   it('outputs the function’s ARN and name and the failure queue', () => {
