@@ -1,27 +1,44 @@
-"""Launch a Glue job through glue-launcher (fresh CodeArtifact token), then wait for the run to end.
+"""Launch a Glue job through glue-launcher (fresh CodeArtifact token), then wait for its run to end.
 
-Needs apache-airflow-providers-amazon. The Airflow connection (aws_default) needs lambda:InvokeFunction on
-the launcher and glue:GetJobRun on the job. A retry of the launch task sends the same idempotency key, so it
-returns the run that already started instead of starting another.
+Written as the Amazon provider's own examples are (apache-airflow-providers-amazon: example_lambda.py and
+example_glue.py): LambdaInvokeFunctionOperator invokes the launcher, GlueJobSensor waits on the run id it returns.
+The Airflow connection (aws_default) needs lambda:InvokeFunction on the launcher and glue:GetJobRun on the job.
+A retry of the launch task sends the same idempotency key, so it returns the run that already started instead of
+starting another. A launcher error (JobNotAllowed, InvalidRequest, ...) fails the task with its one-sentence reason.
 """
+
+from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from airflow import DAG
-from airflow.decorators import task
 from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 
-GLUE_LAUNCHER = "glue-launcher-glue-launcher"  # the stack's FunctionName output
+try:  # Airflow 3
+    from airflow.sdk import DAG, chain, task
+except ImportError:  # Airflow 2.10
+    from airflow.decorators import task
+    from airflow.models.baseoperator import chain
+    from airflow.models.dag import DAG
 
-# The launch request (glue-launcher's event schema); Airflow renders the Jinja in it per run. No "timeout": the
-# job's own Timeout applies (set one here only to cap this DAG's runs below the job's).
+GLUE_LAUNCHER = "glue-launcher-glue-launcher"  # the launcher stack's FunctionName output
+JOB_NAME = "nightly-etl"  # one of the launcher's AllowedJobNames
+
+# The launch request (docs/events.md); Airflow renders its Jinja per run. No timeout field: the job's own Timeout
+# applies (set one only to cap this DAG's runs below the job's).
 LAUNCH_REQUEST = {
     "jobName": "nightly-etl",
     "arguments": {"--run-date": "{{ ds }}"},
     "idempotencyKey": "{{ dag.dag_id }}:{{ run_id }}",
 }
+
+
+@task
+def job_run_id(launch_result: str) -> str:
+    """The run the launcher started (or found already started), from its result."""
+    return json.loads(launch_result)["jobRunId"]
+
 
 with DAG(
     dag_id="glue_launcher_nightly_etl",
@@ -30,23 +47,19 @@ with DAG(
     catchup=False,
     tags=["glue", "codeartifact"],
 ) as dag:
-    job_name = LAUNCH_REQUEST["jobName"]
     launch = LambdaInvokeFunctionOperator(
         task_id="launch",
         function_name=GLUE_LAUNCHER,
         payload=json.dumps(LAUNCH_REQUEST),
-        # A named error (InvalidRequest, JobNotFound, ...) fails the task with the launcher's one-sentence reason.
         retries=2,
     )
 
-    @task
-    def job_run_id(result: str) -> str:
-        return json.loads(result)["jobRunId"]
-
-    wait = GlueJobSensor(
+    wait_for_run = GlueJobSensor(
         task_id="wait_for_run",
-        job_name=job_name,
+        job_name=JOB_NAME,
         run_id=job_run_id(launch.output),
         poke_interval=60,
         mode="reschedule",
     )
+
+    chain(launch, wait_for_run)

@@ -66,7 +66,7 @@ export const TEMPLATE_PATH = join(projectRoot(), 'template.yaml');
 
 export const parseTemplate = (text: string): Template => parse(text, { customTags: CLOUDFORMATION_TAGS }) as Template;
 
-export const loadTemplate = (): Template => parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'));
+export const loadTemplate = (path = TEMPLATE_PATH): Template => parseTemplate(readFileSync(path, 'utf8'));
 
 type FunctionResource = {
   Properties?: Record<string, unknown>;

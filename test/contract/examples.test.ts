@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonata from 'jsonata';
+import { loadTemplate } from '../../local/tools/cloudformation';
 import { ERROR_NAMES } from '../../src/errors';
 import { parseEvent } from '../../src/input/events';
 
@@ -111,6 +112,37 @@ describe('examples/', () => {
     });
   });
 
+  describe('the Step Functions example’s template', () => {
+    const template = loadTemplate(join(EXAMPLES, 'step-functions/template.yaml')) as any;
+    const machine = template.Resources.LaunchAndWait.Properties;
+    const asl = read(`step-functions/${machine.DefinitionUri}`);
+
+    it('substitutes every ${} of the definition, from its parameters', () => {
+      const placeholders = [...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+      expect(placeholders.length).toBeGreaterThan(0);
+      expect(Object.keys(machine.DefinitionSubstitutions).sort()).toEqual([...new Set(placeholders)].sort());
+      for (const value of Object.values<{ Ref: string }>(machine.DefinitionSubstitutions)) {
+        expect(Object.keys(template.Parameters)).toContain(value.Ref);
+      }
+    });
+
+    it('its role allows exactly the actions the definition’s tasks call, the run reads per job', () => {
+      const resources = [...asl.matchAll(/"Resource": "arn:aws:states:::([^"]+)"/g)].map((m) => m[1] as string);
+      const needed = resources.map((resource) =>
+        resource === 'lambda:invoke'
+          ? 'lambda:InvokeFunction'
+          : resource.replace(/^aws-sdk:(\w+):(\w)/, (_, service, first) => `${service}:${first.toUpperCase()}`),
+      );
+      const inline = template.Resources.StateMachineRole.Properties.Policies.flatMap(
+        (policy: any) => policy.PolicyDocument.Statement,
+      );
+      const perJob = template.Resources['Fn::ForEach::WatchedJobs'][2]['WatchJobPolicy&{JobName}'].Properties;
+      const granted = [...inline, ...perJob.PolicyDocument.Statement].flatMap((statement: any) => statement.Action);
+      expect([...new Set(granted)].sort()).toEqual([...new Set(needed)].sort());
+      expect(JSON.stringify(perJob.PolicyDocument)).toContain('job/${JobName}');
+    });
+  });
+
   it('the Airflow DAG sends a valid launch request, rendered per run', () => {
     // python3 reads the dict literal without importing Airflow.
     const literal = execFileSync(
@@ -133,5 +165,8 @@ describe('examples/', () => {
     const dag = read('airflow/glue_launcher_dag.py');
     expect(dag).toMatch(/LambdaInvokeFunctionOperator\(/);
     expect(dag).toMatch(/GlueJobSensor\(/);
+    // the sensor watches the job the request names
+    expect(/^JOB_NAME = "([^"]+)"/m.exec(dag)?.[1]).toBe(JSON.parse(literal).jobName);
+    expect(dag).not.toMatch(/"timeout"\s*:/);
   });
 });
