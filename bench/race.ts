@@ -1,6 +1,6 @@
 /**
- * `npm run race`: the window in which two deliveries of one event, in flight at once, both start a run (README,
- * Reliability; docs/adr/0014-never-twice.md). Two containers of the built bundle against the stand-in, with a
+ * `npm run race`: the window in which two deliveries of one event, in flight at once, both start a run (docs/reliability.md;
+ * docs/adr/0014-never-twice.md). Two containers of the built bundle against the stand-in, with a
  * fixed latency on every AWS call; the second delivery is sent a fixed delay after the first, for each delay, many
  * times, in each case: warm containers, a first start that is throttled, cold containers, requirements-file
  * delivery. Without `--lock` the record is Glue's run list, which has no conditional write: the window is measured.

@@ -5,7 +5,7 @@ import type { LaunchMetrics } from './ports';
 /** The CloudWatch namespace of the launcher's metrics, unless POWERTOOLS_METRICS_NAMESPACE says otherwise. */
 export const METRICS_NAMESPACE = 'GlueLauncher';
 
-/** The metrics each invocation publishes, in one EMF record (README, Operations). */
+/** The metrics each invocation publishes, in one EMF record (docs/operations.md). */
 export const METRIC_NAMES = ['RunsStarted', 'RunsReused', 'LaunchesFailed', 'TokenSecondsRequested'] as const;
 
 /**

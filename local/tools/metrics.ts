@@ -1,6 +1,6 @@
 /**
  * The CloudWatch EMF records in a function's output, as CloudWatch would read them: for the demo, `npm run invoke`
- * and the tests (README, Operations).
+ * and the tests (docs/operations.md).
  */
 export interface EmfRecord {
   readonly namespace: string;

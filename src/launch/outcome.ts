@@ -20,7 +20,7 @@ export interface FailedResult {
 }
 
 /**
- * What the caller gets (the public JSON, README "Results"): one request's run with its token's expiry, or a
+ * What the caller gets (the public JSON, docs/results-and-errors.md): one request's run with its token's expiry, or a
  * batch's runs with the earliest expiry among their tokens. `tokenExpiresAt` is absent only for a reused run that
  * did not record it.
  */

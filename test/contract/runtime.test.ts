@@ -12,7 +12,7 @@ describe('the Node the tests run on', () => {
     if (major !== lambdaMajor && !process.env.CI) {
       console.warn(
         `NOT ON LAMBDA'S NODE: these tests run on Node ${process.version}, Lambda on Node ${lambdaMajor}; ` +
-          'the lockfile carries Node 24 for linux-x64 and linux-arm64 only (README, Node versions).',
+          'the lockfile carries Node 24 for linux-x64 and linux-arm64 only (docs/standin.md, Node versions).',
       );
       return;
     }

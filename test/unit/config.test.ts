@@ -16,7 +16,7 @@ const configError = (env: Record<string, string>): LauncherError => {
 };
 
 describe('configuration', () => {
-  it('applies the documented defaults (README, Configuration)', () => {
+  it('applies the documented defaults (docs/configuration.md)', () => {
     expect(loadConfig(VALID)).toEqual({
       domain: 'data-platform',
       domainOwner: undefined,
