@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { devNull, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { StandInPrerequisite } from './errors';
 
 /**
  * What Glue does at a run's start. A Spark job: `pip3 install <installer option words> <additional modules>`. A
@@ -14,24 +13,6 @@ import { StandInPrerequisite } from './errors';
  * installs nothing and succeeds: for the benchmark, where runs must not compete with what is measured.
  */
 export type InstallMode = 'pip' | 'check' | 'none';
-
-let pythonChecked: boolean | undefined;
-/**
- * The stand-in builds its wheel with python3 and installs with the machine's pip: without them, one sentence that
- * says what to install, not a spawn error's stack. Asked once per process.
- */
-export const requirePythonWithPip = (): void => {
-  pythonChecked ??=
-    spawnSync('python3', ['-m', 'pip', '--version'], {
-      env: { PATH: process.env.PATH, PIP_CONFIG_FILE: devNull },
-      stdio: 'ignore',
-    }).status === 0;
-  if (!pythonChecked) {
-    throw new StandInPrerequisite(
-      'the local stand-in needs python3 with pip on PATH (it builds a real wheel and installs it with real pip); install them (Debian or Ubuntu: sudo apt install python3-pip) and run the command again',
-    );
-  }
-};
 
 /**
  * How a Python shell job's modules value becomes pip calls, which AWS does not document: one pip for the whole

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StandInPrerequisite } from './errors';
 
 export interface Package {
   /** PEP 503 normalised project name. */
@@ -15,8 +16,11 @@ export interface Package {
 }
 
 // Builds a real wheel with python3's zipfile: the stand-in serves what pip will really install.
+// It also says whether pip is there (exit 3 if not): the stand-in's runs install with it.
 const WHEEL_BUILDER = `
-import base64, hashlib, os, sys, zipfile
+import base64, hashlib, importlib.util, os, sys, zipfile
+if importlib.util.find_spec('pip') is None:
+    sys.exit(3)
 out, name, version = sys.argv[1:4]
 dist = name.replace('-', '_')
 files = {
@@ -39,10 +43,24 @@ with zipfile.ZipFile(os.path.join(out, filename), 'w', zipfile.ZIP_DEFLATED) as 
 print(filename)
 `;
 
+const NO_PYTHON =
+  'the local stand-in needs python3 with pip on PATH (it builds a real wheel and installs it with real pip); install them (Debian or Ubuntu: sudo apt install python3-pip) and run the command again';
+
+/** python3's output, or one sentence with the fix when there is no python3, or no pip in it. */
+const python = (args: string[]): string => {
+  try {
+    return execFileSync('python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { code, status } = error as { code?: string; status?: number };
+    if (code === 'ENOENT' || status === 3) throw new StandInPrerequisite(NO_PYTHON);
+    throw error;
+  }
+};
+
 export const buildWheel = (name: string, version: string): Package => {
   const dir = mkdtempSync(join(tmpdir(), 'glue-launcher-wheel-'));
   try {
-    const filename = execFileSync('python3', ['-c', WHEEL_BUILDER, dir, name, version], { encoding: 'utf8' }).trim();
+    const filename = python(['-c', WHEEL_BUILDER, dir, name, version]).trim();
     const bytes = readFileSync(join(dir, filename));
     return {
       name,

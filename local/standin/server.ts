@@ -6,13 +6,7 @@ import { CodeArtifact, type IssuedToken } from './codeartifact';
 import { ServiceError } from './errors';
 import { type Fault, type FaultKind, Faults } from './faults';
 import { Glue, type JobDefinition, type JobRun } from './glue';
-import {
-  type InstallMode,
-  type InstallOutcome,
-  ModuleInstaller,
-  requirePythonWithPip,
-  type ShellReading,
-} from './installer';
+import { type InstallMode, type InstallOutcome, ModuleInstaller, type ShellReading } from './installer';
 import { buildWheel, type Package, PypiIndex } from './pypi';
 import { decodedBody, S3, type S3Object, s3ErrorXml } from './s3';
 
@@ -111,7 +105,6 @@ export class StandIn {
   private baseUrl = '';
 
   private constructor(options: StandInOptions) {
-    requirePythonWithPip();
     this.installer = new ModuleInstaller(options.install ?? 'pip', (uri) => this.s3.byUri(uri)?.body);
     this.glue = new Glue(this.clock, this.installer);
     this.codeartifact = new CodeArtifact(

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SAFE_ENV } from '../../local/tools/fixtures';
@@ -105,10 +105,23 @@ describe('npm run invoke', () => {
     expect(code).toBe(0);
   });
 
-  it('without python3 and pip, one sentence that says what to install', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'no-python-'));
+  it.each([
+    ['no python3', () => undefined],
+    // python3 without site-packages: a Python with no pip
+    [
+      'a python3 without pip',
+      (bin: string) => {
+        const real = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+        writeFileSync(join(bin, 'python3'), `#!/bin/sh\nexec ${real} -S "$@"\n`, { mode: 0o755 });
+      },
+    ],
+  ])('with %s, one sentence that says what to install', async (_case, arrange) => {
+    const bin = mkdtempSync(join(tmpdir(), 'no-pip-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const { code, stderr } = await run(process.execPath, [TOOL, 'events/empty.json', '--local'], { PATH: bin });
+    arrange(bin);
+    const { code, stderr } = await run(process.execPath, [TOOL, 'events/empty.json', '--local'], {
+      PATH: bin,
+    });
     expect(stderr.trim()).toBe(
       'the local stand-in needs python3 with pip on PATH (it builds a real wheel and installs it with real pip); install them (Debian or Ubuntu: sudo apt install python3-pip) and run the command again',
     );

@@ -58,24 +58,31 @@ describe('npm run standin', () => {
     expect(code).toBe(0);
   });
 
-  it('stops with its server when its npm process gets SIGTERM or SIGINT', async () => {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const npm = spawn('npm', ['run', '--silent', 'standin'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
-      let printed = '';
-      await new Promise<void>((ready) => {
-        npm.stdout?.on('data', (chunk) => {
-          printed += chunk;
-          if (printed.includes('export ALLOWED_JOB_NAMES=')) ready();
-        });
+  /** Starts the stand-in with this command, and resolves with its URL once it has printed its environment. */
+  const started = async (command: string, args: string[]) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+    let printed = '';
+    await new Promise<void>((ready) => {
+      child.stdout?.on('data', (chunk) => {
+        printed += chunk;
+        if (printed.includes('export ALLOWED_JOB_NAMES=')) ready();
       });
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] as string;
-      await expect(fetch(`${url}/pypi/private-pypi/simple/`)).resolves.toBeDefined();
-      const exited = new Promise((done) => npm.once('exit', done));
-      npm.kill(signal);
-      await exited;
-      // give a stand-in left behind the time to show it is still there
-      await new Promise((done) => setTimeout(done, 500));
-      await expect(fetch(`${url}/pypi/private-pypi/simple/`)).rejects.toThrow();
-    }
+    });
+    return { child, url: /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] as string };
+  };
+  const index = (url: string) => fetch(`${url}/pypi/private-pypi/simple/`);
+
+  it.each([
+    ['SIGTERM to its npm process', 'npm', ['run', '--silent', 'standin'], 'SIGTERM'],
+    ['Ctrl-C (SIGINT) to the tool', process.execPath, [join(ROOT, 'dist/tools/standin.cjs')], 'SIGINT'],
+  ] as const)('stops with its server on %s', async (_how, command, args, signal) => {
+    const { child, url } = await started(command, [...args]);
+    await expect(index(url)).resolves.toBeDefined();
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+    // a server left behind would still answer after this
+    await new Promise((done) => setTimeout(done, 500));
+    await expect(index(url)).rejects.toThrow();
   });
 });
