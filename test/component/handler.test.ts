@@ -43,6 +43,13 @@ const expectNoAwsCall = (launcher: MockedLauncher) => {
   expect(launcher.codeartifact.calls()).toHaveLength(0);
 };
 
+/** An error as the SDK raises it for a service's error code: named by the code, with the HTTP status when one came. */
+const serviceError = (name: string, message: string, status?: number) =>
+  Object.assign(new Error(message), {
+    name,
+    ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }),
+  });
+
 const sdkError = <T extends Error>(Type: new (opts: never) => T, message: string, status = 400) =>
   new Type({ message, $metadata: { httpStatusCode: status } } as never);
 
@@ -207,12 +214,7 @@ describe('SDK exceptions come back as named errors', () => {
 
   it('anything else from StartJobRun is StartJobRunFailed naming the service’s error by its code and status alone', async () => {
     const launcher = mockedLauncher();
-    launcher.glue.on(StartJobRunCommand).rejects(
-      Object.assign(new Error('1 validation error'), {
-        name: 'InvalidInputException',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    launcher.glue.on(StartJobRunCommand).rejects(serviceError('InvalidInputException', '1 validation error', 400));
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toBe(
@@ -277,9 +279,7 @@ describe('SDK exceptions come back as named errors', () => {
 
   it('a GetJob failure other than not-found is StartJobRunFailed', async () => {
     const launcher = mockedLauncher();
-    launcher.glue
-      .on(GetJobCommand)
-      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    launcher.glue.on(GetJobCommand).rejects(serviceError('AccessDeniedException', 'not authorized'));
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toMatch(/GetJob failed with AccessDeniedException: not authorized/);
@@ -289,7 +289,7 @@ describe('SDK exceptions come back as named errors', () => {
     const launcher = mockedLauncher();
     launcher.codeartifact
       .on(GetAuthorizationTokenCommand)
-      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+      .rejects(serviceError('AccessDeniedException', 'User is not authorized'));
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('TokenUnavailable');
     expect(error.message).toBe(
@@ -298,36 +298,33 @@ describe('SDK exceptions come back as named errors', () => {
     expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
   });
 
-  it('missing credentials are named as such, with where they come from', async () => {
-    const launcher = mockedLauncher();
-    launcher.glue
-      .on(GetJobCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
-      );
-    const error = await failure(() => launcher.invoke({}));
-    expect(error.name).toBe('StartJobRunFailed');
-    expect(error.message).toMatch(
+  it.each([
+    [
+      'missing, from Glue',
+      'glue',
+      serviceError('CredentialsProviderError', 'Could not load credentials from any providers'),
+      'StartJobRunFailed',
       /no AWS credentials were found \(CredentialsProviderError\); in Lambda they come from the function's role, elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID/,
-    );
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
-  });
-
-  it('credentials AWS refuses are named as such, with the fix', async () => {
-    const launcher = mockedLauncher();
-    launcher.codeartifact.on(GetAuthorizationTokenCommand).rejects(
-      Object.assign(new Error('The security token included in the request is invalid.'), {
-        name: 'UnrecognizedClientException',
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
-    const error = await failure(() => launcher.invoke({}));
-    expect(error.name).toBe('TokenUnavailable');
-    expect(error.message).toMatch(
+    ],
+    [
+      'refused, by CodeArtifact',
+      'codeartifact',
+      serviceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403),
+      'TokenUnavailable',
       /AWS refused the credentials sent \(UnrecognizedClientException, HTTP 403\): they are invalid or expired; renew them/,
-    );
-    expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
-  });
+    ],
+  ] as const)(
+    'credentials %s are named as such, with the fix, and nothing starts',
+    async (_how, service, cause, name, message) => {
+      const launcher = mockedLauncher();
+      if (service === 'glue') launcher.glue.on(GetJobCommand).rejects(cause);
+      else launcher.codeartifact.on(GetAuthorizationTokenCommand).rejects(cause);
+      const error = await failure(() => launcher.invoke({}));
+      expect(error.name).toBe(name);
+      expect(error.message).toMatch(message);
+      expect(launcher.glue).toHaveReceivedCommandTimes(StartJobRunCommand, 0);
+    },
+  );
 
   it('an empty CodeArtifact answer is TokenUnavailable too', async () => {
     const launcher = mockedLauncher();
@@ -394,9 +391,7 @@ describe('requirements-file delivery, over the S3 client', () => {
   it('S3 AccessDenied on the write is TokenUnavailable, and nothing starts', async () => {
     const launcher = mockedLauncher(FILE_ENV);
     launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));
-    launcher.s3
-      .on(PutObjectCommand)
-      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    launcher.s3.on(PutObjectCommand).rejects(serviceError('AccessDenied', 'Access Denied', 403));
     const error = await failure(() => launcher.invoke({}));
     expect(error.name).toBe('TokenUnavailable');
     expect(error.message).toMatch(/could not be written \(AccessDenied: Access Denied\)\.$/);
