@@ -122,6 +122,12 @@ describe('the reference pages match the code and the template', () => {
     expect(firstColumn(page, '# Results and errors').sort()).toEqual([...ERROR_NAMES].sort());
   });
 
+  it('docs/events.md names every sample event, and only those', () => {
+    const named = [...read('docs/events.md').matchAll(/`([\w-]+\.json)`/g)].map((m) => m[1]);
+    const samples = readdirSync(join(ROOT, 'events')).filter((file) => file.endsWith('.json'));
+    expect([...new Set(named)].sort()).toEqual(samples.sort());
+  });
+
   it('docs/standin.md shows the differences from moto that the parity test holds', () => {
     const rows = section(read('docs/standin.md'), '### A second opinion: moto')
       .split('\n')
