@@ -66,6 +66,32 @@ const goalText = (goal: Goal | undefined, format: Row['format']): string =>
       ? `<= ${goal.ratioAtMost.toFixed(2)}x`
       : `<= ${formats[format](goal.atMost)}`;
 
+/** How far the figure is from its goal: `+0.03x` inside it, `-0.02x` outside; empty without a goal. */
+const marginText = (row: Row): string => {
+  const judged = verdictOf(row);
+  if (judged === undefined || row.goal === undefined || Number.isNaN(judged.margin)) return '';
+  const sign = judged.margin >= 0 ? '+' : '';
+  return 'ratioAtMost' in row.goal
+    ? `${sign}${judged.margin.toFixed(2)}x`
+    : `${sign}${formats[row.format](judged.margin)}`;
+};
+
+/** The run's conclusion: every goal with its verdict and margin, then how many were met. */
+export const conclusion = (rows: readonly Row[]): string => {
+  const judged = rows.flatMap((row) => {
+    const verdict = verdictOf(row)?.verdict;
+    return verdict === undefined ? [] : [{ row, verdict }];
+  });
+  const width = Math.max(...judged.map(({ verdict }) => verdict.length));
+  const marginWidth = Math.max(...judged.map(({ row }) => marginText(row).length));
+  const lines = judged.map(
+    ({ row, verdict }) =>
+      `  ${verdict.padEnd(width)}  ${marginText(row).padStart(marginWidth)}  ${row.metric} (${goalText(row.goal, row.format)})`,
+  );
+  const met = judged.filter(({ verdict }) => verdict === 'met').length;
+  return [`goals: ${met} of ${judged.length} met`, ...lines].join('\n');
+};
+
 export const table = (rows: readonly Row[]): string => {
   const header = ['metric', 'launcher', 'vs', 'ratio', 'middle half', 'goal', 'verdict', 'margin'];
   const cells = rows.map((row) => {
@@ -73,10 +99,6 @@ export const table = (rows: readonly Row[]): string => {
     const ratio = ratioOf(row);
     const spread = spreadOf(row);
     const judged = verdictOf(row);
-    const margin =
-      judged === undefined || Number.isNaN(judged.margin)
-        ? ''
-        : `${judged.margin >= 0 ? '+' : ''}${'ratioAtMost' in (row.goal as Goal) ? `${judged.margin.toFixed(2)}x` : format(judged.margin)}`;
     return [
       row.metric,
       format(row.launcher),
@@ -85,7 +107,7 @@ export const table = (rows: readonly Row[]): string => {
       spread === undefined ? '' : `${spread[0].toFixed(2)}-${spread[1].toFixed(2)}`,
       goalText(row.goal, row.format),
       judged?.verdict ?? '',
-      margin,
+      marginText(row),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));

@@ -19,7 +19,7 @@ import { handlerBundle } from '../scripts/bundle-options.mjs';
 import { BASELINE_COMMIT, buildBaseline } from './baseline';
 import { type ColdTarget, coldStarts, fillCompileCache, removeCompileCache } from './cold';
 import { importInstructions, valgrindVersion } from './instructions';
-import { type Row, table, verdictOf } from './report';
+import { conclusion, type Row, table, verdictOf } from './report';
 import { batchJobName, warmLaunches } from './warm';
 
 const ROOT = projectRoot();
@@ -371,15 +371,7 @@ const main = async (): Promise<number> => {
         `The compile-cache row is not what Lambda runs (docs/adr/0007).\n`,
     );
     console.log(table(rows));
-    const verdicts = rows.flatMap((row) => {
-      const judged = verdictOf(row);
-      return judged ? [{ metric: row.metric, ...judged }] : [];
-    });
-    const missed = verdicts.filter((v) => v.verdict !== 'met');
-    console.log(
-      `\n${verdicts.length - missed.length} of ${verdicts.length} goals met` +
-        (missed.length > 0 ? `; ${missed.map((v) => `${v.verdict}: ${v.metric}`).join('; ')}` : ''),
-    );
+    console.log(`\n${conclusion(rows)}`);
     const results = {
       date: new Date().toISOString(),
       node: process.version,
