@@ -4,11 +4,15 @@
  * (`TOKEN_DELIVRY`). Only a hint for a message: nothing is ever read under the name it suggests.
  */
 export const meantName = (given: string, known: Iterable<string>): string | undefined => {
-  const folded = given.toLowerCase();
+  let folded: string | undefined;
   let typo: string | undefined;
   for (const name of known) {
-    if (name.toLowerCase() === folded) return name;
-    if (typo === undefined && oneEditApart(folded, name.toLowerCase())) typo = name;
+    // Run at every cold start over the whole environment: names of other lengths are passed over without a copy.
+    if (Math.abs(name.length - given.length) > 1) continue;
+    folded ??= given.toLowerCase();
+    const other = name.toLowerCase();
+    if (other === folded) return name;
+    if (typo === undefined && oneEditApart(folded, other)) typo = name;
   }
   return typo;
 };

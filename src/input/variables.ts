@@ -66,12 +66,15 @@ export const setting = (variable: Variable, value?: string): string => {
  * Variables that look like one of the launcher's, misspelled (`TOKEN_DELIVRY`): the launcher would ignore them,
  * so init warns instead of leaving the user to wonder why a setting has no effect.
  */
-export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] =>
-  Object.keys(env).flatMap((given) => {
-    if (Object.hasOwn(ACCEPTED, given)) return [];
+export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] => {
+  const found: { given: string; meant: Variable }[] = [];
+  for (const given in env) {
+    if (Object.hasOwn(ACCEPTED, given)) continue;
     const meant = meantName(given, CONFIG_VARIABLES) as Variable | undefined;
-    return meant === undefined ? [] : [{ given, meant }];
-  });
+    if (meant !== undefined) found.push({ given, meant });
+  }
+  return found;
+};
 
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
