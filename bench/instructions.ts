@@ -2,7 +2,9 @@
  * Cold imports counted in instructions: the machine's noise-free measure of the same work the timed rows measure.
  * Each bundle's import runs once under valgrind (a CPU simulator: it counts every instruction the process executes,
  * in every thread), as does a bare `node -e 0`; the figure is the difference. V8's random seed is fixed, so that two
- * runs with the same variables execute the same instructions (measured here: within 0.5%); its hash seed is not, since a non-default one
+ * runs with the same variables execute nearly the same instructions (measured here: within about 1%; a minor garbage
+ * collection that V8 schedules once the young generation is 80% full adds about 10 million when it lands inside
+ * the import, docs/performance.md); its hash seed is not fixed, since a non-default one
  * makes Node rehash its startup snapshot and inflates every figure alike. Where valgrind is not installed, the rows
  * say so and the timed rows decide.
  */
