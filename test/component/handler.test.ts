@@ -21,7 +21,7 @@ import { Readable } from 'node:stream';
 import { requestDigest } from '../../src/idempotency/record';
 import { EXPIRES, INDEX, WITH_RUN_SETTINGS } from '../helpers/fakes';
 import { captureOutput } from '../helpers/output';
-import { BASE_ENV, type MockedLauncher, mockedLauncher, sdkJob } from '../helpers/sdk-mocks';
+import { BASE_ENV, type MockedLauncher, mockedLauncher, sdkJob, sourceStore } from '../helpers/sdk-mocks';
 
 // The wiring (src/launcher.ts) and the SDK adapters (src/aws/), through the handler, over aws-sdk-client-mock.
 // What the launch decides is tested over fakes in test/unit; here, that the right SDK calls go out and that the
@@ -386,6 +386,18 @@ describe('requirements-file delivery, over the S3 client', () => {
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+  });
+
+  it('a store bundle that failed to load in init is loaded again by the first launch that needs it', async () => {
+    let loads = 0;
+    const flaky = () => {
+      loads += 1;
+      return loads === 1 ? Promise.reject(new Error('EMFILE: too many open files')) : sourceStore();
+    };
+    const launcher = mockedLauncher(FILE_ENV, flaky);
+    launcher.glue.on(GetJobCommand).callsFake(({ JobName }) => glue5(JobName));
+    await expect(quietly(() => launcher.invoke({}))).resolves.toMatchObject({ tokenDelivery: 'requirements-file' });
+    expect(loads).toBe(2);
   });
 
   it('S3 AccessDenied on the write is TokenUnavailable, and nothing starts', async () => {

@@ -45,7 +45,7 @@ const codeartifact = mockClient(CodeartifactClient);
 const s3 = mockClient(S3Client);
 
 /** The S3 adapter from source (the bundle loads its own bundle of it), over the mocked client class. */
-const sourceStore = async () => {
+export const sourceStore = async () => {
   const { S3RequirementsStore, s3Client } = await import('../../src/aws/requirements-store');
   return new S3RequirementsStore(s3Client);
 };
