@@ -90,6 +90,13 @@ describe('README is a front door', () => {
   it('lists exactly the error names the code throws', () => {
     expect(firstColumn(README, '## Errors').sort()).toEqual([...ERROR_NAMES].sort());
   });
+
+  it('shows the race measured, as docs/reliability.md does', () => {
+    const raceRows = (text: string) =>
+      text.split('\n').filter((line) => /^\| (warm|first start|cold|requirements-file) /.test(line));
+    expect(raceRows(README)).toHaveLength(4);
+    expect(raceRows(README)).toEqual(raceRows(read('docs/reliability.md')));
+  });
 });
 
 describe('the reference pages match the code and the template', () => {
