@@ -91,6 +91,13 @@ process.exit(0); // keep-alive sockets must not hold the container open once its
 `;
 
 /**
+ * JSON on one line as readline reads lines: JSON.stringify leaves U+2028 and U+2029 as they are, and readline ends a
+ * line at either, so they go escaped (the same string once parsed).
+ */
+const oneLine = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+
+/**
  * A warm container: the bundle loaded once in a child process, invoked many times, one at a time. The process
  * gets exactly the given environment, PATH, and the variables Lambda's runtime sets.
  */
@@ -150,7 +157,7 @@ export class BundleSession {
           }
           this.waiting.push({ resolve, reject });
           this.started = performance.now();
-          this.child.stdin.write(`${JSON.stringify({ event, timeoutMs })}\n`);
+          this.child.stdin.write(`${oneLine({ event, timeoutMs })}\n`);
         }),
     );
     this.queue = next.catch(() => undefined);

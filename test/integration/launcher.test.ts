@@ -199,6 +199,21 @@ describe('the launcher against the local stand-in', () => {
     );
   });
 
+  it('a session hands the bundle an event holding U+2028 and U+2029 intact (line separators to readline)', async () => {
+    const session = new BundleSession({ ...standIn.env(), ...ENV });
+    try {
+      const { error } = await session.invoke({
+        jobName: 'hourly-etl',
+        arguments: { '--note': 'a\u2028b\u2029c' },
+        typo: 1,
+      });
+      expect(error?.name).toBe('InvalidRequest');
+      expect(error?.message).toMatch(/unknown field "typo"/);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('a warm container reports its cold start once, as Lambda’s does', async () => {
     const session = new BundleSession({ ...standIn.env(), ...ENV });
     try {
