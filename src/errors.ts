@@ -19,6 +19,41 @@ export const ERROR_NAMES = [
   'LaunchInProgress',
 ] as const;
 
+/**
+ * The template.yaml parameter each configuration variable comes from, so that a message names what the user set;
+ * the two the template sets itself (the bucket it creates, the prefix its grants are scoped to) have none.
+ * Held here, with the sentence shapes, because every layer's messages name them; input/variables.ts checks the
+ * variables against the same names.
+ */
+export const PARAMETERS = {
+  CODEARTIFACT_DOMAIN: 'CodeArtifactDomain',
+  CODEARTIFACT_DOMAIN_OWNER: 'CodeArtifactDomainOwner',
+  CODEARTIFACT_REPOSITORY: 'CodeArtifactRepository',
+  GLUE_JOB_NAME: 'GlueJobName',
+  ALLOWED_JOB_NAMES: 'AllowedJobNames',
+  ALLOWED_RUN_ARGUMENTS: 'AllowedRunArguments',
+  PIP_INDEX_OPTION: 'PipIndexOption',
+  TOKEN_DELIVERY: 'TokenDelivery',
+  REQUIREMENTS_BUCKET: undefined,
+  REQUIREMENTS_PREFIX: undefined,
+  TOKEN_DURATION_SECONDS: 'TokenDurationSeconds',
+  MAX_PARALLEL_STARTS: 'MaxParallelStarts',
+  MAX_WORKERS: 'MaxWorkers',
+  IDEMPOTENCY_TABLE: 'IdempotencyTable',
+} as const;
+
+export type Setting = keyof typeof PARAMETERS;
+
+/** `template parameter TokenDelivery`: where a deployment sets the variable. */
+export const parameterOf = (variable: Setting): string => {
+  const parameter = PARAMETERS[variable];
+  return parameter === undefined ? 'set by the template' : `template parameter ${parameter}`;
+};
+
+/** `TOKEN_DELIVERY="file" (template parameter TokenDelivery)`: the variable, and where a deployment sets it. */
+export const setting = (variable: Setting, value?: string): string =>
+  `${value === undefined ? variable : `${variable}=${JSON.stringify(value)}`} (${parameterOf(variable)})`;
+
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
 
 /**
@@ -61,7 +96,7 @@ export const invalidRequest = (what: string) => new LauncherError('InvalidReques
 export const jobNotAllowed = (jobNames: readonly string[]) =>
   new LauncherError(
     'JobNotAllowed',
-    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ALLOWED_JOB_NAMES (template parameter AllowedJobNames), so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
+    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ${setting('ALLOWED_JOB_NAMES')}, so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
   );
 
 /** `what`: "argument --key" or "run setting name". */

@@ -1,4 +1,4 @@
-import { argumentNotAllowed } from '../errors';
+import { argumentNotAllowed, parameterOf, setting } from '../errors';
 import type { LaunchRequest } from '../plan';
 import { isGlueParameter } from './glue-parameters';
 
@@ -36,10 +36,10 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
   if (policy.mode === 'list') {
     return policy.keys.has(key)
       ? undefined
-      : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the template parameter AllowedRunArguments to allow it)`;
+      : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to allow it)`;
   }
   return isGlueParameter(key)
-    ? "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose"
+    ? `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`
     : undefined;
 };
 
@@ -50,13 +50,13 @@ const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string
   if (request.securityConfiguration !== undefined) {
     return [
       'securityConfiguration',
-      `${named} refuses it: it chooses the run's encryption (set the template parameter AllowedRunArguments to "*" to allow it)`,
+      `${named} refuses it: it chooses the run's encryption (set the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to "*" to allow it)`,
     ];
   }
   if (request.numberOfWorkers !== undefined && request.numberOfWorkers > policy.maxWorkers) {
     return [
       'numberOfWorkers',
-      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise the template parameter MaxWorkers to allow it)`,
+      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise the ${parameterOf('MAX_WORKERS')} to allow it)`,
     ];
   }
   return undefined;

@@ -1,10 +1,10 @@
 import type { Allowlist } from '../boundary/allowlist';
 import { type ArgumentPolicy, DEFAULT_MAX_WORKERS } from '../boundary/argument-policy';
-import { configError, isLauncherError, type LauncherError } from '../errors';
+import { configError, isLauncherError, type LauncherError, setting } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { DeliverySetting } from '../pip/requirements-file';
 import type { TokenDurationSetting } from '../token/lifetime';
-import { ACCEPTED, checkVariables, namesOf, setting, setVariables, VARIABLES, type Variable } from './variables';
+import { ACCEPTED, checkVariables, namesOf, setVariables, VARIABLES, type Variable } from './variables';
 
 export { CONFIG_VARIABLES, misspelledVariables } from './variables';
 

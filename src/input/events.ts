@@ -1,4 +1,4 @@
-import { invalidRequest } from '../errors';
+import { invalidRequest, setting } from '../errors';
 import { derivedKey, requestDigest } from '../idempotency/record';
 import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
 import { type BatchFields, isObject, type RequestFields, readBatch, readEnvelope, readRequest } from './grammar';
@@ -39,7 +39,7 @@ const resolveJobName = (jobName: string | undefined, defaultJobName: string | un
   const name = jobName ?? defaultJobName;
   if (name === undefined) {
     throw invalidRequest(
-      `${where}jobName is missing and GLUE_JOB_NAME (template parameter GlueJobName) is not set, so there is no job to start; name the job in the request`,
+      `${where}jobName is missing and ${setting('GLUE_JOB_NAME')} is not set, so there is no job to start; name the job in the request`,
     );
   }
   return name;

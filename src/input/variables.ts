@@ -1,4 +1,5 @@
 import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
+import type { Setting } from '../errors';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 import { meantName } from './near-miss';
 
@@ -30,37 +31,9 @@ export const ACCEPTED = {
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
   MAX_WORKERS: `a whole number from 1 to ${GLUE_MAX_WORKERS}`,
   IDEMPOTENCY_TABLE: 'a DynamoDB table name (3-255 letters, digits, "_", "-", "."), or unset for no lock',
-} as const;
+} as const satisfies Record<Setting, string>;
 
 export type Variable = keyof typeof ACCEPTED;
-
-/**
- * The template.yaml parameter each variable comes from, so that a message names what the user actually set; the
- * two the template sets itself (the bucket it creates, the prefix its grants are scoped to) have none.
- */
-export const PARAMETERS: Readonly<Record<Variable, string | undefined>> = {
-  CODEARTIFACT_DOMAIN: 'CodeArtifactDomain',
-  CODEARTIFACT_DOMAIN_OWNER: 'CodeArtifactDomainOwner',
-  CODEARTIFACT_REPOSITORY: 'CodeArtifactRepository',
-  GLUE_JOB_NAME: 'GlueJobName',
-  ALLOWED_JOB_NAMES: 'AllowedJobNames',
-  ALLOWED_RUN_ARGUMENTS: 'AllowedRunArguments',
-  PIP_INDEX_OPTION: 'PipIndexOption',
-  TOKEN_DELIVERY: 'TokenDelivery',
-  REQUIREMENTS_BUCKET: undefined,
-  REQUIREMENTS_PREFIX: undefined,
-  TOKEN_DURATION_SECONDS: 'TokenDurationSeconds',
-  MAX_PARALLEL_STARTS: 'MaxParallelStarts',
-  MAX_WORKERS: 'MaxWorkers',
-  IDEMPOTENCY_TABLE: 'IdempotencyTable',
-};
-
-/** `TOKEN_DELIVERY="file" (template parameter TokenDelivery)`: the variable, and where a deployment sets it. */
-export const setting = (variable: Variable, value?: string): string => {
-  const parameter = PARAMETERS[variable];
-  const named = value === undefined ? variable : `${variable}=${JSON.stringify(value)}`;
-  return `${named} (${parameter === undefined ? 'set by the template' : `template parameter ${parameter}`})`;
-};
 
 /**
  * Variables that look like one of the launcher's, misspelled (`TOKEN_DELIVRY`): the launcher would ignore them,

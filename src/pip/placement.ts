@@ -1,4 +1,4 @@
-import { installerOptionConflict, unsupportedJobType } from '../errors';
+import { installerOptionConflict, parameterOf, setting, unsupportedJobType } from '../errors';
 import type { Arguments } from '../plan';
 import { type JobCommand, type JobKind, jobKind } from './job-kind';
 import { readShellModules, readSparkModules, withShellIndex } from './modules-value';
@@ -143,7 +143,7 @@ const withFitness = (draft: Unplaced, modulesFixed: boolean, delivery: DeliveryS
 const noFile = (jobName: string, why: string) =>
   unsupportedJobType(
     jobName,
-    `${why}; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs (set the template parameter TokenDelivery to auto to give other jobs arguments delivery)`,
+    `${why}; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs (set the ${parameterOf('TOKEN_DELIVERY')} to auto to give other jobs arguments delivery)`,
   );
 
 /** Why this job cannot take a requirements file, or undefined when it can. */
@@ -194,7 +194,7 @@ export const placeIndex = (draft: PlacementDraft, own: OwnFile | undefined): Ind
   if (named) {
     const instead = draft.fileUnfit
       ? `remove the line (the launcher cannot carry the file over: ${draft.fileUnfit})`
-      : 'remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it';
+      : `remove the line, or set ${setting('TOKEN_DELIVERY')} to auto or requirements-file so that the launcher carries the file over without it`;
     throw installerOptionConflict(
       draft.jobName,
       `line ${named.line} of its requirements file ${draft.ownFile} sets ${named.option}, which pip would read over the launcher's index; ${instead}`,

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { launcherFunction, loadTemplate } from '../../local/tools/cloudformation';
-import { ERROR_NAMES } from '../../src/errors';
+import { ERROR_NAMES, PARAMETERS } from '../../src/errors';
 import { CONFIG_VARIABLES } from '../../src/input/config';
-import { PARAMETERS } from '../../src/input/variables';
 import { KNOWN } from '../helpers/parity-known';
 
 // The front door and the reference pages say what the code and the template do: every variable, parameter, error
