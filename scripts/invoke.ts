@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { StandIn } from '../local/standin/server';
 import { bundleFor } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, UsageError, userPath } from '../local/tools/cli';
-import { launcherFunction, loadTemplate } from '../local/tools/cloudformation';
+import { launcherFunction, loadTemplate, resolveValue } from '../local/tools/cloudformation';
 import {
   ALL_DEMO_JOBS,
   DEMO_JOB_NAMES,
@@ -33,18 +33,11 @@ const USAGE = `usage: npm run invoke -- <event.json> [--local] [--env-vars FILE]
 /** The function's variables as template.yaml sets them, with each parameter at its default. */
 const templateEnvironment = (): { env: Record<string, string>; timeoutSeconds: number } => {
   const template = loadTemplate();
-  const resolve = (value: unknown): string | undefined => {
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
-    const ref = (value as { Ref?: string } | undefined)?.Ref;
-    if (ref !== undefined) return template.Parameters[ref]?.Default?.toString();
-    const join = (value as { 'Fn::Join'?: [string, unknown] } | undefined)?.['Fn::Join'];
-    return join ? resolve(join[1]) : undefined;
-  };
   const fn = launcherFunction(template) as { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.Environment?.Variables ?? {})) {
-    const resolved = resolve(value);
-    if (resolved !== undefined && resolved !== '') env[name] = resolved;
+    const resolved = resolveValue(template, {}, value);
+    if ((typeof resolved === 'string' || typeof resolved === 'number') && resolved !== '') env[name] = String(resolved);
   }
   return { env, timeoutSeconds: Number(fn.Timeout ?? 120) };
 };
