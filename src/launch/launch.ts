@@ -142,11 +142,10 @@ const recordInLock = async (
       if (key === undefined || !held?.ok || held.value.kind !== 'acquired') return;
       const digest = requestDigest(request);
       try {
-        if (state.kind === 'started') {
-          const expiry = access ? { tokenExpiresAt: access.expiresAt.toISOString() } : {};
-          await lock.complete(key, digest, { jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery, ...expiry });
-        } else if (state.kind === 'reused') {
-          const { jobRunId, tokenExpiresAt, tokenDelivery } = state;
+        if (state.kind === 'started' || state.kind === 'reused') {
+          // A reused run's token is the one it recorded; a started one's, this invocation's.
+          const tokenExpiresAt = state.kind === 'started' ? access?.expiresAt.toISOString() : state.tokenExpiresAt;
+          const { jobRunId, tokenDelivery } = state;
           await lock.complete(key, digest, { jobRunId, ...defined({ tokenExpiresAt, tokenDelivery }) });
         } else if (!state.error.mayHaveStarted) {
           await lock.release(key, digest);
