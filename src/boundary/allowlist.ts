@@ -1,6 +1,14 @@
 import { jobNotAllowed } from '../errors';
 import type { LaunchRequest } from '../plan';
 
+/**
+ * A Glue job name as Glue's API defines it: 1 to 255 characters, none a control character. The controls are spelled
+ * out, U+0000-U+001F and U+007F-U+009F, which is exactly Unicode's Cc (a set its stability policy declares immutable,
+ * unicode.org/policies/property_value_stability_table.html): `\p{Cc}` would mean the same, but makes V8 build the set
+ * through ICU at every cold start, about 2 million instructions (docs/performance.md).
+ */
+export const GLUE_JOB_NAME = /^[^\0-\x1f\x7f-\x9f]{1,255}$/u;
+
 /** Which jobs an invocation may start (`ALLOWED_JOB_NAMES`): `"*"` lets IAM alone bound it. */
 export type Allowlist = { readonly any: true } | { readonly any: false; readonly names: ReadonlySet<string> };
 

@@ -1,3 +1,4 @@
+import { GLUE_JOB_NAME } from '../boundary/allowlist';
 import { invalidRequest } from '../errors';
 import { MAX_RUN_TIMEOUT_MINUTES } from '../token/lifetime';
 import { meantName } from './near-miss';
@@ -74,10 +75,7 @@ const present = (
 ) =>
   Object.hasOwn(object, field) && object[field] !== undefined ? { [field]: read(object[field], [...path, field]) } : {};
 
-const JOB_NAME = matching(
-  /^[^\p{Cc}]{1,255}$/u,
-  'must be a Glue job name of 1 to 255 characters without control characters',
-);
+const JOB_NAME = matching(GLUE_JOB_NAME, 'must be a Glue job name of 1 to 255 characters without control characters');
 const KEY = matching(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters without spaces');
 // Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after reading.
 const ARGUMENT_KEY = matching(/^--\S+$/, 'argument keys must start with "--" and contain no spaces');

@@ -1,3 +1,4 @@
+import { GLUE_JOB_NAME } from '../boundary/allowlist';
 import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import type { Setting } from '../errors';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
@@ -7,7 +8,6 @@ import { meantName } from './near-miss';
 const DOMAIN = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
 const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
 const ACCOUNT = /^\d{12}$/;
-const JOB_NAME = /^[^\p{Cc}]{1,255}$/u;
 // S3's bucket naming rules (no dots: a dotted name breaks virtual-hosted TLS), and a key prefix of safe characters.
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 // Segments of [A-Za-z0-9._-], none empty, `.` or `..`: a key that needs no percent-encoding and stays in its prefix.
@@ -75,8 +75,8 @@ export const VARIABLES: Readonly<
   CODEARTIFACT_DOMAIN: { required: true, valid: (v) => DOMAIN.test(v) },
   CODEARTIFACT_DOMAIN_OWNER: { required: false, valid: (v) => ACCOUNT.test(v) },
   CODEARTIFACT_REPOSITORY: { required: true, valid: (v) => REPOSITORY.test(v) },
-  GLUE_JOB_NAME: { required: false, valid: (v) => JOB_NAME.test(v) },
-  ALLOWED_JOB_NAMES: { required: false, valid: (v) => namesOf(v).every((name) => JOB_NAME.test(name)) },
+  GLUE_JOB_NAME: { required: false, valid: (v) => GLUE_JOB_NAME.test(v) },
+  ALLOWED_JOB_NAMES: { required: false, valid: (v) => namesOf(v).every((name) => GLUE_JOB_NAME.test(name)) },
   ALLOWED_RUN_ARGUMENTS: { required: false, valid: isArgumentPolicy },
   PIP_INDEX_OPTION: { required: false, valid: oneOf('index-url', 'extra-index-url') },
   TOKEN_DELIVERY: { required: false, valid: oneOf('arguments', 'requirements-file', 'auto') },

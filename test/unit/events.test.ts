@@ -1,8 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GLUE_JOB_NAME } from '../../src/boundary/allowlist';
 import { LauncherError } from '../../src/errors';
 import { derivedKey } from '../../src/idempotency/record';
+import { loadConfigState } from '../../src/input/config';
 import { parseEvent } from '../../src/input/events';
+
+const CONFIG = {
+  CODEARTIFACT_DOMAIN: 'data-platform',
+  CODEARTIFACT_REPOSITORY: 'private-pypi',
+  ALLOWED_JOB_NAMES: '*',
+};
 
 const EVENTS = join(__dirname, '../../events');
 const sample = (file: string): unknown => JSON.parse(readFileSync(join(EVENTS, file), 'utf8'));
@@ -260,5 +268,36 @@ describe('bad input is InvalidRequest naming the field', () => {
       /jobName is missing and GLUE_JOB_NAME \(template parameter GlueJobName\) is not set/,
     );
     expect(invalid({ jobs: [{ jobName: 'a' }, {}] }, null)).toMatch(/jobs\[1\]\.jobName is missing/);
+  });
+});
+
+describe('a Glue job name', () => {
+  const CONTROLS = ['\u0000', '\u001f', '\u007f', '\u0085', '\u009f'];
+
+  it('is refused with any control character, in an event and in the configuration', () => {
+    for (const control of CONTROLS) {
+      expect(invalid({ jobName: `nightly${control}etl` })).toMatch(/jobName.*control characters/);
+      expect(loadConfigState({ ...CONFIG, GLUE_JOB_NAME: `nightly${control}etl` }).ok).toBe(false);
+      expect(loadConfigState({ ...CONFIG, ALLOWED_JOB_NAMES: `a,nightly${control}etl` }).ok).toBe(false);
+    }
+  });
+
+  it('may hold any other character, up to 255 of them, counted as characters, not UTF-16 units', () => {
+    const name = `nightly\u00a0etl-\u{1f600}`;
+    expect(parseEvent({ jobName: name }, undefined).requests[0]?.jobName).toBe(name);
+    expect(loadConfigState({ ...CONFIG, GLUE_JOB_NAME: name, ALLOWED_JOB_NAMES: name }).ok).toBe(true);
+    expect(GLUE_JOB_NAME.test('\u{1f600}'.repeat(255))).toBe(true);
+    expect(GLUE_JOB_NAME.test('a'.repeat(256))).toBe(false);
+  });
+
+  it('spells out exactly the code points of Unicode’s Cc, which never change', () => {
+    const cc = /^\p{Cc}$/u;
+    const differing: string[] = [];
+    for (let code = 0; code <= 0x10ffff; code += 1) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const char = String.fromCodePoint(code);
+      if (GLUE_JOB_NAME.test(char) === cc.test(char)) differing.push(code.toString(16));
+    }
+    expect(differing).toEqual([]);
   });
 });
