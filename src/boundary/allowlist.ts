@@ -7,6 +7,7 @@ import type { LaunchRequest } from '../plan';
  * unicode.org/policies/property_value_stability_table.html): `\p{Cc}` would mean the same, but makes V8 build the set
  * through ICU at every cold start, about 2 million instructions (docs/performance.md).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 export const GLUE_JOB_NAME = /^[^\0-\x1f\x7f-\x9f]{1,255}$/u;
 
 /** Which jobs an invocation may start (`ALLOWED_JOB_NAMES`): `"*"` lets IAM alone bound it. */
