@@ -64,6 +64,16 @@ const DEPLOYMENTS = (<Deployment[]>[
   handler: join(ROOT, `dist/${handlerBundle(d)}.cjs`),
   sdkOnly: join(ROOT, `dist/bench/sdk-only${d.s3 ? '-s3' : ''}${d.lock ? '-lock' : ''}.cjs`),
 }));
+
+/**
+ * The SDK clients with the frameworks the design names and none of the launcher's code (bench/frameworks*.ts), for
+ * the deployments without and with the lock: how much of the cold-start bound those choices take before the
+ * launcher's own code, counted in instructions only.
+ */
+const FRAMEWORKS = [
+  { deployment: 'arguments delivery', bundle: join(ROOT, 'dist/bench/frameworks.cjs') },
+  { deployment: 'with the lock', bundle: join(ROOT, 'dist/bench/frameworks-lock.cjs') },
+].map((f) => ({ ...f, name: `frameworks ${f.deployment}` }));
 const USAGE = `usage: npm run bench [-- --latency MS] [--cold N] [--warm N] [--batch N] [--also-node PATH]
 
   --latency MS      latency of every AWS call at the stand-in (default 25)
@@ -159,7 +169,11 @@ const main = async (): Promise<number> => {
     const counted = valgrind
       ? await importInstructions(
           node,
-          [...deployments, { name: 'reference', bundle: REFERENCE, node, launch: false }],
+          [
+            ...deployments,
+            ...FRAMEWORKS.map(({ name, bundle }) => ({ name, bundle })),
+            { name: 'reference', bundle: REFERENCE, node, launch: false },
+          ],
           env,
           progress,
         )
@@ -223,8 +237,25 @@ const main = async (): Promise<number> => {
           : []),
       ];
     });
+    const frameworkRows: Row[] = counted
+      ? FRAMEWORKS.flatMap(({ deployment, name }) => [
+          {
+            metric: `cold import, ${deployment}: the design's frameworks alone vs the SDK clients alone (M instructions)`,
+            launcher: counted.get(name) as number,
+            versus: counted.get(`sdk-only ${deployment}`) as number,
+            format: 'M' as const,
+          },
+          {
+            metric: `cold import, ${deployment}: the launcher vs the SDK clients and frameworks alone (M instructions)`,
+            launcher: counted.get(`launcher ${deployment}`) as number,
+            versus: counted.get(name) as number,
+            format: 'M' as const,
+          },
+        ])
+      : [];
     const rows: Row[] = [
       ...coldRows,
+      ...frameworkRows,
       {
         metric: 'cold import over bare, vs the reference flow (ms)',
         launcher: l.importOverBareMs,
