@@ -1,5 +1,5 @@
 /**
- * The SDK clients and the frameworks the design names, each constructed as the launcher constructs it, and none of
+ * The SDK clients and the frameworks the launcher is built on, each constructed as the launcher constructs it, and none of
  * the launcher's own code: Powertools' Logger (with its middy middleware, which opens `process.stdout` and
  * `process.stderr`), Powertools' Metrics, a middy chain of three middlewares. Over bench/sdk-only.ts, what those
  * choices cost a cold start; under the launcher's handler, what its own code costs (docs/performance.md).

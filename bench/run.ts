@@ -66,7 +66,7 @@ const DEPLOYMENTS = (<Deployment[]>[
 }));
 
 /**
- * The SDK clients with the frameworks the design names and none of the launcher's code (bench/frameworks*.ts), for
+ * The SDK clients with the frameworks the launcher is built on and none of the launcher's code (bench/frameworks*.ts), for
  * the deployments without and with the lock: how much of the cold-start bound those choices take before the
  * launcher's own code, counted in instructions only.
  */
@@ -240,7 +240,7 @@ const main = async (): Promise<number> => {
     const frameworkRows: Row[] = counted
       ? FRAMEWORKS.flatMap(({ deployment, name }) => [
           {
-            metric: `cold import, ${deployment}: the design's frameworks alone vs the SDK clients alone (M instructions)`,
+            metric: `cold import, ${deployment}: its frameworks alone vs the SDK clients alone (M instructions)`,
             launcher: counted.get(name) as number,
             versus: counted.get(`sdk-only ${deployment}`) as number,
             format: 'M' as const,

@@ -18,7 +18,7 @@ const builds = [
   handler,
   await inMemory({ ...single, entryPoints: ['bench/reference.ts'], outfile: `${OUT}/bench/reference.cjs` }),
   // The SDK clients alone, one bundle per handler bundle's set of clients (bench/sdk-only*.ts), and with the
-  // frameworks the design names (bench/frameworks*.ts).
+  // frameworks the launcher is built on (bench/frameworks*.ts).
   ...(await Promise.all(
     ['sdk-only', 'sdk-only-s3', 'sdk-only-lock', 'sdk-only-s3-lock', 'frameworks', 'frameworks-lock'].map((name) =>
       inMemory({ ...single, entryPoints: [`bench/${name}.ts`], outfile: `${OUT}/bench/${name}.cjs` }),
