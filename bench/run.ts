@@ -66,9 +66,9 @@ const DEPLOYMENTS = (<Deployment[]>[
 }));
 
 /**
- * The SDK clients with the frameworks the launcher is built on and none of the launcher's code (bench/frameworks*.ts), for
- * the deployments without and with the lock: how much of the cold-start bound those choices take before the
- * launcher's own code, counted in instructions only.
+ * The SDK clients with the frameworks the launcher is built on and none of its code (bench/frameworks*.ts), for the
+ * deployments without and with the lock: how much of the cold-start bound those choices take before the launcher's
+ * own code (docs/adr/0016-the-cold-start-bound-and-the-frameworks.md), counted in instructions only.
  */
 const FRAMEWORKS = [
   { deployment: 'arguments delivery', bundle: join(ROOT, 'dist/bench/frameworks.cjs') },
