@@ -1,6 +1,6 @@
 import { argumentNotAllowed, parameterOf, setting } from '../errors';
 import type { LaunchRequest } from '../plan';
-import { isGlueParameter } from './glue-parameters';
+import { abbreviatedParameter, isGlueParameter } from './glue-parameters';
 
 /**
  * What a caller may set (`ALLOWED_RUN_ARGUMENTS`): anyone who may invoke the launcher can start the allowed jobs,
@@ -13,6 +13,15 @@ export type ArgumentPolicy =
   | { readonly mode: 'safe'; readonly maxWorkers: number }
   | { readonly mode: 'any' }
   | { readonly mode: 'list'; readonly keys: ReadonlySet<string>; readonly maxWorkers: number };
+
+/**
+ * An argument key that means the same to the policy, to Glue and to a script's argument parser: `--`, then letters,
+ * digits, `_`, `.` and `-`. No `=`, which argparse reads as the end of the key (`--TempDir=s3://elsewhere` sets
+ * `--TempDir`); no spaces, quotes, control or non-ASCII characters.
+ */
+export const ARGUMENT_KEY = /^--[A-Za-z0-9_][A-Za-z0-9_.-]{0,253}$/;
+export const ARGUMENT_KEY_RULE =
+  'argument keys must start with "--" and hold only letters, digits, "_", "." and "-", at most 256 characters (a script\'s argument parser reads an "=" as the end of the key)';
 
 /** Set by the launcher alone, on every run: a request may never set them. */
 export const LAUNCHER_PREFIX = '--launch-';
@@ -38,9 +47,13 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
       ? undefined
       : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to allow it)`;
   }
-  return isGlueParameter(key)
-    ? `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`
-    : undefined;
+  if (!isGlueParameter(key)) return undefined;
+  const abbreviated = abbreviatedParameter(key);
+  const why =
+    abbreviated === undefined
+      ? 'Glue reads this one itself'
+      : `a Glue script's argument parser would read it as ${abbreviated}, which it abbreviates`;
+  return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); list it in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
 };
 
 /** Why the policy refuses one of the request's run settings, or undefined. */

@@ -1,4 +1,5 @@
 import { GLUE_JOB_NAME } from '../boundary/allowlist';
+import { ARGUMENT_KEY, ARGUMENT_KEY_RULE } from '../boundary/argument-policy';
 import { invalidRequest } from '../errors';
 import { MAX_RUN_TIMEOUT_MINUTES } from '../token/lifetime';
 import { meantName } from './near-miss';
@@ -78,7 +79,7 @@ const present = (
 const JOB_NAME = matching(GLUE_JOB_NAME, 'must be a Glue job name of 1 to 255 characters without control characters');
 const KEY = matching(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters without spaces');
 // Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after reading.
-const ARGUMENT_KEY = matching(/^--\S+$/, 'argument keys must start with "--" and contain no spaces');
+const ARGUMENT_KEY_FORM = matching(ARGUMENT_KEY, ARGUMENT_KEY_RULE);
 const sized = (max: number): Form => ({
   valid: (text) => text.length >= 1 && text.length <= max,
   says: `must be 1 to ${max} characters`,
@@ -88,7 +89,7 @@ const readArguments = (value: unknown, path: Path): Record<string, string> => {
   const object = ofKind<Record<string, unknown>>(value, 'object', path);
   return Object.fromEntries(
     Object.entries(object).map(([key, argument]) => {
-      text(key, [...path, key], ARGUMENT_KEY);
+      text(key, [...path, key], ARGUMENT_KEY_FORM);
       if (typeof argument !== 'string') refuse([...path, key], 'argument values must be strings');
       return [key, argument as string];
     }),

@@ -1,5 +1,5 @@
 import { GLUE_JOB_NAME } from '../boundary/allowlist';
-import { GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
+import { ARGUMENT_KEY, GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import type { Setting } from '../errors';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 import { meantName } from './near-miss';
@@ -21,7 +21,7 @@ export const ACCEPTED = {
   GLUE_JOB_NAME: 'a Glue job name (1-255 characters, no control characters), or unset',
   ALLOWED_JOB_NAMES: 'a comma-separated list of Glue job names, or "*" for any job',
   ALLOWED_RUN_ARGUMENTS:
-    '"safe", "*", or a comma-separated list of argument keys starting with "--" (never "--launch-*")',
+    '"safe", "*", or a comma-separated list of argument keys ("--" and then letters, digits, "_", "." and "-"; never "--launch-*")',
   PIP_INDEX_OPTION: '"index-url" or "extra-index-url"',
   TOKEN_DELIVERY: '"arguments", "requirements-file" or "auto"',
   REQUIREMENTS_BUCKET: 'an S3 bucket name (3-63 lowercase letters, digits and hyphens), or unset',
@@ -62,7 +62,6 @@ const oneOf =
   (value: string) =>
     values.includes(value);
 export const namesOf = (list: string) => list.split(',').map((name) => name.trim());
-const ARGUMENT_KEY = /^--\S+$/;
 const isArgumentPolicy = (value: string) =>
   value === 'safe' ||
   value === '*' ||

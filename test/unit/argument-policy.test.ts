@@ -47,6 +47,31 @@ describe('the argument policy', () => {
     expect(refusal('--enable-some-future-feature', SAFE)).toBeDefined();
   });
 
+  it('safe refuses what every Glue script’s own argument parser reads: --continuation-option, --RedshiftTempDir, --SECURITY_CONFIGURATION', () => {
+    for (const key of ['--continuation-option', '--RedshiftTempDir', '--SECURITY_CONFIGURATION']) {
+      expect(refusal(key, SAFE)).toMatch(/Glue reads this one itself/);
+    }
+  });
+
+  it('safe refuses an abbreviation of a Glue parameter, which argparse would read as the parameter', () => {
+    expect(refusal('--Temp', SAFE)).toBe(
+      "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and a Glue script's argument parser would read it as --TempDir, which it abbreviates (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose",
+    );
+    for (const key of [
+      '--scriptLoc',
+      '--JOB',
+      '--job',
+      '--Redshift',
+      '--SECURITY',
+      '--enable',
+      '--t',
+      '--encryption',
+    ]) {
+      expect(refusal(key, SAFE)).toMatch(/would read it as --/);
+    }
+    expect(refusal('--Temp', list('--Temp'))).toBeUndefined();
+  });
+
   it('safe allows the keys a job reads as its own parameters', () => {
     for (const key of [
       '--run-date',

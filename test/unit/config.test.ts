@@ -143,7 +143,7 @@ describe('configuration', () => {
     [
       'ALLOWED_RUN_ARGUMENTS',
       '--launch-idempotency-key',
-      /ALLOWED_RUN_ARGUMENTS="--launch-idempotency-key" \(template parameter AllowedRunArguments\) is not valid; expected "safe", "\*", or a comma-separated list of argument keys starting with "--" \(never "--launch-\*"\)/,
+      /ALLOWED_RUN_ARGUMENTS="--launch-idempotency-key" \(template parameter AllowedRunArguments\) is not valid; expected "safe", "\*", or a comma-separated list of argument keys \("--" and then letters, digits, "_", "." and "-"; never "--launch-\*"\)/,
     ],
     [
       'ALLOWED_RUN_ARGUMENTS',

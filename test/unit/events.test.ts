@@ -202,6 +202,14 @@ describe('bad input is InvalidRequest naming the field', () => {
     [{ jobs: [{ arguments: { x: 'y' } }] }, /jobs\[0\]\.arguments\.x: argument keys must start/],
     [JSON.parse('{"__proto__": {"polluted": true}}'), /unknown field "__proto__"/],
     [{ arguments: JSON.parse('{"__proto__": "x"}') }, /arguments\.__proto__: argument keys must start/],
+    // What a script's argument parser would split or read otherwise: only "--" and [A-Za-z0-9_.-].
+    [{ arguments: { '--TempDir=s3://elsewhere/': 'x' } }, /arguments\["--TempDir=s3:\/\/elsewhere\/"\]: argument keys/],
+    [{ arguments: { '--day x': '1' } }, /argument keys must start with "--" and hold only letters, digits/],
+    [{ arguments: { '--day\u0000': '1' } }, /argument keys must start/],
+    [{ arguments: { '--dáy': '1' } }, /argument keys must start/],
+    [{ arguments: { '--"day"': '1' } }, /argument keys must start/],
+    [{ arguments: { '---day': '1' } }, /argument keys must start/],
+    [{ arguments: { [`--${'d'.repeat(255)}`]: '1' } }, /at most 256 characters/],
   ])('%j', (event, message) => {
     expect(invalid(event)).toMatch(message);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

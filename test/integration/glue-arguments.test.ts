@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { checkArguments } from '../../src/boundary/argument-policy';
+import { GLUE_PARAMETERS, GLUE_PREFIXES } from '../../src/boundary/glue-parameters';
+import { LauncherError } from '../../src/errors';
+import { parseEvent } from '../../src/input/events';
+
+// The argument policy held to the parser every Glue script reads its arguments with: awsglue.utils'
+// getResolvedOptions (awslabs/aws-glue-libs), Python's argparse with the options Glue registers there, which takes
+// a unique prefix of an option, or `--option=value`, for the option. Every key the launcher lets through under
+// `safe` must reach a script as the script's own: the machine's argparse must not read it as one of Glue's
+// (docs/argument-policy.md).
+jest.setTimeout(60_000);
+
+/**
+ * What getResolvedOptions registers before a script's own options (awsglue/utils.py and awsglue/job.py), beside
+ * argparse's own `--help`.
+ */
+const REGISTERED = [
+  '--job-bookmark-option',
+  '--continuation-option',
+  '--job-bookmark-from',
+  '--job-bookmark-to',
+  '--JOB_NAME',
+  '--JOB_ID',
+  '--JOB_RUN_ID',
+  '--SECURITY_CONFIGURATION',
+  '--encryption-type',
+  '--enable-data-lineage',
+  '--RedshiftTempDir',
+  '--TempDir',
+  '--help',
+];
+
+const GLUE_READER = `
+import argparse, contextlib, io, json, sys
+out = []
+for key in json.load(sys.stdin):
+    parser = argparse.ArgumentParser()
+    for option in ${JSON.stringify(REGISTERED.filter((option) => option !== '--help'))}:
+        parser.add_argument(option)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            parsed, extra = parser.parse_known_args([key, 'value'])
+        out.append(sorted(name for name, value in vars(parsed).items() if value is not None))
+    except SystemExit:
+        out.append(['(argparse exited: help, or an ambiguous or malformed option)'])
+print(json.dumps(out))
+`;
+
+/** For each key, the Glue options argparse set from `[key, 'value']`: none, for a key that stays the script's. */
+const readByGlue = (keys: readonly string[]): string[][] => {
+  const run = spawnSync('python3', ['-c', GLUE_READER], {
+    input: JSON.stringify(keys),
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+};
+
+const SAFE = { mode: 'safe', maxWorkers: 10 } as const;
+
+/** Whether the launcher lets a request set this key under `safe`; a refusal must be a named one. */
+const allowed = (key: string): boolean => {
+  try {
+    checkArguments(parseEvent({ jobName: 'etl', arguments: { [key]: 'value' } }, undefined).requests, SAFE);
+    return true;
+  } catch (error) {
+    expect(error).toBeInstanceOf(LauncherError);
+    expect(['InvalidRequest', 'ArgumentNotAllowed']).toContain((error as Error).name);
+    return false;
+  }
+};
+
+const cases = (name: string) => [name, name.toLowerCase(), name.toUpperCase()];
+const CORPUS = [
+  ...REGISTERED,
+  // every abbreviation of every Glue parameter and family, in its own case and others
+  ...[...GLUE_PARAMETERS, ...GLUE_PREFIXES, ...REGISTERED].flatMap((name) =>
+    Array.from({ length: name.length - 2 }, (_, n) => name.slice(0, n + 3)).flatMap(cases),
+  ),
+  // the value glued to the key
+  ...REGISTERED.flatMap((name) => [`${name}=s3://elsewhere/`, `${name.slice(0, 6)}=x`]),
+  // a job's own keys, and random ones
+  '--day',
+  '--run-date',
+  '--input_path',
+  '--tempdirectory',
+  '--conf-file',
+  ...fc.sample(fc.stringMatching(/^--[A-Za-z0-9_.=-]{1,12}$/), { numRuns: 1500, seed: 22 }),
+  ...fc.sample(fc.stringMatching(/^--[A-Za-z][A-Za-z0-9_-]{0,12}$/), { numRuns: 1500, seed: 22 }),
+];
+
+describe('what a Glue script reads from the keys safe lets through', () => {
+  it('the keys the launcher allows reach the script as its own: argparse reads none as Glue’s', () => {
+    const keys = [...new Set(CORPUS)].filter(allowed);
+    expect(keys.length).toBeGreaterThan(1000); // the test is about real keys, not an empty list
+    const read = readByGlue(keys);
+    const misread = keys.map((key, i) => [key, read[i]]).filter(([, glue]) => (glue as string[]).length > 0);
+    expect(misread).toEqual([]);
+  });
+
+  it('every option Glue registers, and every abbreviation and "=" form of it, is refused', () => {
+    const refused = CORPUS.filter((key) => REGISTERED.some((option) => option.startsWith(key.split('=')[0] ?? '')));
+    expect(refused.length).toBeGreaterThan(100);
+    expect(refused.filter(allowed)).toEqual([]);
+  });
+});
