@@ -99,9 +99,9 @@ export const lookupHorizon = (
  * gives may hold) and a short hash of the job, what the request asks for, and how many identical requests came
  * before it in the batch (identical requests are numbered among themselves, which no reordering changes).
  */
-export const derivedKey = (key: string, request: LaunchRequest, identicalBefore: number): string =>
+export const derivedKey = (key: string, jobName: string, digest: string, identicalBefore: number): string =>
   `${key} ${createHash('sha256')
-    .update(JSON.stringify([request.jobName, requestDigest(request), identicalBefore]))
+    .update(JSON.stringify([jobName, digest, identicalBefore]))
     .digest('hex')
     .slice(0, 16)}`;
 

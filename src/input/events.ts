@@ -75,10 +75,11 @@ export const parseEvent = (event: unknown, defaultJobName: string | undefined): 
   const identical = new Map<string, number>();
   const keyed = requests.map((request) => {
     if (request.idempotencyKey !== undefined) return request;
-    const twin = JSON.stringify([request.jobName, requestDigest(request)]);
+    const digest = requestDigest(request);
+    const twin = JSON.stringify([request.jobName, digest]);
     const before = identical.get(twin) ?? 0;
     identical.set(twin, before + 1);
-    return { ...request, idempotencyKey: derivedKey(key, request, before), keySource: source };
+    return { ...request, idempotencyKey: derivedKey(key, request.jobName, digest, before), keySource: source };
   });
   return { batch: true, requests: keyed, ...when };
 };

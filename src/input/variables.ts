@@ -53,8 +53,7 @@ export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: s
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
 // Plain predicates, not zod: the configuration is checked at every cold start, in Lambda's init, and zod's module
-// costs that init more than every check below together; zod is loaded with the first event instead
-// (docs/adr/0007-commonjs-bundle-for-cold-start.md).
+// cost that init more than every check below together (docs/adr/0015-a-handler-bundle-per-deployment.md).
 const whole = (min: number, max: number) => (value: string) =>
   /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
 const oneOf =

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GLUE_JOB_NAME } from '../../src/boundary/allowlist';
 import { LauncherError } from '../../src/errors';
-import { derivedKey } from '../../src/idempotency/record';
+import { derivedKey, requestDigest } from '../../src/idempotency/record';
 import { loadConfigState } from '../../src/input/config';
 import { parseEvent } from '../../src/input/events';
 
@@ -93,7 +93,7 @@ describe('sample events (events/)', () => {
     const plan = parseEvent(sample('batch.json'), undefined);
     expect(plan.batch).toBe(true);
     expect(plan.requests.map((r) => [r.jobName, r.idempotencyKey, r.keySource])).toEqual(
-      plan.requests.map((r) => [r.jobName, derivedKey('backfill-2026-11-21', r, 0), 'batch']),
+      plan.requests.map((r) => [r.jobName, derivedKey('backfill-2026-11-21', r.jobName, requestDigest(r), 0), 'batch']),
     );
     expect(plan.requests[0]?.idempotencyKey).toMatch(/^backfill-2026-11-21 [0-9a-f]{16}$/);
     expect(plan.requests[1]?.executionClass).toBe('FLEX');
@@ -111,7 +111,10 @@ describe('sample events (events/)', () => {
     const batch = parseEvent(sample('custom-batch.json'), undefined);
     expect(batch.batch).toBe(true);
     expect(batch.requests.map((r) => [r.idempotencyKey, r.keySource])).toEqual(
-      batch.requests.map((r) => [derivedKey('a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d', r, 0), 'event']),
+      batch.requests.map((r) => [
+        derivedKey('a4b8c2d0-5e6f-4a1b-9c3d-2e7f8a9b0c1d', r.jobName, requestDigest(r), 0),
+        'event',
+      ]),
     );
   });
 
