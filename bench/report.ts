@@ -35,7 +35,7 @@ export const spreadOf = (row: Row): readonly [number, number] | undefined =>
 /**
  * Met when the figure meets the goal, and for a timed row when the round-by-round ratios' middle half all do; not
  * met when all of it misses; undecided when the machine's noise straddles the bound (run again, or read the
- * instruction rows, which have no noise to straddle).
+ * instruction rows, whose medians vary by about 0.2%).
  */
 export const verdictOf = (row: Row): { verdict: Verdict; margin: number } | undefined => {
   const { goal } = row;

@@ -397,7 +397,7 @@ const main = async (): Promise<number> => {
         `bare ${bare} (medians of ${options.cold} rounds); warm: ${options.warm} launches in one process. ` +
         `"vs" is the reference flow, bundled with the launcher's options, unless the row names another. ` +
         `"middle half": the 25th to 75th percentile of the ratio taken round by round. ` +
-        `${counted ? `Instructions: ${valgrind}, each import once, V8's random seed fixed; they decide the cold-start goals (no noise to straddle a bound).` : 'Instructions: not counted (valgrind is not installed); the timed rows decide, met only when all of their middle half is.'} ` +
+        `${counted ? `Instructions: ${valgrind}, the median of three counts of each import, V8's random seed fixed; they decide the cold-start goals.` : 'Instructions: not counted (valgrind is not installed); the timed rows decide, met only when all of their middle half is.'} ` +
         `${'missing' in baseline ? `Baseline: ${baseline.missing}. ` : ''}` +
         `The compile-cache row is not what Lambda runs (docs/adr/0007).\n`,
     );
