@@ -20,6 +20,26 @@ export const mapWithLimit = async <T, R>(
   return results;
 };
 
+/**
+ * A gate that lets at most `limit` calls through at once; the others wait their turn, in order. A finished call hands
+ * its place to the next waiting one, so the count never passes the limit.
+ */
+export const gate = (limit: number) => {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    if (active < limit) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await call();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+};
+
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /** Starts observing a promise now, so that a failure nobody awaits yet is not an unhandled rejection. */

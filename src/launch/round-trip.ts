@@ -1,4 +1,4 @@
-import { type Settled, settle } from '../concurrency';
+import { gate, type Settled, settle } from '../concurrency';
 import { jobNotFound, type LauncherError, startJobRunFailed, tokenUnavailable, toLauncherError } from '../errors';
 import { earlierRuns } from '../idempotency/lookup';
 import { firstPageSize, type RecentRun, requestDigest } from '../idempotency/record';
@@ -9,6 +9,7 @@ import {
   failureDetail,
   type GlueJob,
   isServiceFailure,
+  type JobService,
   type LockOutcome,
   type PrivateRepository,
   ServiceFailure,
@@ -83,6 +84,24 @@ const lookAfterLocks = async (
   return { runs, locks };
 };
 
+/**
+ * Glue reads in flight at once in round trip 1. The SDK's connection timeout counts from the moment a request is
+ * made, including the time it waits for one of the agent's 50 sockets: a batch of 100 (100 GetJob, up to 100
+ * GetJobRuns) queued behind them timed out on a loaded machine without any service being slow. Held below the
+ * agent's sockets here, a read waits in the launcher's queue instead, where no connection clock runs.
+ */
+export const GLUE_READS_IN_FLIGHT = 20;
+
+/** The job service with its reads through one gate (StartJobRun is bounded by MAX_PARALLEL_STARTS instead). */
+const gatedReads = (jobs: JobService): JobService => {
+  const through = gate(GLUE_READS_IN_FLIGHT);
+  return {
+    getJob: (jobName) => through(() => jobs.getJob(jobName)),
+    jobRuns: (jobName, pageSize, nextToken) => through(() => jobs.jobRuns(jobName, pageSize, nextToken)),
+    startJobRun: (run) => jobs.startJobRun(run),
+  };
+};
+
 /** Asks CodeArtifact for a token that lives `seconds`, remembering what was asked (the expiry is rounded). */
 const fetchToken = (deps: LaunchDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
   deps.logger.debug('Requesting authorization token', { durationSeconds: seconds });
@@ -119,9 +138,10 @@ export const roundTrip = async (
 ): Promise<RoundTrip> => {
   const endpoint = settle(deps.endpoint());
   const asked = new Map<string, Promise<JobFacts>>();
+  const glue = gatedReads(deps.jobs);
   for (const [jobName, { keys, since }] of keysByJob(requests, horizon)) {
-    const job = settle(deps.jobs.getJob(jobName));
-    const earlier = lookAfterLocks(jobName, keys, since, remainingMs, deps);
+    const job = settle(glue.getJob(jobName));
+    const earlier = lookAfterLocks(jobName, keys, since, remainingMs, { ...deps, jobs: glue });
     asked.set(
       jobName,
       Promise.all([job, earlier]).then(([job, { runs, locks }]) => ({ job, earlier: runs, locks })),

@@ -107,14 +107,45 @@ abstract class Scripted {
     return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
   }
 
+  private latencyMs = 0;
+  private readonly inFlight = new Map<string, number>();
+  private readonly peaks = new Map<string, number>();
+
+  /** Every later call answers after this many milliseconds, as a service at a distance does. */
+  answerAfter(ms: number): this {
+    this.latencyMs = ms;
+    return this;
+  }
+
+  /** The most calls of these operations that were in flight at once. */
+  peakInFlight(...operations: string[]): number {
+    return this.peaks.get(operations.sort().join()) ?? 0;
+  }
+
   protected async call(operation: string, input: unknown): Promise<void> {
     this.calls.push({ operation, input });
-    const queue = this.queue(operation);
-    const index = queue.findIndex(({ match }) => match === undefined || match(input));
-    if (index < 0) return;
-    const [{ step }] = queue.splice(index, 1) as [{ step: Step }];
-    if ('fail' in step) throw step.fail;
-    await step.wait;
+    const counted = [...this.peakKeys(operation)];
+    for (const key of counted) {
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+      this.peaks.set(key, Math.max(this.peaks.get(key) ?? 0, this.inFlight.get(key) ?? 0));
+    }
+    try {
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      const queue = this.queue(operation);
+      const index = queue.findIndex(({ match }) => match === undefined || match(input));
+      if (index < 0) return;
+      const [{ step }] = queue.splice(index, 1) as [{ step: Step }];
+      if ('fail' in step) throw step.fail;
+      await step.wait;
+    } finally {
+      for (const key of counted) this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+    }
+  }
+
+  /** The operation alone, and Glue's reads together (GetJob and GetJobRuns share a gate in round trip 1). */
+  private *peakKeys(operation: string): Iterable<string> {
+    yield operation;
+    if (operation === 'GetJob' || operation === 'GetJobRuns') yield 'GetJob,GetJobRuns';
   }
 
   private queue(operation: string) {
@@ -299,7 +330,7 @@ export class RecordingMetrics implements LaunchMetrics {
 export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
 export const SETTINGS: LaunchSettings = {
-  allowlist: { any: false, names: new Set(JOB_NAMES) },
+  allowlist: { any: false, names: new Set(JOB_NAMES), prefixes: [] },
   argumentPolicy: { mode: 'safe', maxWorkers: 10 },
   pipIndexOption: 'index-url',
   tokenDuration: 'auto',

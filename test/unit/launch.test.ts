@@ -1,6 +1,7 @@
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import type { LauncherErrorName } from '../../src/errors';
 import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/idempotency/record';
+import { GLUE_READS_IN_FLIGHT } from '../../src/launch/round-trip';
 import type { FailureKind } from '../../src/ports';
 import {
   batchOf,
@@ -480,18 +481,25 @@ describe('batches', () => {
       { allowlist: { any: true }, maxParallelStarts: 3 },
       names.map((name) => sparkJob(name)),
     );
-    let inFlight = 0;
-    let peak = 0;
-    const start = l.glue.startJobRun.bind(l.glue);
-    l.deps.jobs.startJobRun = async (run) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      inFlight -= 1;
-      return start(run);
-    };
+    l.glue.answerAfter(2);
     const result = await l.launch(batchOf(...names.map((jobName) => ({ jobName }))));
     expect('runs' in result && result.runs).toHaveLength(12);
-    expect(peak).toBe(3);
+    expect(l.glue.peakInFlight('StartJobRun')).toBe(3);
+  });
+
+  it('never has more than GLUE_READS_IN_FLIGHT GetJob and GetJobRuns calls in flight, a keyed batch of 100 included', async () => {
+    const names = Array.from({ length: 100 }, (_, i) => `job-${i}`);
+    const l = testLauncher(
+      { allowlist: { any: true } },
+      names.map((name) => sparkJob(name)),
+    );
+    l.glue.answerAfter(2);
+    const result = await l.launch(
+      batchOf(...names.map((jobName) => ({ jobName, idempotencyKey: `backfill ${jobName}` }))),
+    );
+    expect('runs' in result && result.runs).toHaveLength(100);
+    expect([l.glue.callsOf('GetJob').length, l.glue.callsOf('GetJobRuns').length]).toEqual([100, 100]);
+    expect(l.glue.peakInFlight('GetJob', 'GetJobRuns')).toBe(GLUE_READS_IN_FLIGHT);
+    expect(GLUE_READS_IN_FLIGHT).toBeLessThan(50); // the SDK's sockets per host (@smithy/node-http-handler)
   });
 });
