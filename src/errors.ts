@@ -57,6 +57,21 @@ export const setting = (variable: Setting, value?: string): string =>
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
 
 /**
+ * The names that answer the caller rather than report a failure of the launcher: the request was refused (bad,
+ * not allowed, its key already used for another request), or must wait (another delivery of its key in flight, the
+ * job at its concurrency limit), and the caller fixes or retries it. Counted as `RequestsRefused`, apart from
+ * `LaunchesFailed`, so that the launcher's alarm fires on its own failures alone (docs/operations.md, Alarms).
+ */
+export const REFUSALS: ReadonlySet<LauncherErrorName> = new Set([
+  'InvalidRequest',
+  'JobNotAllowed',
+  'ArgumentNotAllowed',
+  'IdempotencyConflict',
+  'LaunchInProgress',
+  'ConcurrentRunsExceeded',
+]);
+
+/**
  * A failure with a name from the closed list and a one-sentence message that names the job and the cause. No
  * `cause` is attached: a cause is a service's error, whose text may echo the request, and with it the token; what
  * leaves is the sentence alone, scrubbed (docs/adr/0008-the-launcher-as-a-privilege-boundary.md).

@@ -1,17 +1,25 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
+import { type LauncherErrorName, REFUSALS } from './errors';
 import type { LaunchMetrics } from './ports';
 
 /** The CloudWatch namespace of the launcher's metrics, unless POWERTOOLS_METRICS_NAMESPACE says otherwise. */
 export const METRICS_NAMESPACE = 'GlueLauncher';
 
 /** The metrics each invocation publishes, in one EMF record (docs/operations.md). */
-export const METRIC_NAMES = ['RunsStarted', 'RunsReused', 'LaunchesFailed', 'TokenSecondsRequested'] as const;
+export const METRIC_NAMES = [
+  'RunsStarted',
+  'RunsReused',
+  'LaunchesFailed',
+  'RequestsRefused',
+  'TokenSecondsRequested',
+] as const;
 
 /**
  * One invocation's counts, published as one CloudWatch EMF record when it ends: every counter, zeros included, so
- * that sums and alarms need no missing-data rules. A failed invocation's record also carries an `ErrorName`
- * dimension set (beside the `service` one), so failures can be counted by name.
+ * that sums and alarms need no missing-data rules. A failed invocation counts as `LaunchesFailed` (the launcher's
+ * own failure) or `RequestsRefused` (the caller's to fix or retry, errors.ts `REFUSALS`), and its record also
+ * carries an `ErrorName` dimension set (beside the `service` one), so either can be counted by name.
  */
 export class InvocationMetrics implements LaunchMetrics {
   private started = 0;
@@ -46,7 +54,9 @@ export class InvocationMetrics implements LaunchMetrics {
     }
     metrics.addMetric('RunsStarted', MetricUnit.Count, this.started);
     metrics.addMetric('RunsReused', MetricUnit.Count, this.reused);
-    metrics.addMetric('LaunchesFailed', MetricUnit.Count, errorName === undefined ? 0 : 1);
+    const refused = errorName !== undefined && REFUSALS.has(errorName as LauncherErrorName);
+    metrics.addMetric('LaunchesFailed', MetricUnit.Count, errorName === undefined || refused ? 0 : 1);
+    metrics.addMetric('RequestsRefused', MetricUnit.Count, refused ? 1 : 0);
     metrics.addMetric('TokenSecondsRequested', MetricUnit.Seconds, this.tokenSeconds);
     metrics.publishStoredMetrics();
     this.started = 0;

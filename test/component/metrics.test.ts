@@ -1,5 +1,6 @@
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-codeartifact';
 import { GetJobRunsCommand } from '@aws-sdk/client-glue';
+import { ERROR_NAMES, REFUSALS } from '../../src/errors';
 import { METRIC_NAMES } from '../../src/observability';
 import { captureOutput } from '../helpers/output';
 import { BASE_ENV, mockedLauncher } from '../helpers/sdk-mocks';
@@ -39,7 +40,13 @@ describe('one metrics record per invocation', () => {
   it('a started run: RunsStarted 1, the token’s seconds, under the service dimension', async () => {
     const [record, ...more] = await published(() => undefined, {});
     expect(more).toEqual([]);
-    expect(values(record)).toEqual({ RunsStarted: 1, RunsReused: 0, LaunchesFailed: 0, TokenSecondsRequested: 4500 });
+    expect(values(record)).toEqual({
+      RunsStarted: 1,
+      RunsReused: 0,
+      LaunchesFailed: 0,
+      RequestsRefused: 0,
+      TokenSecondsRequested: 4500,
+    });
     const [directive] = record?._aws.CloudWatchMetrics ?? [];
     expect(directive?.Namespace).toBe('GlueLauncher');
     expect(directive?.Dimensions).toEqual([['service']]);
@@ -47,6 +54,7 @@ describe('one metrics record per invocation', () => {
       { Name: 'RunsStarted', Unit: 'Count' },
       { Name: 'RunsReused', Unit: 'Count' },
       { Name: 'LaunchesFailed', Unit: 'Count' },
+      { Name: 'RequestsRefused', Unit: 'Count' },
       { Name: 'TokenSecondsRequested', Unit: 'Seconds' },
     ]);
     expect(record?.service).toBe('glue-launcher');
@@ -60,10 +68,16 @@ describe('one metrics record per invocation', () => {
         }),
       { idempotencyKey: 'k' },
     );
-    expect(values(record)).toEqual({ RunsStarted: 0, RunsReused: 1, LaunchesFailed: 0, TokenSecondsRequested: 0 });
+    expect(values(record)).toEqual({
+      RunsStarted: 0,
+      RunsReused: 1,
+      LaunchesFailed: 0,
+      RequestsRefused: 0,
+      TokenSecondsRequested: 0,
+    });
   });
 
-  it('a failed launch: LaunchesFailed 1, also under an ErrorName dimension set', async () => {
+  it('a launch the launcher failed: LaunchesFailed 1, also under an ErrorName dimension set', async () => {
     const denied = Object.assign(new Error('denied'), {
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 403 },
@@ -73,17 +87,43 @@ describe('one metrics record per invocation', () => {
       {},
     );
     expect(more).toEqual([]);
-    expect(values(record)).toEqual({ RunsStarted: 0, RunsReused: 0, LaunchesFailed: 1, TokenSecondsRequested: 4500 });
+    expect(values(record)).toEqual({
+      RunsStarted: 0,
+      RunsReused: 0,
+      LaunchesFailed: 1,
+      RequestsRefused: 0,
+      TokenSecondsRequested: 4500,
+    });
     expect(record?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service'], ['service', 'ErrorName']]);
     expect(record?.ErrorName).toBe('TokenUnavailable');
   });
 
-  it('bad input and a bad configuration are counted too, by name', async () => {
+  it('a refused request counts as RequestsRefused, not LaunchesFailed; a bad configuration is the launcher’s', async () => {
     const [invalid] = await published(() => undefined, { jobNmae: 'x' });
-    expect([invalid?.LaunchesFailed, invalid?.ErrorName]).toEqual([1, 'InvalidRequest']);
+    expect([invalid?.LaunchesFailed, invalid?.RequestsRefused, invalid?.ErrorName]).toEqual([0, 1, 'InvalidRequest']);
+    const [elsewhere] = await published(() => undefined, { jobName: 'payroll' });
+    expect([elsewhere?.LaunchesFailed, elsewhere?.RequestsRefused, elsewhere?.ErrorName]).toEqual([
+      0,
+      1,
+      'JobNotAllowed',
+    ]);
     const { output } = await captureOutput(async () =>
       mockedLauncher({ ...BASE_ENV, MAX_PARALLEL_STARTS: '0' }).invoke({}),
     );
-    expect(records(output).map((r) => r.ErrorName)).toEqual(['ConfigError']);
+    expect(records(output).map((r) => [r.LaunchesFailed, r.RequestsRefused, r.ErrorName])).toEqual([
+      [1, 0, 'ConfigError'],
+    ]);
+  });
+
+  it('every error name is a refusal or a failure, and refusals are the caller’s: bad, not allowed, or to retry', () => {
+    expect([...REFUSALS].sort()).toEqual([
+      'ArgumentNotAllowed',
+      'ConcurrentRunsExceeded',
+      'IdempotencyConflict',
+      'InvalidRequest',
+      'JobNotAllowed',
+      'LaunchInProgress',
+    ]);
+    expect([...REFUSALS].every((name) => (ERROR_NAMES as readonly string[]).includes(name))).toBe(true);
   });
 });

@@ -32,7 +32,7 @@ describe('npm start', () => {
     );
     expect(output).toMatch(/token in logs or result: none/);
     expect(output).toMatch(
-      /metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)/,
+      /metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 RequestsRefused=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)/,
     );
     // The stale token expired 13 h ago without moving any clock: the fresh one lives the job's 60 minutes + 15.
     const { tokenExpiresAt } = JSON.parse((/result (\{.*\})/.exec(output) as RegExpExecArray)[1] as string);

@@ -31,10 +31,10 @@ describe('metrics through the built bundle', () => {
     const metrics = outcomes.map(({ logs }) => emfRecords(logs));
     expect(metrics.map((records) => records.length)).toEqual([1, 1, 1]);
     expect(metrics.map(([record]) => record?.values)).toEqual([
-      { RunsStarted: 1, RunsReused: 0, LaunchesFailed: 0, TokenSecondsRequested: 60 * 60 + 900 },
+      { RunsStarted: 1, RunsReused: 0, LaunchesFailed: 0, RequestsRefused: 0, TokenSecondsRequested: 60 * 60 + 900 },
       // Warm, the container knows the job's timeout and asks for the token alongside the lookup that finds the run.
-      { RunsStarted: 0, RunsReused: 1, LaunchesFailed: 0, TokenSecondsRequested: 60 * 60 + 900 },
-      { RunsStarted: 0, RunsReused: 0, LaunchesFailed: 1, TokenSecondsRequested: 0 },
+      { RunsStarted: 0, RunsReused: 1, LaunchesFailed: 0, RequestsRefused: 0, TokenSecondsRequested: 60 * 60 + 900 },
+      { RunsStarted: 0, RunsReused: 0, LaunchesFailed: 0, RequestsRefused: 1, TokenSecondsRequested: 0 },
     ]);
     expect(metrics.map(([record]) => [record?.namespace, record?.dimensions])).toEqual([
       ['GlueLauncher', { service: 'glue-launcher' }],
