@@ -1,4 +1,4 @@
-import type { Allowlist } from '../boundary/allowlist';
+import { type Allowlist, isAllowed } from '../boundary/allowlist';
 import { type ArgumentPolicy, DEFAULT_MAX_WORKERS } from '../boundary/argument-policy';
 import { configError, isLauncherError, type LauncherError, setting } from '../errors';
 import type { PipIndexOption } from '../pip/options';
@@ -33,8 +33,9 @@ const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undef
     : undefined;
 
 /**
- * Which jobs may be started, from the two variables that name them: `"*"` lets IAM alone bound it. Checked on
- * their own, so that its problems are reported with every other variable's, in one message.
+ * Which jobs may be started, from the two variables that name them: `"*"` lets IAM alone bound it; an entry that
+ * ends with `*` allows every name it begins (docs/configuration.md). Checked on their own, so that its problems are
+ * reported with every other variable's, in one message.
  */
 const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allowlist; problem?: string } => {
   const valid = (name: 'ALLOWED_JOB_NAMES' | 'GLUE_JOB_NAME') => {
@@ -54,12 +55,18 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
       problem: `neither ${setting('GLUE_JOB_NAME')} nor ${setting('ALLOWED_JOB_NAMES')} is set; set at least one so the launcher knows which jobs it may start`,
     };
   }
-  if (list !== undefined && job !== undefined && !list.includes(job)) {
+  const entries = list ?? [job as string];
+  const allowlist: Allowlist = {
+    any: false,
+    names: new Set(entries.filter((entry) => !entry.endsWith('*'))),
+    prefixes: entries.filter((entry) => entry.endsWith('*')).map((entry) => entry.slice(0, -1)),
+  };
+  if (job !== undefined && !isAllowed(allowlist, job)) {
     return {
       problem: `GLUE_JOB_NAME=${JSON.stringify(job)} is not in ${setting('ALLOWED_JOB_NAMES')}, so a launch without a job name could never start; add it to the list`,
     };
   }
-  return { allowlist: { any: false, names: new Set(list ?? [job as string]) } };
+  return { allowlist };
 };
 
 const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
@@ -68,6 +75,16 @@ const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
     ? `${setting(variable)} is not set; expected ${ACCEPTED[variable]}`
     : `${setting(variable, value)} is not valid; expected ${ACCEPTED[variable]}`;
 };
+
+/**
+ * The SDK's clients need a region, which Lambda always sets (`AWS_REGION`); without one every call would fail before
+ * it is sent, each as a failure of its own step. Said once, with the fix, instead. (The SDK for JavaScript reads
+ * `AWS_REGION`, not `AWS_DEFAULT_REGION`; `npm run invoke` sets it from the user's profile where that has one.)
+ */
+const regionProblem = (env: NodeJS.ProcessEnv): string | undefined =>
+  env.AWS_REGION
+    ? undefined
+    : 'AWS_REGION is not set, so no AWS call can be made; Lambda sets it itself, elsewhere set it to the region of your Glue jobs (export AWS_REGION=eu-west-1)';
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
 export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
@@ -78,7 +95,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   if (problem) problems.push(problem);
   const delivery = deliveryProblem(set);
   if (delivery) problems.push(delivery);
-  if (!checked.ok || allowlist === undefined || delivery) throw configError(problems);
+  const region = regionProblem(env);
+  if (region) problems.push(region);
+  if (!checked.ok || allowlist === undefined || delivery || region) throw configError(problems);
   const { vars } = checked;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';

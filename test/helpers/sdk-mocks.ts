@@ -13,12 +13,13 @@ import {
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
+import { lambdaContext, SAFE_ENV, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
 import { createContainer } from '../../src/container';
 import type { LaunchLock } from '../../src/ports';
 import { ENDPOINT, EXPIRES, TOKEN } from './fakes';
 
 export const BASE_ENV = {
+  AWS_REGION: SAFE_ENV.AWS_REGION,
   CODEARTIFACT_DOMAIN: TEAM_REPOSITORY.domain,
   CODEARTIFACT_DOMAIN_OWNER: TEAM_REPOSITORY.owner,
   CODEARTIFACT_REPOSITORY: TEAM_REPOSITORY.repository,

@@ -1,7 +1,9 @@
+import { isAllowed } from '../../src/boundary/allowlist';
 import { LauncherError } from '../../src/errors';
 import { loadConfig, loadConfigState } from '../../src/input/config';
 
 const VALID = {
+  AWS_REGION: 'eu-west-1',
   CODEARTIFACT_DOMAIN: 'data-platform',
   CODEARTIFACT_REPOSITORY: 'private-pypi',
   GLUE_JOB_NAME: 'nightly-etl',
@@ -22,7 +24,7 @@ describe('configuration', () => {
       domainOwner: undefined,
       repository: 'private-pypi',
       defaultJobName: 'nightly-etl',
-      allowlist: { any: false, names: new Set(['nightly-etl']) },
+      allowlist: { any: false, names: new Set(['nightly-etl']), prefixes: [] },
       argumentPolicy: { mode: 'safe', maxWorkers: 10 },
       pipIndexOption: 'index-url',
       delivery: { mode: 'arguments' },
@@ -41,7 +43,7 @@ describe('configuration', () => {
       MAX_PARALLEL_STARTS: '10',
     });
     expect(config.domainOwner).toBe('111122223333');
-    expect(config.allowlist).toEqual({ any: false, names: new Set(['nightly-etl', 'hourly-etl']) });
+    expect(config.allowlist).toEqual({ any: false, names: new Set(['nightly-etl', 'hourly-etl']), prefixes: [] });
     expect(config.pipIndexOption).toBe('extra-index-url');
     expect(config.tokenDuration).toBe(3600);
     expect(config.maxParallelStarts).toBe(10);
@@ -201,6 +203,36 @@ describe('configuration', () => {
       /GLUE_JOB_NAME="nightly-etl" is not in ALLOWED_JOB_NAMES \(template parameter AllowedJobNames\)/,
     );
     expect(configError({ ...VALID, ALLOWED_JOB_NAMES: '*,nightly-etl' }).message).toMatch(/mixes "\*"/);
+  });
+
+  it('reads an entry that ends with "*" as a prefix, as IAM reads the job ARN the template builds from it', () => {
+    const config = loadConfig({ ...VALID, ALLOWED_JOB_NAMES: 'nightly-*,report' });
+    expect(config.allowlist).toEqual({ any: false, names: new Set(['report']), prefixes: ['nightly-'] });
+    expect(isAllowed(config.allowlist, 'nightly-etl')).toBe(true);
+    expect(isAllowed(config.allowlist, 'nightly-')).toBe(true);
+    expect(isAllowed(config.allowlist, 'report')).toBe(true);
+    expect(isAllowed(config.allowlist, 'reports')).toBe(false);
+    expect(isAllowed(config.allowlist, 'hourly-etl')).toBe(false);
+    // A "*" elsewhere is part of a name, matched exactly.
+    const exact = loadConfig({ ...VALID, ALLOWED_JOB_NAMES: 'a*b,nightly-etl' });
+    expect(isAllowed(exact.allowlist, 'a*b')).toBe(true);
+    expect(isAllowed(exact.allowlist, 'axb')).toBe(false);
+    // The default job may be allowed by a prefix.
+    expect(configError({ ...VALID, ALLOWED_JOB_NAMES: 'hourly-*' }).message).toMatch(
+      /GLUE_JOB_NAME="nightly-etl" is not in/,
+    );
+  });
+});
+
+describe('the region', () => {
+  it('is a ConfigError with the fix when AWS_REGION is not set, named with every other problem', () => {
+    const { AWS_REGION: _, ...withoutRegion } = VALID;
+    expect(configError(withoutRegion).message).toBe(
+      'Invalid configuration: AWS_REGION is not set, so no AWS call can be made; Lambda sets it itself, elsewhere set it to the region of your Glue jobs (export AWS_REGION=eu-west-1).',
+    );
+    expect(configError({ ...withoutRegion, MAX_PARALLEL_STARTS: '0' }).message).toMatch(
+      /MAX_PARALLEL_STARTS="0" .*; AWS_REGION is not set/,
+    );
   });
 });
 

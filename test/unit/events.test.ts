@@ -7,6 +7,7 @@ import { loadConfigState } from '../../src/input/config';
 import { parseEvent } from '../../src/input/events';
 
 const CONFIG = {
+  AWS_REGION: 'eu-west-1',
   CODEARTIFACT_DOMAIN: 'data-platform',
   CODEARTIFACT_REPOSITORY: 'private-pypi',
   ALLOWED_JOB_NAMES: '*',
