@@ -1,18 +1,19 @@
 /**
  * `npm run standin`: the local stand-in as a command, for trying the launcher by hand. It prints the environment
  * that points the launcher (and any AWS SDK or CLI) at it; paste it into another shell, then
- * `npm run invoke -- events/<file>.json`. Ctrl-C stops it.
+ * `npm run invoke -- events/<file>.json --account` (the account is the stand-in's, through the endpoints it printed). Ctrl-C stops it.
  */
 import { StandIn } from '../local/standin/server';
 import { parseCommandLine, runTool, UsageError } from '../local/tools/cli';
-import { DEMO_JOB_NAMES, launcherEnvironment, REQUIREMENTS_BUCKET, teamJob } from '../local/tools/fixtures';
+import { ALL_DEMO_JOBS, demoJob, launcherEnvironment, REQUIREMENTS_BUCKET } from '../local/tools/fixtures';
 
 const USAGE = `usage: npm run standin [-- --port N] [-- --job NAME ...]
 
 Serves Glue, CodeArtifact, S3 and a private PyPI index on 127.0.0.1 until Ctrl-C, and prints the environment
 that points the launcher at it (with a requirements bucket, for TOKEN_DELIVERY=requirements-file or auto).
   --port N     listen on N (default: a free port)
-  --job NAME   create a demo Spark job NAME (repeatable; default: ${DEMO_JOB_NAMES.join(' and ')})`;
+  --job NAME   create a demo job NAME (repeatable; default: every job the sample events name,
+               ${ALL_DEMO_JOBS.join(', ')}; ${ALL_DEMO_JOBS.at(-1)} is Python shell 3.9, any other name Glue 5.0 Spark)`;
 
 /** A value a POSIX shell reads back as it is. */
 const shellQuoted = (value: string) => (/^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
@@ -25,12 +26,14 @@ const main = async (): Promise<number> => {
   );
   if (values.port !== undefined && !/^\d+$/.test(values.port))
     throw new UsageError(`--port ${values.port} is not a port number`);
-  const names = values.job ?? [...DEMO_JOB_NAMES];
+  const names = values.job ?? [...ALL_DEMO_JOBS];
   const standIn = await StandIn.start({ port: Number(values.port ?? 0), install: 'pip' });
-  for (const name of names) standIn.createJob(teamJob(name));
+  for (const name of names) standIn.createJob(demoJob(name));
   standIn.s3.createBucket(REQUIREMENTS_BUCKET);
   console.log(`stand-in listening on ${standIn.url}; jobs: ${names.join(', ')}; bucket: ${REQUIREMENTS_BUCKET}`);
-  console.log("# the launcher's environment: paste into another shell, then npm run invoke -- events/empty.json");
+  console.log(
+    "# the launcher's environment: paste into another shell, then npm run invoke -- events/empty.json --account (its endpoints are the stand-in's)",
+  );
   for (const [key, value] of Object.entries(launcherEnvironment(standIn, names))) {
     console.log(`export ${key}=${shellQuoted(value)}`);
   }

@@ -15,17 +15,41 @@ export class ToolFailure extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses `argv` against `options`, or throws a `UsageError` that says what is wrong; `--help` prints the usage. */
+/**
+ * Parses `argv` against `options`, or throws a `UsageError` that says what is wrong, a flag npm took for itself
+ * included; `--help` prints the usage.
+ */
 export const parseCommandLine = <const O extends Options>(argv: readonly string[], options: O, usage: string) => {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     process.exit(0);
   }
+  rejectFlagsNpmTook(Object.keys(options));
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+};
+
+/**
+ * The flags npm took for itself from `npm run <script> ...`: those given before `--` (npm passes on only the
+ * positional arguments). npm leaves most in its environment (`--wait` as `npm_config_wait`); one it knows as its own
+ * (`--local`, its `--location=project`) it leaves nowhere, not even in its process title, which is why a tool must
+ * never fall back to a default where such a flag was meant (scripts/invoke.ts asks for --local or --account).
+ */
+export const flagsNpmTook = (flags: readonly string[], env = process.env): string[] =>
+  flags.filter((flag) => env[`npm_config_${flag.replace(/-/g, '_')}`] !== undefined);
+
+/** A `UsageError` when npm took any of the tool's flags: the tool would otherwise run without them, silently. */
+const rejectFlagsNpmTook = (flags: readonly string[]): void => {
+  const taken = flagsNpmTook(flags);
+  if (taken.length === 0) return;
+  const named = taken.map((flag) => `--${flag}`).join(', ');
+  const script = process.env.npm_lifecycle_event ?? '<script>';
+  throw new UsageError(
+    `npm took ${named} for itself, not for the tool; put -- before the tool's arguments: npm run ${script} -- <arguments> ${named.replace(/, /g, ' ')}`,
+  );
 };
 
 /**

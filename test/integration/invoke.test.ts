@@ -28,7 +28,7 @@ describe('npm run invoke', () => {
     const { code, stdout, stderr } = await invoke('events/step-functions-request.json', '--local', '--wait');
     expect(stdout).toMatch(/"message":"Job run started"/);
     expect(stderr).toMatch(
-      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)$/m,
+      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 RequestsRefused=0 TokenSecondsRequested=4500 \(GlueLauncher; service=glue-launcher\)$/m,
     );
     expect(stdout).toMatch(/"jobRunId": "jr_[0-9a-f]{64}"/);
     expect(stdout).toMatch(/nightly-etl jr_[0-9a-f]{64}: SUCCEEDED/);
@@ -42,7 +42,7 @@ describe('npm run invoke', () => {
   });
 
   it('takes the environment from template.yaml, so without one it says which variables are missing', async () => {
-    const { code, stderr } = await invoke('events/empty.json');
+    const { code, stderr } = await invoke('events/empty.json', '--account');
     expect(stderr).toMatch(
       /^ConfigError: Invalid configuration: CODEARTIFACT_DOMAIN \(template parameter CodeArtifactDomain\) is not set/m,
     );
@@ -51,13 +51,14 @@ describe('npm run invoke', () => {
 
   it('reads --env-vars in SAM’s format, also through npm, whose Node does not take it for its own flag', async () => {
     for (const { code, stderr } of [
-      await invoke('events/empty.json', '--env-vars', 'test/fixtures/env-vars.json'),
+      await invoke('events/empty.json', '--account', '--env-vars', 'test/fixtures/env-vars.json'),
       await run('npm', [
         'run',
         '--silent',
         'invoke',
         '--',
         'events/empty.json',
+        '--account',
         '--env-vars',
         'test/fixtures/env-vars.json',
       ]),
@@ -68,7 +69,12 @@ describe('npm run invoke', () => {
       );
       expect(code).toBe(1);
     }
-    const { code, stderr } = await invoke('events/empty.json', '--env-file', 'test/fixtures/env-vars.json');
+    const { code, stderr } = await invoke(
+      'events/empty.json',
+      '--account',
+      '--env-file',
+      'test/fixtures/env-vars.json',
+    );
     expect(stderr).toMatch(/^--env-file is Node\.js’s own flag; give the function’s variables with --env-vars FILE/);
     expect(code).toBe(2);
   });
@@ -133,11 +139,45 @@ describe('npm run invoke', () => {
     expect(missing.stderr).toMatch(/^no event file events\/nope\.json \(looked for .*events\/nope\.json\)/);
     expect(missing.stderr).toMatch(/usage: npm run invoke/);
     expect(missing.code).toBe(2);
-    const wait = await invoke('events/empty.json', '--wait');
+    const wait = await invoke('events/empty.json', '--account', '--wait');
     expect(wait.stderr).toMatch(/^--wait needs --local; against AWS, follow the run with `aws glue get-job-run`/);
     expect(wait.code).toBe(2);
     const unknown = await invoke('events/empty.json', '--locla');
     expect(unknown.stderr).toMatch(/Unknown option '--locla'/);
     expect(unknown.code).toBe(2);
+    const nowhere = await invoke('events/empty.json');
+    expect(nowhere.stderr).toMatch(/^say where the launch goes: --local \(the stand-in on this machine\) or --account/);
+    expect(nowhere.code).toBe(2);
+  });
+
+  it('a flag npm took for itself (no -- before it) is an error, never a launch without it', async () => {
+    // npm reads --local as its own --location=project and leaves no trace: the tool, told nowhere, asks.
+    const local = await run('npm', ['run', '--silent', 'invoke', 'events/empty.json', '--local']);
+    expect(local.stderr).toMatch(/^say where the launch goes: .*through npm, after --/);
+    expect(local.code).toBe(2);
+    // The others npm leaves in its environment (npm_config_account, npm_config_wait): named.
+    const aws = await run('npm', ['run', '--silent', 'invoke', 'events/empty.json', '--account', '--wait']);
+    expect(aws.stderr).toMatch(
+      /^npm took --account, --wait for itself, not for the tool; put -- before the tool's arguments: npm run invoke -- <arguments> --account --wait/,
+    );
+    expect(aws.code).toBe(2);
+  });
+
+  it('--local keeps your allowlist: a job it refuses is refused locally too; with none set, it says it uses the demo’s', async () => {
+    const refused = await run(process.execPath, [TOOL, 'events/step-functions-request.json', '--local'], {
+      ALLOWED_JOB_NAMES: 'hourly-etl',
+    });
+    expect(refused.stderr).toMatch(/^JobNotAllowed: Job nightly-etl is not in ALLOWED_JOB_NAMES/m);
+    expect(refused.code).toBe(1);
+    const own = await run(process.execPath, [TOOL, 'events/empty.json', '--local'], {
+      GLUE_JOB_NAME: 'team-etl',
+      ALLOWED_JOB_NAMES: 'team-*',
+    });
+    expect(own.stdout).toMatch(/"jobName": "team-etl"/);
+    expect(own.stderr).not.toMatch(/uses the demo's/);
+    const none = await invoke('events/empty.json', '--local');
+    expect(none.stderr).toMatch(
+      /^you set neither GLUE_JOB_NAME nor ALLOWED_JOB_NAMES: --local uses the demo's, GLUE_JOB_NAME=nightly-etl ALLOWED_JOB_NAMES=nightly-etl,hourly-etl,shell-etl$/m,
+    );
   });
 });

@@ -42,14 +42,14 @@ describe('npm run standin', () => {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
       execFile(
         process.execPath,
-        [join(ROOT, 'dist/tools/invoke.cjs'), 'events/empty.json'],
+        [join(ROOT, 'dist/tools/invoke.cjs'), 'events/empty.json', '--account'],
         { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
         (error, out, err) => done({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
       ),
     );
     // Nothing but the metrics record the launch published, summed up for a person.
     expect(stderr).toMatch(
-      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 TokenSecondsRequested=\d+ \(GlueLauncher; service=glue-launcher\)\n$/,
+      /^metrics RunsStarted=1 RunsReused=0 LaunchesFailed=0 RequestsRefused=0 TokenSecondsRequested=\d+ \(GlueLauncher; service=glue-launcher\)\n$/,
     );
     expect(JSON.parse(stdout.slice(stdout.lastIndexOf('\n{')))).toMatchObject({
       jobName: "team's-etl",
