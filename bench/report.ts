@@ -116,3 +116,27 @@ export const table = (rows: readonly Row[]): string => {
   const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(header), rule, ...cells.map(line)].join('\n');
 };
+
+/**
+ * Progress on a stream (stderr), so that a run of several minutes is never silent: on a terminal, one line rewritten
+ * in place; elsewhere (a pipe, a CI log), a line when the stage changes and at most one every 15 s within a stage,
+ * so that stdout keeps the table alone and a log stays short. An empty text ends the progress.
+ */
+export const progressReporter = (
+  stream: { readonly isTTY?: boolean; write(text: string): unknown },
+  now: () => number = Date.now,
+) => {
+  let stage = '';
+  let said = Number.NEGATIVE_INFINITY;
+  return (text: string): void => {
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2K${text}`);
+      return;
+    }
+    const current = text.replace(/\d.*$/, '').trim();
+    if (text === '' || (current === stage && now() - said < 15_000)) return;
+    stage = current;
+    said = now();
+    stream.write(`bench: ${text}\n`);
+  };
+};

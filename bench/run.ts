@@ -19,7 +19,7 @@ import { handlerBundle } from '../scripts/bundle-options.mjs';
 import { BASELINE_COMMIT, buildBaseline } from './baseline';
 import { type ColdTarget, coldStarts, fillCompileCache, removeCompileCache } from './cold';
 import { importInstructions, valgrindVersion } from './instructions';
-import { conclusion, type Row, table, verdictOf } from './report';
+import { conclusion, progressReporter, type Row, table, verdictOf } from './report';
 import { batchJobName, warmLaunches } from './warm';
 
 const ROOT = projectRoot();
@@ -118,16 +118,14 @@ const parseOptions = (argv: readonly string[]): Options => {
   };
 };
 
-// Progress on a terminal only: a log file gets the table alone.
-const progress = (text: string) => {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
-};
+const progress = progressReporter(process.stderr);
 
 const versionOf = (node: string) =>
   node === process.execPath ? process.version : execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
 
 const main = async (): Promise<number> => {
   const options = parseOptions(process.argv.slice(2));
+  progress('starting the stand-in and the lock table (the whole run takes about 6 minutes; the table comes last)');
   const node = process.execPath;
   const standIn = await StandIn.start({ install: 'none' });
   const dynamo = await startDynamo('bench-locks', options.latency);
