@@ -23,12 +23,12 @@ except ImportError:  # Airflow 2.10
     from airflow.models.dag import DAG
 
 GLUE_LAUNCHER = "glue-launcher-glue-launcher"  # the launcher stack's FunctionName output
-JOB_NAME = "nightly-etl"  # one of the launcher's AllowedJobNames
+JOB_NAME = "nightly-etl"  # one of the launcher's AllowedJobNames; the request and the sensor both name it
 
 # The launch request (docs/events.md); Airflow renders its Jinja per run. No timeout field: the job's own Timeout
 # applies (set one only to cap this DAG's runs below the job's).
 LAUNCH_REQUEST = {
-    "jobName": "nightly-etl",
+    "jobName": JOB_NAME,
     "arguments": {"--run-date": "{{ ds }}"},
     "idempotencyKey": "{{ dag.dag_id }}:{{ run_id }}",
 }
