@@ -81,34 +81,78 @@ export const launcherFunction = (template: Template = loadTemplate()): Record<st
 export const launcherBuildProperties = (template: Template = loadTemplate()): Record<string, unknown> =>
   (template.Resources.GlueLauncherFunction as FunctionResource).Metadata?.BuildProperties ?? {};
 
+/** What `Ref: AWS::NoValue` leaves: the property or list item is removed, as CloudFormation removes it. */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+const INTRINSIC = /^(Ref|Condition|Fn::\w+)$/;
+
 /**
  * A value of the template as CloudFormation would resolve it for these parameter values (the rest at their
- * defaults): `Ref` to a parameter, `Fn::Join`, `Fn::If` and the conditions' `Fn::Equals`, `Fn::Not`, `Fn::And`,
- * `Fn::Or`, `Condition`. What depends on a deployed resource (`Fn::GetAtt`, a `Ref` to a resource) is undefined.
+ * defaults): `Ref` to a parameter, `Fn::Join`, `Fn::Split`, `Fn::Select`, `Fn::Sub`, `Fn::If` and the conditions'
+ * `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`, through plain maps and lists (`AWS::NoValue` removes
+ * what it stands for). Pseudo parameters (`AWS::Region`), resources (`Ref` to one) and their attributes
+ * (`Queue.Arn`) resolve to what `parameters` gives for those names; without one, a value that depends on them is
+ * undefined.
  */
 export const resolveValue = (
   template: Template,
   parameters: Readonly<Record<string, string>>,
   value: unknown,
 ): unknown => {
-  const resolve = (v: unknown): unknown => resolveValue(template, parameters, v);
+  const resolved = resolveNode(template, parameters, value);
+  return resolved === NO_VALUE ? undefined : resolved;
+};
+
+const resolveNode = (template: Template, parameters: Readonly<Record<string, string>>, value: unknown): unknown => {
+  const resolve = (v: unknown): unknown => resolveNode(template, parameters, v);
   const condition = (name: string): boolean => resolve(template.Conditions?.[name]) === true;
+  const named = (name: string): unknown => {
+    const declared = template.Parameters[name];
+    if (declared === undefined) return name === 'AWS::NoValue' ? NO_VALUE : parameters[name];
+    const text = parameters[name] ?? String(declared.Default ?? '');
+    return declared.Type === 'CommaDelimitedList' || declared.Type.startsWith('List<')
+      ? text.split(',').filter((item) => item !== '')
+      : text;
+  };
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(resolve);
-  const [[fn, args]] = Object.entries(value) as [[string, unknown]];
+  if (Array.isArray(value)) return value.map(resolve).filter((item) => item !== NO_VALUE);
+  const entries = Object.entries(value);
+  const [[fn, args]] = entries as [[string, unknown]];
+  if (entries.length !== 1 || !INTRINSIC.test(fn)) {
+    return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v)]).filter(([, v]) => v !== NO_VALUE));
+  }
   const list = args as unknown[];
   switch (fn) {
-    case 'Ref': {
-      const declared = template.Parameters[args as string];
-      if (declared === undefined) return undefined;
-      const text = parameters[args as string] ?? String(declared.Default ?? '');
-      return declared.Type === 'CommaDelimitedList' || declared.Type.startsWith('List<')
-        ? text.split(',').filter((item) => item !== '')
-        : text;
-    }
+    case 'Ref':
+      return named(args as string);
+    case 'Fn::GetAtt':
+      return parameters[(Array.isArray(args) ? args : String(args).split('.')).join('.')];
     case 'Fn::Join': {
       const items = resolve(list[1]);
-      return Array.isArray(items) ? items.join(list[0] as string) : undefined;
+      return Array.isArray(items) && items.every((item) => typeof item === 'string')
+        ? items.join(list[0] as string)
+        : undefined;
+    }
+    case 'Fn::Split': {
+      const text = resolve(list[1]);
+      return typeof text === 'string' ? text.split(list[0] as string) : undefined;
+    }
+    case 'Fn::Select': {
+      const items = resolve(list[1]);
+      return Array.isArray(items) ? items[Number(resolve(list[0]))] : undefined;
+    }
+    case 'Fn::Sub': {
+      const [text, variables = {}] = Array.isArray(args)
+        ? (args as [string, Record<string, unknown>?])
+        : [args as string];
+      let complete = true;
+      const out = text.replace(/\$\{(!?)([^}]+)\}/g, (_, literal: string, name: string) => {
+        if (literal) return `\${${name}}`;
+        const found = name in variables ? resolve(variables[name]) : named(name);
+        if (typeof found !== 'string') complete = false;
+        return String(found);
+      });
+      return complete ? out : undefined;
     }
     case 'Fn::If':
       return condition(list[0] as string) ? resolve(list[1]) : resolve(list[2]);

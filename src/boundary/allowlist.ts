@@ -10,12 +10,21 @@ import type { LaunchRequest } from '../plan';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 export const GLUE_JOB_NAME = /^[^\0-\x1f\x7f-\x9f]{1,255}$/u;
 
-/** Which jobs an invocation may start (`ALLOWED_JOB_NAMES`): `"*"` lets IAM alone bound it. */
-export type Allowlist = { readonly any: true } | { readonly any: false; readonly names: ReadonlySet<string> };
+/**
+ * Which jobs an invocation may start (`ALLOWED_JOB_NAMES`): `"*"` lets IAM alone bound it; otherwise exact names, and
+ * prefixes written `etl-*`, read the way IAM reads the same entry in the role's job ARNs (the template builds one
+ * from each), so that the launcher and its role never disagree about which jobs are allowed.
+ */
+export type Allowlist =
+  | { readonly any: true }
+  | { readonly any: false; readonly names: ReadonlySet<string>; readonly prefixes: readonly string[] };
+
+/** Whether the allowlist lets this job be started. */
+export const isAllowed = (allowlist: Allowlist, jobName: string): boolean =>
+  allowlist.any || allowlist.names.has(jobName) || allowlist.prefixes.some((prefix) => jobName.startsWith(prefix));
 
 /** Refuses the whole plan, before any AWS call, if any of its jobs is not allowed. */
 export const checkAllowed = (requests: readonly LaunchRequest[], allowlist: Allowlist): void => {
-  if (allowlist.any) return;
-  const refused = [...new Set(requests.map((r) => r.jobName).filter((name) => !allowlist.names.has(name)))];
+  const refused = [...new Set(requests.map((r) => r.jobName).filter((name) => !isAllowed(allowlist, name)))];
   if (refused.length > 0) throw jobNotAllowed(refused);
 };

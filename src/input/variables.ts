@@ -19,7 +19,8 @@ export const ACCEPTED = {
   CODEARTIFACT_DOMAIN_OWNER: 'a 12-digit AWS account id, or unset for the caller’s account',
   CODEARTIFACT_REPOSITORY: 'a CodeArtifact repository name (2-100 letters, digits, ".", "_", "-")',
   GLUE_JOB_NAME: 'a Glue job name (1-255 characters, no control characters), or unset',
-  ALLOWED_JOB_NAMES: 'a comma-separated list of Glue job names, or "*" for any job',
+  ALLOWED_JOB_NAMES:
+    'a comma-separated list of Glue job names and name prefixes ending with "*" (etl-*), or "*" for any job',
   ALLOWED_RUN_ARGUMENTS:
     '"safe", "*", or a comma-separated list of argument keys ("--" and then letters, digits, "_", "." and "-"; never "--launch-*")',
   PIP_INDEX_OPTION: '"index-url" or "extra-index-url"',

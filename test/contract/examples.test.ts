@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonata from 'jsonata';
-import { loadTemplate } from '../../local/tools/cloudformation';
+import { loadTemplate, resolveValue } from '../../local/tools/cloudformation';
+import { ALL_DEMO_JOBS } from '../../local/tools/fixtures';
 import { ERROR_NAMES } from '../../src/errors';
 import { parseEvent } from '../../src/input/events';
 
@@ -117,6 +118,22 @@ describe('examples/', () => {
     const machine = template.Resources.LaunchAndWait.Properties;
     const asl = read(`step-functions/${machine.DefinitionUri}`);
 
+    it('says how long a run its polling loop can wait for, from the loop itself', () => {
+      const definition = JSON.parse(asl);
+      // Events a state adds to the history each time it runs (Step Functions' history event types).
+      const EVENTS = { Wait: 2, Task: 5, Choice: 2 } as Record<string, number>;
+      const loop = ['WaitForRun', 'GetJobRun', 'RunEnded?'];
+      expect(definition.States['RunEnded?'].Default).toBe('WaitForRun');
+      const perPoll = loop.reduce((sum, name) => sum + (EVENTS[definition.States[name].Type] as number), 0);
+      const polls = 25_000 / perPoll;
+      const seconds = definition.States.WaitForRun.Seconds;
+      expect(definition.Comment).toContain(`each poll adds ${perPoll}`);
+      expect(definition.Comment).toContain(`about ${Math.round((polls * seconds) / 3600)} hours`);
+      // Glue's longest run, 7 days (10,079 minutes), fits at the Seconds the comment gives.
+      const advised = Number(/Seconds of at least (\d+)/.exec(definition.Comment)?.[1]);
+      expect((polls - 10) * advised).toBeGreaterThan(10_079 * 60);
+    });
+
     it('substitutes every ${} of the definition, from its parameters', () => {
       const placeholders = [...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
       expect(placeholders.length).toBeGreaterThan(0);
@@ -133,24 +150,34 @@ describe('examples/', () => {
           ? 'lambda:InvokeFunction'
           : resource.replace(/^aws-sdk:(\w+):(\w)/, (_, service, first) => `${service}:${first.toUpperCase()}`),
       );
-      const inline = template.Resources.StateMachineRole.Properties.Policies.flatMap(
+      const statements = template.Resources.StateMachineRole.Properties.Policies.flatMap(
         (policy: any) => policy.PolicyDocument.Statement,
       );
-      const perJob = template.Resources['Fn::ForEach::WatchedJobs'][2]['WatchJobPolicy&{JobName}'].Properties;
-      const granted = [...inline, ...perJob.PolicyDocument.Statement].flatMap((statement: any) => statement.Action);
+      const granted = statements.flatMap((statement: any) => statement.Action);
       expect([...new Set(granted)].sort()).toEqual([...new Set(needed)].sort());
-      expect(JSON.stringify(perJob.PolicyDocument)).toContain('job/${JobName}');
+      // GetJobRun on the listed jobs alone, in the stack's region, built as the launcher's template builds its own.
+      const watch = statements.find((statement: any) => statement.Action === 'glue:GetJobRun');
+      expect(
+        resolveValue(template, { GlueJobNames: 'nightly-etl,hourly-etl', 'AWS::Region': 'eu-west-1' }, watch),
+      ).toEqual({
+        Effect: 'Allow',
+        Action: 'glue:GetJobRun',
+        Resource: ['arn:*:glue:*:*:job/nightly-etl', 'arn:*:glue:*:*:job/hourly-etl'],
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+      });
     });
   });
 
-  it('the Airflow DAG sends a valid launch request, rendered per run', () => {
-    // python3 reads the dict literal without importing Airflow.
+  it('the Airflow DAG sends a valid launch request, rendered per run, naming its job once', () => {
+    // python3 evaluates the module's constants without importing Airflow: the request with JOB_NAME in it.
     const literal = execFileSync(
       'python3',
       [
         '-c',
         'import ast, json, sys; tree = ast.parse(open(sys.argv[1]).read()); ' +
-          'print(json.dumps(next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "LAUNCH_REQUEST")))',
+          'consts = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}; ' +
+          'scope = {"JOB_NAME": ast.literal_eval(consts["JOB_NAME"])}; ' +
+          'print(json.dumps(eval(compile(ast.Expression(consts["LAUNCH_REQUEST"]), "dag", "eval"), scope)))',
         join(EXAMPLES, 'airflow/glue_launcher_dag.py'),
       ],
       { encoding: 'utf8' },
@@ -165,8 +192,20 @@ describe('examples/', () => {
     const dag = read('airflow/glue_launcher_dag.py');
     expect(dag).toMatch(/LambdaInvokeFunctionOperator\(/);
     expect(dag).toMatch(/GlueJobSensor\(/);
-    // the sensor watches the job the request names
-    expect(/^JOB_NAME = "([^"]+)"/m.exec(dag)?.[1]).toBe(JSON.parse(literal).jobName);
+    // One constant names the job: the request and the sensor read it, and no other literal repeats the name.
+    expect(/^JOB_NAME = "([^"]+)"/m.exec(dag)?.[1]).toBe('nightly-etl');
+    expect(dag.match(/"nightly-etl"/g)).toHaveLength(1);
+    expect(dag).toMatch(/"jobName": JOB_NAME,/);
+    expect(dag).toMatch(/job_name=JOB_NAME,/);
     expect(dag).not.toMatch(/"timeout"\s*:/);
+  });
+
+  it('every job a sample event names is one the stand-in’s tools create (npm run standin, invoke --local, the demo)', () => {
+    const named = readdirSync(join(EXAMPLES, '../events'))
+      .filter((file) => file.endsWith('.json'))
+      .flatMap((file) => [...readFileSync(join(EXAMPLES, '../events', file), 'utf8').matchAll(/"jobName": "([^"]+)"/g)])
+      .map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(5);
+    expect([...new Set(named)].filter((name) => !ALL_DEMO_JOBS.includes(name as string))).toEqual([]);
   });
 });

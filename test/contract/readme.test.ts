@@ -70,15 +70,21 @@ describe('README is a front door', () => {
     }
   });
 
-  it('asks for the SAM CLI the template needs, with its source', () => {
-    const template = read('template.yaml');
+  it('asks for the SAM CLI the template needs, with its source, and the deploy needs no flag', () => {
     const runtime = String(launcherFunction().Runtime);
-    expect(template).toContain('Fn::ForEach');
+    expect(loadTemplate().Transform).toBe('AWS::Serverless-2016-10-31');
     const prerequisite = section(README, '## Deploy');
-    expect(prerequisite).toMatch(/SAM CLI 1\.160\.0 or later/);
-    expect(prerequisite).toContain('aws/aws-sam-cli#5647');
+    // nodejs24.x arrived in SAM CLI 1.147.1 (aws/aws-sam-cli#8431); nothing newer is needed.
+    expect(prerequisite).toMatch(/SAM CLI 1\.147\.1 or later/);
+    expect(prerequisite).toContain('#8431');
     expect(prerequisite).toContain(`\`${runtime}\``);
-    expect(prerequisite).toMatch(/--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND/);
+    expect(prerequisite).toMatch(/^ {3}sam deploy --guided$/m);
+    expect(README).not.toMatch(/CAPABILITY_AUTO_EXPAND \\|--language-extensions \\/);
+    // samconfig.toml: SAM CLI's format, the capability the roles need, no opt-in to language extensions.
+    const config = read('samconfig.toml');
+    expect(config).toMatch(/^version = 0\.1$/m);
+    expect(config).toMatch(/^\[default\.deploy\.parameters\]\n(?:#.*\n)*capabilities = "CAPABILITY_IAM"$/m);
+    expect(config).not.toMatch(/language_extensions/);
   });
 
   it('states the Node that npm ci needs, as package.json does', () => {

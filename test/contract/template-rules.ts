@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, SpecDatabase, Resource as SpecResource, TypeDefinition } from '@aws-cdk/service-spec-types';
-import type { Template } from '../../local/tools/cloudformation';
+import { resolveValue, type Template } from '../../local/tools/cloudformation';
 
 /** A finding: where in the template, and what is wrong there. */
 export type Problem = string;
@@ -56,44 +56,20 @@ const isIntrinsic = (value: unknown): boolean => {
   return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] as string).startsWith('Fn::') || keys[0] === 'Condition');
 };
 
-// ---------------------------------------------------------------------------------------------------------
-// Fn::ForEach, expanded as AWS::LanguageExtensions would, with a sample collection.
-
-const replaceIdentifier = (node: Json, identifier: string, value: string): Json => {
-  const swap = (text: string) =>
-    text
-      .split(`\${${identifier}}`)
-      .join(value)
-      .split(`&{${identifier}}`)
-      .join(value.replace(/[^A-Za-z0-9]/g, ''));
-  if (typeof node === 'string') return swap(node);
-  if (Array.isArray(node)) return node.map((item) => replaceIdentifier(item, identifier, value));
-  if (isObject(node)) {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [swap(k), replaceIdentifier(v, identifier, value)]));
-  }
-  return node;
-};
-
-export const SAMPLE_JOBS = ['nightly-etl', 'hourly-etl'];
-
-/** The Resources with every Fn::ForEach loop expanded over SAMPLE_JOBS. */
-export const expandedResources = (template: Template): Record<string, Resource> => {
-  const out: Record<string, Resource> = {};
-  for (const [id, value] of Object.entries(template.Resources)) {
-    if (id.startsWith('Fn::ForEach::')) {
-      const [identifier, , fragment] = value as [string, Json, Obj];
-      for (const sample of SAMPLE_JOBS) Object.assign(out, replaceIdentifier(fragment, identifier, sample));
-    } else {
-      out[id] = value as Resource;
-    }
-  }
-  return out;
-};
+/** The template's resources (it has no Fn::ForEach: test/contract/template.test.ts holds it to one transform). */
+export const templateResources = (template: Template): Record<string, Resource> =>
+  template.Resources as unknown as Record<string, Resource>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Rule 1: every resource's type and properties against the AWS resource specification.
 
 const checkValue = (type: PropertyType, value: Json, where: string): Problem[] => {
+  // Both branches of a condition are checked, as either may be deployed (AWS::NoValue stands for nothing).
+  if (isObject(value) && Array.isArray(value['Fn::If'])) {
+    return (value['Fn::If'].slice(1) as Json[])
+      .filter((branch) => JSON.stringify(branch) !== '{"Ref":"AWS::NoValue"}')
+      .flatMap((branch) => checkValue(type, branch, where));
+  }
   if (isIntrinsic(value)) return [];
   switch (type.type) {
     case 'string':
@@ -152,7 +128,7 @@ const checkProperties = (
 };
 
 export const resourcesMatchSpec = (template: Template): Problem[] =>
-  Object.entries(expandedResources(template)).flatMap(([id, resource]) => {
+  Object.entries(templateResources(template)).flatMap(([id, resource]) => {
     const problems: Problem[] = Object.keys(resource)
       .filter((key) => !RESOURCE_KEYS.has(key))
       .map((key) => `${id}: ${key} is not a resource attribute`);
@@ -184,12 +160,20 @@ const policyStatements = (document: Json): Statement[] => {
   ) as unknown as Statement[];
 };
 
+/** A role's inline policies, each branch of an `Fn::If` policy counted (AWS::NoValue is none). */
+export const inlinePolicies = (role: Resource | undefined): Obj[] =>
+  ((role?.Properties?.Policies ?? []) as Json[]).flatMap((p) =>
+    isObject(p) && Array.isArray(p['Fn::If'])
+      ? (p['Fn::If'].slice(1) as Json[]).filter((branch): branch is Obj => isObject(branch) && !('Ref' in branch))
+      : isObject(p)
+        ? [p]
+        : [],
+  );
+
 /** The statements that apply to the launcher's role: its inline policies and each RolePolicy attached to it. */
 export const launcherStatements = (template: Template, role = 'GlueLauncherRole'): Statement[] => {
-  const resources = expandedResources(template);
-  const inline = ((resources[role]?.Properties?.Policies ?? []) as Obj[]).flatMap((p) =>
-    policyStatements(p.PolicyDocument as Json),
-  );
+  const resources = templateResources(template);
+  const inline = inlinePolicies(resources[role]).flatMap((p) => policyStatements(p.PolicyDocument as Json));
   const attached = Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::RolePolicy' || r.Type === 'AWS::IAM::Policy')
     .filter((r) => JSON.stringify(r.Properties?.RoleName ?? r.Properties?.Roles).includes(`"Ref":"${role}"`))
@@ -228,51 +212,138 @@ export const iamCoversCode = (template: Template, needed = actionsTheCodeNeeds()
 };
 
 /**
- * The objects of one named bucket, under a prefix or not (`${Bucket.Arn}/prefix/*`, `arn:...:s3:::${Name}/*`, or a
- * bucket name a loop put there): a scope, not a wildcard resource.
+ * Parameter values that turn every optional part of the template on, and values for what only a deployment knows
+ * (pseudo parameters, resources' names and ARNs), each as long as AWS allows it, so that a policy resolved with
+ * them is as large as it can be: a 50-character stack name (the function's name, stack name and
+ * "-glue-launcher", must fit Lambda's 64), the longest partition and region codes, names CloudFormation generates at
+ * their longest.
  */
-const S3_OBJECTS =
-  /^(\$\{\w+\.Arn\}|arn:\$\{AWS::Partition\}:s3:::(\$\{\w+\}|[a-z0-9][a-z0-9.-]+))\/([\w!.'()-]+\/)*\*$/;
-const scopedObjects = (resource: Json): boolean =>
-  isObject(resource) && typeof resource['Fn::Sub'] === 'string' && S3_OBJECTS.test(resource['Fn::Sub']);
+export const WORST_CASE = (() => {
+  const partition = 'aws-us-gov';
+  const region = 'ap-southeast-5';
+  const account = '123456789012';
+  const stack = 's'.repeat(50);
+  const arn = (service: string, resource: string, inRegion = true) =>
+    `arn:${partition}:${service}:${inRegion ? region : ''}:${inRegion ? account : ''}:${resource}`;
+  return {
+    parameters: {
+      CodeArtifactDomain: 'd'.repeat(50),
+      CodeArtifactDomainOwner: account,
+      CodeArtifactRepository: 'r'.repeat(100),
+      TokenDelivery: 'auto',
+      GlueJobRoleArns: `arn:${partition}:iam::${account}:role/glue-job`,
+      IdempotencyTable: 'create',
+      SubnetIds: 'subnet-0123456789abcdef0',
+      SecurityGroupIds: 'sg-0123456789abcdef0',
+      ScheduleExpression: 'rate(1 hour)',
+      AlarmEmail: 'team@example.com',
+    },
+    deployment: {
+      'AWS::Partition': partition,
+      'AWS::Region': region,
+      'AWS::AccountId': account,
+      'AWS::StackName': stack,
+      'GlueLauncherLogGroup.Arn': arn('logs', `log-group:/aws/lambda/${stack}-glue-launcher:*`),
+      'FailedLaunchesQueue.Arn': arn('sqs', `${stack}-FailedLaunchesQueue-${'Q'.repeat(13)}`.slice(0, 80)),
+      'RequirementsBucket.Arn': arn('s3', `${stack}-requirementsbucket-${'b'.repeat(12)}`.slice(0, 63), false),
+      LockTable: `${stack}-LockTable-${'T'.repeat(13)}`,
+    },
+  } as const;
+})();
 
-const hasWildcard = (resource: Json): boolean =>
-  [resource].flat().some(
-    (one) =>
-      !scopedObjects(one) &&
-      JSON.stringify(one)
-        .replace(/"(Ref|Fn::[\w:]+)"/g, '')
-        .includes('*'),
+/** IAM's quota on a role's inline policies together, in characters other than white space (IAM and STS quotas). */
+export const ROLE_INLINE_POLICY_QUOTA = 10_240;
+
+/** The size IAM counts of a role's inline policies together, resolved for these parameters and this deployment. */
+export const inlinePolicySize = (
+  template: Template,
+  role: string,
+  parameters: Readonly<Record<string, string>>,
+  deployment: Readonly<Record<string, string>> = WORST_CASE.deployment,
+): number => {
+  const policies = resolveValue(
+    template,
+    { ...parameters, ...deployment },
+    templateResources(template)[role]?.Properties?.Policies,
+  ) as { PolicyDocument: unknown }[] | undefined;
+  return (policies ?? []).reduce(
+    (sum, policy) => sum + JSON.stringify(policy.PolicyDocument).replace(/\s/g, '').length,
+    0,
   );
+};
 
-/** Allow statements only: a Deny on everything grants nothing (the requirements bucket's TLS-only rule). */
-export const noOtherWildcards = (template: Template): Problem[] =>
-  Object.entries(expandedResources(template)).flatMap(([id, resource]) => {
+/** An ARN's segments: partition, service, region, account, resource. */
+const arnSegments = (arn: string) => {
+  const [, partition, service, region, account, ...rest] = arn.split(':');
+  return { partition, service, region, account, resource: rest.join(':') };
+};
+
+/**
+ * Where a wildcard in an allowed resource is the template's documented construction, and nothing wider: the
+ * partition segment (a role acts in its own partition alone); the region segment, when the statement pins
+ * `aws:RequestedRegion` to the stack's region; the account segment of a Glue job ARN (Glue jobs take no
+ * resource-based policy, so a role reaches its own account's jobs alone); the objects under one named bucket
+ * (`bucket/*` or `bucket/prefix/*`); and the one unscoped `*`, sts:GetServiceBearerToken for CodeArtifact alone.
+ * docs/adr/0017-one-transform-and-iam-from-intrinsics.md.
+ */
+const documentedWildcard = (arn: string, statement: Statement): boolean => {
+  if (arn === '*') {
+    return (
+      actions(statement).join() === 'sts:GetServiceBearerToken' &&
+      JSON.stringify(statement.Condition) ===
+        JSON.stringify({ StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } })
+    );
+  }
+  const { partition, service, region, account, resource } = arnSegments(arn);
+  const regionPinned =
+    JSON.stringify((statement.Condition?.StringEquals as Obj | undefined)?.['aws:RequestedRegion']) ===
+    JSON.stringify(WORST_CASE.deployment['AWS::Region']);
+  const resourceOk =
+    !resource.includes('*') ||
+    (service === 's3' && /^[a-z0-9][a-z0-9.-]+\/([\w!.'()-]+\/)*\*$/.test(resource)) ||
+    (service === 'logs' && /^log-group:[^*]+:\*$/.test(resource));
+  return (
+    !service?.includes('*') &&
+    (region !== '*' || regionPinned) &&
+    (account !== '*' || service === 'glue') &&
+    (!partition?.includes('*') || partition === '*') &&
+    resourceOk
+  );
+};
+
+/**
+ * Allow statements only (a Deny on everything grants nothing: the requirements bucket's TLS-only rule), each
+ * resolved with every option on and sample job names (none with a "*" of its own), and every ARN it allows held to
+ * the wildcards the template documents.
+ */
+export const noOtherWildcards = (template: Template): Problem[] => {
+  const values = { ...WORST_CASE.parameters, ...WORST_CASE.deployment, ...SAMPLE_PARAMETERS };
+  return Object.entries(templateResources(template)).flatMap(([id, resource]) => {
     const documents = [
-      ...((resource.Properties?.Policies ?? []) as Obj[]).map((p) => p.PolicyDocument as Json),
+      ...inlinePolicies(resource).map((p) => p.PolicyDocument as Json),
       resource.Properties?.PolicyDocument as Json,
     ];
     return documents
-      .flatMap(policyStatements)
-      .filter((s) => s && s.Effect === 'Allow' && hasWildcard(s.Resource))
-      .filter(
-        (s) =>
-          !(
-            actions(s).length === 1 &&
-            actions(s)[0] === 'sts:GetServiceBearerToken' &&
-            s.Resource === '*' &&
-            JSON.stringify(s.Condition) ===
-              JSON.stringify({ StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } })
-          ),
-      )
+      .flatMap((document) => policyStatements(resolveValue(template, values, document) as Json))
+      .filter((s) => s && s.Effect === 'Allow')
+      .filter((s) => [s.Resource].flat().some((arn) => typeof arn === 'string' && !documentedWildcard(arn, s)))
       .map((s) => `${id}: ${actions(s).join(', ')} on a wildcard resource`);
   });
+};
+
+/** Sample values for the lists the template builds ARNs from: no "*" of their own. */
+export const SAMPLE_PARAMETERS = {
+  AllowedJobNames: 'nightly-etl,hourly-etl',
+  GlueJobName: 'nightly-etl',
+  JobRequirementsBuckets: 'team-requirements,shared-requirements',
+  JobRequirementsKmsKeyArns: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666',
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Rules 4 and 5: the build and the environment.
 
 const functions = (template: Template) =>
-  Object.entries(expandedResources(template)).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+  Object.entries(templateResources(template)).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
 
 export const entryPointsExist = (template: Template, root = ROOT): Problem[] =>
   functions(template).flatMap(([id, fn]) => {
@@ -292,11 +363,16 @@ const sourceTexts = (dir: string): string[] =>
     return entry.name.endsWith('.ts') ? [readFileSync(full, 'utf8')] : [];
   });
 
-/** Every variable the code reads, from process.env or the env it is given (src/**). */
+/** Lambda's reserved variables, which its runtime sets and a template may not (Lambda's "Defined runtime environment variables"). */
+const SET_BY_LAMBDA = new Set(['AWS_REGION']);
+
+/** Every variable the code reads, from process.env or the env it is given (src/**), but those Lambda sets itself. */
 export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {
   const found = new Set<string>();
   for (const text of sourceTexts(dir)) {
-    for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) found.add(name as string);
+    for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) {
+      if (!SET_BY_LAMBDA.has(name as string)) found.add(name as string);
+    }
   }
   return [...found].sort();
 };
@@ -365,7 +441,7 @@ const REQUIREMENTS_PREFIX = 'glue-launcher/';
 
 /** Private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained; grants scoped to the prefix. */
 export const requirementsBucketIsPrivate = (template: Template): Problem[] => {
-  const resources = expandedResources(template);
+  const resources = templateResources(template);
   const bucket = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::Bucket');
   if (!bucket) return ['no requirements bucket'];
   const [id, { Properties: p = {}, ...attributes }] = bucket;
@@ -413,7 +489,7 @@ export const requirementsBucketIsPrivate = (template: Template): Problem[] => {
 
 export const referencesResolve = (template: Template): Problem[] => {
   const parameters = new Set(Object.keys(template.Parameters ?? {}));
-  const resources = new Set(Object.keys(expandedResources(template)));
+  const resources = new Set(Object.keys(templateResources(template)));
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
   const problems: Problem[] = [];
   const visit = (node: Json, where: string, scope: ReadonlySet<string>) => {
@@ -468,7 +544,7 @@ const refersTo = (value: Json, id: string) =>
 
 /** An alarm on each of the queue and the function's errors, each to the topic a person can subscribe to. */
 export const alarmsReachAPerson = (template: Template): Problem[] => {
-  const resources = expandedResources(template);
+  const resources = templateResources(template);
   const topic = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0];
   if (!topic) return ['no SNS topic for the alarms'];
   const problems: Problem[] = [];
@@ -491,15 +567,38 @@ export const alarmsReachAPerson = (template: Template): Problem[] => {
   if (!watched('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', 'FailedLaunchesQueue')) {
     problems.push(`no alarm on the failed-launches queue that notifies ${topic}`);
   }
-  if (!watched('AWS/Lambda', 'Errors', 'FunctionName', 'GlueLauncherFunction')) {
-    problems.push(`no alarm on the function's errors that notifies ${topic}`);
-  }
+  // The launcher's own failures: Lambda's errors less the requests it refused (metric math over both).
+  const ownFailures = alarms.some((alarm) => {
+    const p = alarm.Properties ?? {};
+    const queries = (p.Metrics ?? []) as Obj[];
+    const stat = (namespace: string, metric: string, dimension: string, value: Json) =>
+      queries.find((q) => {
+        const m = ((q.MetricStat as Obj | undefined)?.Metric ?? {}) as Obj;
+        return (
+          m.Namespace === namespace &&
+          m.MetricName === metric &&
+          ((m.Dimensions ?? []) as Obj[]).some(
+            (d) => d.Name === dimension && JSON.stringify(d.Value) === JSON.stringify(value),
+          )
+        );
+      })?.Id;
+    const errors = stat('AWS/Lambda', 'Errors', 'FunctionName', { Ref: 'GlueLauncherFunction' });
+    const refused = stat('GlueLauncher', 'RequestsRefused', 'service', { Ref: 'AWS::StackName' });
+    const alarmed = queries.find((q) => q.ReturnData === true)?.Expression;
+    return (
+      errors !== undefined &&
+      refused !== undefined &&
+      alarmed === `${errors} - FILL(${refused}, 0)` &&
+      ((p.AlarmActions ?? []) as Json[]).some((action) => refersTo(action, topic))
+    );
+  });
+  if (!ownFailures) problems.push(`no alarm on the launcher's own failures that notifies ${topic}`);
   return problems;
 };
 
 /** The queue, the log group and the requirements bucket survive a deletion or a replacement of the stack's copy. */
 export const stateIsRetained = (template: Template): Problem[] =>
-  Object.entries(expandedResources(template))
+  Object.entries(templateResources(template))
     .filter(([, r]) => ['AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket'].includes(r.Type))
     .flatMap(([id, r]) =>
       ['DeletionPolicy', 'UpdateReplacePolicy']
@@ -509,7 +608,7 @@ export const stateIsRetained = (template: Template): Problem[] =>
 
 /** Subnets place the function in a VPC, with the policy Lambda then needs, both only when subnets are given. */
 export const vpcIsOptional = (template: Template): Problem[] => {
-  const resources = expandedResources(template);
+  const resources = templateResources(template);
   const condition = template.Conditions?.InVpc as Json;
   const problems: Problem[] = [];
   if (!JSON.stringify(condition ?? null).includes('"Ref":"SubnetIds"'))
@@ -538,12 +637,16 @@ export const vpcIsOptional = (template: Template): Problem[] => {
 export const metricsTheCodePublishes = (file = join(ROOT, 'src/observability.ts')): string[] =>
   [...readFileSync(file, 'utf8').matchAll(/addMetric\('(\w+)'/g)].map((m) => m[1] as string).sort();
 
+/** The metrics counted by error name as well as in all (a dimension set of their own). */
+const BY_ERROR_NAME = ['LaunchesFailed', 'RequestsRefused'];
+
 /**
- * The dashboard's body is JSON once its ${} are filled; it draws each of the code's metrics in its namespace and
- * service (LaunchesFailed by ErrorName), the function's duration and the failed-launches queue.
+ * The dashboard's body is JSON once its ${} are filled; it draws each of the code's metrics in its namespace, under
+ * the stack's own service (LaunchesFailed and RequestsRefused by ErrorName as well), the function's duration and the
+ * failed-launches queue.
  */
 export const dashboardDrawsMetrics = (template: Template, metrics: readonly string[]): Problem[] => {
-  const resources = expandedResources(template);
+  const resources = templateResources(template);
   const found = Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard');
   if (!found) return ['no dashboard'];
   const [id, dashboard] = found;
@@ -560,17 +663,17 @@ export const dashboardDrawsMetrics = (template: Template, metrics: readonly stri
     lines.flatMap((line) => {
       const expression = (line[0] as Obj | undefined)?.expression;
       if (typeof expression === 'string') {
-        const search = /^SEARCH\('\{(\w+),([\w,]+)\} MetricName="(\w+)"/.exec(expression);
-        return search ? [`${search[1]}/${search[3]} by ${search[2]}`] : [];
+        const search = /^SEARCH\('\{(\w+),([\w,]+)\} MetricName="(\w+)" service="([^"]+)"/.exec(expression);
+        return search ? [`${search[1]}/${search[3]} by ${search[2]} service=${search[4]}`] : [];
       }
       return [`${line[0]}/${line[1]} ${line[2]}=${line[3]}`];
     }),
   );
   const wanted = [
     ...metrics.map((metric) =>
-      metric === 'LaunchesFailed'
-        ? 'GlueLauncher/LaunchesFailed by ErrorName,service'
-        : `GlueLauncher/${metric} service=glue-launcher`,
+      BY_ERROR_NAME.includes(metric)
+        ? `GlueLauncher/${metric} by ErrorName,service service=<AWS::StackName>`
+        : `GlueLauncher/${metric} service=<AWS::StackName>`,
     ),
     'AWS/Lambda/Duration FunctionName=<GlueLauncherFunction>',
     'AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=<FailedLaunchesQueue.QueueName>',

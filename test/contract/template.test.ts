@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTemplate, type Template } from '../../local/tools/cloudformation';
+import { loadTemplate, resolveValue, type Template } from '../../local/tools/cloudformation';
 import { PARAMETERS } from '../../src/errors';
 import { CONFIG_VARIABLES } from '../../src/input/config';
 import {
@@ -11,18 +11,21 @@ import {
   dashboardDrawsMetrics,
   entryPointsExist,
   environmentFromParameters,
-  expandedResources,
   iamCoversCode,
+  inlinePolicySize,
   launcherStatements,
   metricsTheCodePublishes,
   noOtherWildcards,
   parametersTheMessagesName,
+  ROLE_INLINE_POLICY_QUOTA,
   referencesResolve,
   requirementsBucketIsPrivate,
   resourcesMatchSpec,
+  SAMPLE_PARAMETERS,
   stateIsRetained,
   variablesTheCodeReads,
   vpcIsOptional,
+  WORST_CASE,
 } from './template-rules';
 
 jest.setTimeout(30_000);
@@ -39,7 +42,12 @@ const fn = (t: any) => t.Resources.GlueLauncherFunction;
 const role = (t: any) => t.Resources.GlueLauncherRole;
 const codeartifactPolicy = (t: any) =>
   role(t).Properties.Policies.find((p: any) => p.PolicyName === 'codeartifact-read');
-const jobPolicy = (t: any) => t.Resources['Fn::ForEach::AllowedJobs'][2]['GlueJobPolicy&{JobName}'];
+/** One of the role's inline policies by name, inside its Fn::If where it has one. */
+const rolePolicy = (t: any, name: string) =>
+  role(t)
+    .Properties.Policies.map((p: any) => (p['Fn::If'] ? p['Fn::If'][1] : p))
+    .find((p: any) => p.PolicyName === name);
+const jobPolicy = (t: any) => rolePolicy(t, 'glue-jobs');
 
 describe('template.yaml passes every rule', () => {
   it('every resource’s type and properties match the AWS resource specification', () => {
@@ -70,7 +78,13 @@ describe('template.yaml passes every rule', () => {
     expect(environmentFromParameters(template, read)).toEqual([]);
   });
   it('a dashboard draws every metric the code publishes, the duration and the failed-launches queue', () => {
-    expect(metricsTheCodePublishes()).toEqual(['LaunchesFailed', 'RunsReused', 'RunsStarted', 'TokenSecondsRequested']);
+    expect(metricsTheCodePublishes()).toEqual([
+      'LaunchesFailed',
+      'RequestsRefused',
+      'RunsReused',
+      'RunsStarted',
+      'TokenSecondsRequested',
+    ]);
     expect(dashboardDrawsMetrics(template, metricsTheCodePublishes())).toEqual([]);
   });
   it('every message that names a template parameter names the one that sets the variable', () => {
@@ -111,15 +125,24 @@ describe('each rule catches its broken template', () => {
     expect(
       resourcesMatchSpec(broken((t) => (t.Resources.LaunchSchedule.Properties.Target.RetryPolicy.Retries = 3))),
     ).toEqual(['LaunchSchedule.Target.RetryPolicy.Retries: not a property of RetryPolicy']);
-    expect(resourcesMatchSpec(broken((t) => (jobPolicy(t).Properties.PolicyDocument = 42)))).toEqual([
-      'GlueJobPolicynightlyetl.PolicyDocument: expected JSON',
-      'GlueJobPolicyhourlyetl.PolicyDocument: expected JSON',
+    expect(resourcesMatchSpec(broken((t) => (jobPolicy(t).PolicyDocument = true)))).toEqual([
+      'GlueLauncherRole.Policies[3].PolicyDocument: expected a string',
+    ]);
+    // A policy inside a condition is checked too.
+    const misspelt = broken((t) => {
+      const policy = rolePolicy(t, 'launch-lock');
+      policy.PolicyDocumnet = policy.PolicyDocument;
+      delete policy.PolicyDocument;
+    });
+    expect(resourcesMatchSpec(misspelt)).toEqual([
+      'GlueLauncherRole.Policies[7]: PolicyDocument is required',
+      'GlueLauncherRole.Policies[7].PolicyDocumnet: not a property of Policy',
     ]);
   });
 
   it('a command the code sends whose action the role lacks', () => {
     const withoutStart = broken((t) => {
-      const statement = jobPolicy(t).Properties.PolicyDocument.Statement[0];
+      const statement = jobPolicy(t).PolicyDocument.Statement[0];
       statement.Action = statement.Action.filter((a: string) => a !== 'glue:StartJobRun');
     });
     expect(iamCoversCode(withoutStart)).toEqual(["the launcher's role lacks glue:StartJobRun"]);
@@ -131,7 +154,15 @@ describe('each rule catches its broken template', () => {
     });
     expect(iamCoversCode(withoutBearer)).toEqual(["the launcher's role lacks sts:GetServiceBearerToken"]);
     // A policy on some other role does not count.
-    const elsewhere = broken((t) => (jobPolicy(t).Properties.RoleName = { Ref: 'SchedulerRole' }));
+    const elsewhere = broken((t) => {
+      const policies = role(t).Properties.Policies;
+      t.Resources.SchedulerRole.Properties.Policies.push(
+        ...policies.splice(
+          policies.findIndex((p: any) => p.PolicyName === 'glue-jobs'),
+          1,
+        ),
+      );
+    });
     expect(iamCoversCode(elsewhere)).toEqual([
       "the launcher's role lacks glue:GetJob",
       "the launcher's role lacks glue:GetJobRuns",
@@ -143,13 +174,15 @@ describe('each rule catches its broken template', () => {
   it('a wildcard resource anywhere else, or the bearer token without its condition', () => {
     const wildJobs = broken(
       (t) =>
-        (jobPolicy(t).Properties.PolicyDocument.Statement[0].Resource = {
-          'Fn::Sub': 'arn:${AWS::Partition}:glue:*:*:job/*',
-        }),
+        (jobPolicy(t).PolicyDocument.Statement[0].Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:glue:*:*:job/*' }),
     );
     expect(noOtherWildcards(wildJobs)).toEqual([
-      'GlueJobPolicynightlyetl: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
-      'GlueJobPolicyhourlyetl: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
+      'GlueLauncherRole: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
+    ]);
+    // The job ARNs' region wildcard stands only beside the condition that pins the region.
+    const anyRegion = broken((t) => delete jobPolicy(t).PolicyDocument.Statement[0].Condition);
+    expect(noOtherWildcards(anyRegion)).toEqual([
+      'GlueLauncherRole: glue:GetJob, glue:GetJobRuns, glue:StartJobRun on a wildcard resource',
     ]);
     const unconditioned = broken((t) => {
       const bearer = codeartifactPolicy(t).PolicyDocument.Statement.find(
@@ -162,13 +195,20 @@ describe('each rule catches its broken template', () => {
     ]);
     const anyBucket = broken(
       (t) =>
-        (t.Resources['Fn::ForEach::JobRequirementsBuckets'][2][
-          'JobRequirementsPolicy&{BucketName}'
-        ].Properties.PolicyDocument.Statement[0].Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' }),
+        (rolePolicy(t, 'job-requirements').PolicyDocument.Statement[0].Resource = {
+          'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*',
+        }),
     );
-    expect(noOtherWildcards(anyBucket)).toEqual([
-      'JobRequirementsPolicynightlyetl: s3:GetObject on a wildcard resource',
-      'JobRequirementsPolicyhourlyetl: s3:GetObject on a wildcard resource',
+    expect(noOtherWildcards(anyBucket)).toEqual(['GlueLauncherRole: s3:GetObject on a wildcard resource']);
+    // An account wildcard is the Glue job ARNs' alone.
+    const anyAccountsTable = broken(
+      (t) =>
+        (rolePolicy(t, 'launch-lock').PolicyDocument.Statement[0].Resource = {
+          'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:*:table/x',
+        }),
+    );
+    expect(noOtherWildcards(anyAccountsTable)).toEqual([
+      'GlueLauncherRole: dynamodb:PutItem, dynamodb:GetItem, dynamodb:UpdateItem, dynamodb:DeleteItem on a wildcard resource',
     ]);
     const wildLogs = broken((t) => (role(t).Properties.Policies[0].PolicyDocument.Statement[0].Resource = '*'));
     expect(noOtherWildcards(wildLogs)).toEqual([
@@ -203,7 +243,7 @@ describe('each rule catches its broken template', () => {
     ]);
     const wide = broken(
       (t) =>
-        (t.Resources.RequirementsFilesPolicy.Properties.PolicyDocument.Statement[0].Resource = {
+        (rolePolicy(t, 'requirements-files').PolicyDocument.Statement[0].Resource = {
           'Fn::Sub': '${RequirementsBucket.Arn}/*',
         }),
     );
@@ -220,8 +260,16 @@ describe('each rule catches its broken template', () => {
     expect(alarmsReachAPerson(broken((t) => (alarm(t, 'FailedLaunchesAlarm').AlarmActions = [])))).toEqual([
       'no alarm on the failed-launches queue that notifies AlarmTopic',
     ]);
-    expect(alarmsReachAPerson(broken((t) => (alarm(t, 'FunctionErrorsAlarm').MetricName = 'Throttles')))).toEqual([
-      "no alarm on the function's errors that notifies AlarmTopic",
+    // The launcher's alarm counts its own failures: Lambda's errors less the requests it refused.
+    const failures = (t: any) => alarm(t, 'LauncherFailuresAlarm').Metrics;
+    expect(alarmsReachAPerson(broken((t) => (failures(t)[2].Expression = 'errors')))).toEqual([
+      "no alarm on the launcher's own failures that notifies AlarmTopic",
+    ]);
+    expect(
+      alarmsReachAPerson(broken((t) => (failures(t)[1].MetricStat.Metric.Dimensions[0].Value = 'glue-launcher'))),
+    ).toEqual(["no alarm on the launcher's own failures that notifies AlarmTopic"]);
+    expect(alarmsReachAPerson(broken((t) => (alarm(t, 'LauncherFailuresAlarm').AlarmActions = [])))).toEqual([
+      "no alarm on the launcher's own failures that notifies AlarmTopic",
     ]);
     expect(alarmsReachAPerson(broken((t) => delete t.Resources.AlarmEmailSubscription.Condition))).toEqual([
       'the e-mail subscription is not optional (no Condition)',
@@ -277,7 +325,7 @@ describe('each rule catches its broken template', () => {
   it('a dashboard that misses a metric, or whose body is not JSON', () => {
     const dashboard = (t: any) => t.Resources.LauncherDashboard.Properties;
     expect(dashboardDrawsMetrics(template, [...metricsTheCodePublishes(), 'RunsForgotten'])).toEqual([
-      'LauncherDashboard does not draw GlueLauncher/RunsForgotten service=glue-launcher',
+      'LauncherDashboard does not draw GlueLauncher/RunsForgotten service=<AWS::StackName>',
     ]);
     const withoutQueue = broken((t) => {
       dashboard(t).DashboardBody['Fn::Sub'] = dashboard(t).DashboardBody['Fn::Sub'].replace('AWS/SQS', 'AWS/SNS');
@@ -332,15 +380,20 @@ describe('each rule catches its broken template', () => {
       'Resources.LaunchSchedule: undeclared condition HasCron',
     ]);
     expect(
-      referencesResolve(broken((t) => (jobPolicy(t).Properties.PolicyName = { 'Fn::Sub': 'glue-job-${Job}' }))),
+      referencesResolve(
+        broken(
+          (t) =>
+            (rolePolicy(t, 'launch-lock').PolicyDocument.Statement[0].Resource['Fn::Sub'][1].Table = { Ref: 'Lock' }),
+        ),
+      ),
     ).toEqual([
-      'Resources.Fn::ForEach::AllowedJobs.GlueJobPolicy&{JobName}.Properties.PolicyName: ${Job} names nothing declared',
+      'Resources.GlueLauncherRole.Properties.Policies[7].Fn::If[0].PolicyDocument.Statement[0].Resource.Fn::Sub.Table: Ref to undeclared Lock',
     ]);
   });
 });
 
 describe('what the template deploys', () => {
-  const resources = expandedResources(template);
+  const resources = template.Resources as any;
 
   it('the function: nodejs24.x, arm64, 128 MB, bounded asynchronous retries to a queue', () => {
     expect(fn(template).Properties).toMatchObject({
@@ -366,18 +419,88 @@ describe('what the template deploys', () => {
     expect(fn(template).Properties.FunctionName).toEqual({ 'Fn::Sub': '${AWS::StackName}-glue-launcher' });
   });
 
-  it('one policy per allowed job, on that job’s ARN only', () => {
-    expect(resources.GlueJobPolicynightlyetl?.Properties?.PolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['glue:GetJob', 'glue:GetJobRuns', 'glue:StartJobRun'],
-          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:job/nightly-etl' },
-        },
-      ],
+  it('one transform, SAM’s: no AWS::LanguageExtensions, no Fn::ForEach, in the launcher’s template or the example’s', () => {
+    for (const file of ['template.yaml', 'examples/step-functions/template.yaml']) {
+      const text = readFileSync(join(__dirname, '../..', file), 'utf8');
+      expect([file, loadTemplate(join(__dirname, '../..', file)).Transform]).toEqual([
+        file,
+        'AWS::Serverless-2016-10-31',
+      ]);
+      expect(text).not.toMatch(/LanguageExtensions|Fn::ForEach|Fn::Length|Fn::ToJsonString/);
+    }
+  });
+
+  it('every policy name is a literal IAM accepts, whatever the job names', () => {
+    const names = JSON.stringify(template).match(/"PolicyName":(?:"[^"]*"|\{)/g) ?? [];
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(name).toMatch(/^"PolicyName":"[\w+=,.@-]{1,128}"$/);
+  });
+});
+
+describe('the allowed jobs’ IAM statement', () => {
+  const jobs = (count: number, length = 12) =>
+    Array.from({ length: count }, (_, i) => `job-${String(i).padStart(3, '0')}`.padEnd(length, 'x'));
+  const resolvedJobStatement = (names: readonly string[]) => {
+    const policy = resolveValue(
+      template,
+      { ...WORST_CASE.deployment, AllowedJobNames: names.join(',') },
+      jobPolicy(template),
+    );
+    return (policy as any).PolicyDocument.Statement[0];
+  };
+
+  it.each([1, 40, 200])('covers exactly the allowed jobs for %i names, in the stack’s region only', (count) => {
+    const names = jobs(count);
+    const statement = resolvedJobStatement(names);
+    expect(statement.Action).toEqual(['glue:GetJob', 'glue:GetJobRuns', 'glue:StartJobRun']);
+    expect(statement.Resource).toEqual(names.map((name) => `arn:*:glue:*:*:job/${name}`));
+    expect(statement.Condition).toEqual({
+      StringEquals: { 'aws:RequestedRegion': WORST_CASE.deployment['AWS::Region'] },
     });
   });
+
+  it('a prefix entry grants its prefix, as the launcher’s allowlist reads it', () => {
+    expect(resolvedJobStatement(['etl-*', 'report']).Resource).toEqual([
+      'arn:*:glue:*:*:job/etl-*',
+      'arn:*:glue:*:*:job/report',
+    ]);
+  });
+
+  it('the parameter’s pattern takes names and prefixes, and nothing that would widen the ARN', () => {
+    const pattern = new RegExp((template.Parameters.AllowedJobNames as any).AllowedPattern);
+    for (const ok of ['nightly-etl', 'etl-*', '*', 'a.b@c+d=e_f', 'x'.repeat(255)])
+      expect([ok, pattern.test(ok)]).toEqual([ok, true]);
+    for (const bad of ['', 'a*b', '**', 'a?', 'a,b', 'a b', 'a/b', 'x'.repeat(256), 'é']) {
+      expect([bad, pattern.test(bad)]).toEqual([bad, false]);
+    }
+  });
+
+  it('with every option on and a 50-character stack name, the role’s inline policies stay within IAM’s quota', () => {
+    const size = (names: readonly string[]) =>
+      inlinePolicySize(template, 'GlueLauncherRole', {
+        ...WORST_CASE.parameters,
+        ...SAMPLE_PARAMETERS,
+        AllowedJobNames: names.join(','),
+      });
+    // Each job costs its name and 22 characters: "arn:*:glue:*:*:job/" and its quotes and comma.
+    expect(size(jobs(2, 20)) - size(jobs(1, 20))).toBe(20 + 22);
+    const fitting = (length: number) => {
+      let count = 1;
+      while (size(jobs(count + 1, length)) <= ROLE_INLINE_POLICY_QUOTA) count += 1;
+      return count;
+    };
+    expect(size(jobs(200, 12))).toBeLessThanOrEqual(ROLE_INLINE_POLICY_QUOTA);
+    const capacity = { 20: fitting(20), 40: fitting(40), 64: fitting(64) };
+    // docs/security-and-iam.md gives these numbers.
+    const docs = readFileSync(join(__dirname, '../../docs/security-and-iam.md'), 'utf8');
+    expect(docs).toContain(
+      `about ${capacity[20]} jobs of 20 characters, ${capacity[40]} of 40 or ${capacity[64]} of 64 (two buckets in \`JobRequirementsBuckets\`, one KMS key)`,
+    );
+  });
+});
+
+describe('what the template deploys, further', () => {
+  const resources = template.Resources as any;
 
   it('a schedule only when an expression is given, that passes the execution id as idempotency key', () => {
     const schedule = resources.LaunchSchedule as any;
