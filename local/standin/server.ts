@@ -126,6 +126,9 @@ export class StandIn {
 
   static async start(options: StandInOptions = {}): Promise<StandIn> {
     const standIn = new StandIn(options);
+    // Idle kept-alive sockets are kept a minute, not Node's 5 s: a client reusing one just as the server closed it
+    // read ECONNRESET on a loaded machine, which AWS's endpoints, keeping them longer, do not cause.
+    standIn.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       standIn.server.once('error', reject);
       standIn.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

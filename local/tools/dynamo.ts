@@ -14,13 +14,17 @@ export const startDynamo = async (table = 'glue-launcher-locks', latencyMs = 0) 
     server.removeAllListeners('request');
     server.on('request', (...args: unknown[]) => setTimeout(() => answer?.(...args), latencyMs));
   }
+  // Node's server closes an idle kept-alive socket after 5 s, and a client that reuses it just then reads
+  // ECONNRESET: on a loaded machine, a test's own client (below) did. Idle sockets are kept for a minute instead.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const client = new DynamoDBClient({
     region: 'eu-west-1',
     endpoint,
     credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-    maxAttempts: 1,
+    // The tools' own client, which arranges tables and records: a cut connection is retried, as the launcher's are.
+    maxAttempts: 3,
   });
   await client.send(
     new CreateTableCommand({
