@@ -38,7 +38,7 @@ export const PARAMETERS = {
   REQUIREMENTS_PREFIX: undefined,
   TOKEN_DURATION_SECONDS: 'TokenDurationSeconds',
   MAX_PARALLEL_STARTS: 'MaxParallelStarts',
-  MAX_WORKERS: 'MaxWorkers',
+  MAX_DPU: 'MaxDpu',
   IDEMPOTENCY_TABLE: 'IdempotencyTable',
 } as const;
 

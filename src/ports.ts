@@ -27,6 +27,9 @@ export interface GlueJob {
   readonly nonOverridableArguments: Arguments;
   /** Minutes. */
   readonly timeout: number | undefined;
+  /** The job's own run size, which a request's worker type or count is judged with (MAX_DPU). */
+  readonly workerType: string | undefined;
+  readonly numberOfWorkers: number | undefined;
 }
 
 /** One StartJobRun call: the job, its final arguments and its run settings. */
@@ -61,14 +64,17 @@ export interface PrivateRepository {
   authorizationToken(durationSeconds: number): Promise<AuthorizationToken>;
 }
 
-/** An object's text, or word that it is larger than the reader would hold. */
-export type StoredText = { readonly text: string } | { readonly tooLarge: true };
+/** An object's bytes, or word that it is larger than the reader would hold. */
+export type StoredBytes = { readonly bytes: Uint8Array } | { readonly tooLarge: true };
 
 /** S3, for requirements files. Methods throw a `ServiceFailure`. */
 export interface RequirementsStore {
   write(bucket: string, key: string, body: string): Promise<void>;
-  /** The text of an object named by its `s3://bucket/key` URI, unless it is larger than `maxBytes`. */
-  read(uri: string, maxBytes: number): Promise<StoredText>;
+  /**
+   * The bytes of an object named by its `s3://bucket/key` URI, unless it is larger than `maxBytes`: undecoded, for
+   * the reader decides how pip would decode them (pip/requirements.ts).
+   */
+  read(uri: string, maxBytes: number): Promise<StoredBytes>;
 }
 
 /**

@@ -53,8 +53,27 @@ const PENDING: ReadonlySet<JobRunState> = new Set(['WAITING', 'STARTING', 'RUNNI
 export const DEFAULT_GLUE_VERSION = '5.1';
 export const defaultTimeout = (glueVersion: string) => (Number.parseFloat(glueVersion) >= 5 ? 480 : 2880);
 
-/** StartJobRun's WorkerType, as botocore's Glue model enumerates it. */
-const WORKER_TYPES: ReadonlySet<string> = new Set(['Standard', 'G.1X', 'G.2X', 'G.025X', 'G.4X', 'G.8X', 'Z.2X']);
+/**
+ * StartJobRun's WorkerType: botocore's Glue model enumerates Standard, G.1X, G.2X, G.025X, G.4X, G.8X and Z.2X; Glue's
+ * own "AWS Glue worker types" page adds G.12X, G.16X and the memory-optimised R.1X to R.8X, which Glue takes.
+ */
+export const WORKER_TYPES: ReadonlySet<string> = new Set([
+  'Standard',
+  'G.1X',
+  'G.2X',
+  'G.025X',
+  'G.4X',
+  'G.8X',
+  'G.12X',
+  'G.16X',
+  'R.1X',
+  'R.2X',
+  'R.4X',
+  'R.8X',
+  'Z.2X',
+]);
+/** The most workers a run may have, where Glue documents it: "299 for G.1X, and 149 for G.2X" (the Job structure). */
+const MAX_WORKERS: Readonly<Record<string, number>> = { 'G.1X': 299, 'G.2X': 149 };
 
 const invalid = (message: string) => new ServiceError('InvalidInputException', message);
 
@@ -86,6 +105,13 @@ export class Glue {
   private readonly settled = new Map<string, Array<(run: JobRun) => void>>();
   /** While true, finished start-ups keep their runs RUNNING: lets tests hit MaxConcurrentRuns. */
   holdRuns = false;
+  /**
+   * How long a run may wait (WAITING) for a slot before Glue gives up on it: "AWS Glue will retry for a maximum of 15
+   * minutes or 10 attempts", then FAILED ("AWS Glue job run statuses"). Tests shorten it.
+   */
+  waitingGivesUpAfterMs = 15 * 60 * 1000;
+  /** Jobs whose GetJob answers without a GlueVersion, as Glue does for a job created before there was one. */
+  readonly withoutGlueVersion = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -121,7 +147,10 @@ export class Glue {
   }
 
   GetJob(input: Record<string, unknown>): { Job: JobDefinition } {
-    return { Job: this.job(requireString(input, 'JobName')) };
+    const job = this.job(requireString(input, 'JobName'));
+    if (!this.withoutGlueVersion.has(job.Name)) return { Job: job };
+    const { GlueVersion: _, ...answered } = job;
+    return { Job: answered };
   }
 
   GetJobRuns(input: Record<string, unknown>): { JobRuns: JobRun[]; NextToken?: string } {
@@ -194,6 +223,14 @@ export class Glue {
     if (input.NumberOfWorkers !== undefined && workerType === undefined) {
       throw invalid('Please set both Worker Type and Number of Workers');
     }
+    const workers = (input.NumberOfWorkers as number | undefined) ?? job.NumberOfWorkers;
+    const most = workerType === undefined ? undefined : MAX_WORKERS[workerType];
+    if (
+      workers !== undefined &&
+      (!Number.isInteger(workers) || workers < 1 || (most !== undefined && workers > most))
+    ) {
+      throw invalid(`NumberOfWorkers must be from 1 to ${most ?? 'the limit'} for worker type ${workerType}`);
+    }
     if (input.MaxCapacity !== undefined && input.WorkerType !== undefined) {
       throw invalid('Please do not set Max Capacity if using Worker Type and Number of Workers');
     }
@@ -229,7 +266,21 @@ export class Glue {
     };
     runs.unshift(run);
     if (!busy) void this.execute(job, run);
+    else this.giveUpLater(run);
     return { JobRunId: run.Id };
+  }
+
+  /** A run still WAITING when Glue gives up on it ends FAILED, as Glue's does. */
+  private giveUpLater(run: JobRun): void {
+    setTimeout(() => {
+      if (run.JobRunState !== 'WAITING') return;
+      run.JobRunState = 'FAILED';
+      run.ErrorMessage = 'The job run could not acquire the resources it waited for (MaxConcurrentRuns)';
+      run.CompletedOn = this.seconds();
+      run.LastModifiedOn = run.CompletedOn;
+      for (const notify of this.settled.get(run.Id) ?? []) notify(run);
+      this.settled.delete(run.Id);
+    }, this.waitingGivesUpAfterMs).unref();
   }
 
   /** A slot freed: the job's oldest waiting run starts. */

@@ -21,6 +21,19 @@ export type InstallMode = 'pip' | 'check' | 'none';
  */
 export type ShellReading = 'one-pip' | 'pip-per-item';
 
+/**
+ * How Glue hands a Spark job's installer option to pip, which AWS does not document: split at spaces into words, or
+ * as one argument (pip then reads `--prefer-binary -r` as one word). The launcher's file delivery sends exactly `-r`,
+ * the same under both.
+ */
+export type OptionSplit = 'spaces' | 'one-argument';
+
+/**
+ * When Glue reads `--additional-python-modules` as a requirements file to download, which AWS documents only for an
+ * installer option of exactly `-r`: exactly then, or whenever the option ends with `-r`.
+ */
+export type RequirementsMode = 'exact-r' | 'trailing-r';
+
 export interface InstallOutcome {
   readonly ok: boolean;
   /** `name-version` of each installed distribution, from pip's "Successfully installed" line. */
@@ -42,6 +55,10 @@ export class ModuleInstaller {
 
   /** How Python shell values are read (see ShellReading); tests switch it. */
   shellReading: ShellReading = 'one-pip';
+  /** How the installer option reaches pip (see OptionSplit); tests switch it. */
+  optionSplit: OptionSplit = 'spaces';
+  /** When a requirements file is read (see RequirementsMode); tests switch it. */
+  requirementsMode: RequirementsMode = 'trailing-r';
 
   constructor(
     readonly mode: InstallMode,
@@ -72,9 +89,11 @@ export class ModuleInstaller {
     // Commas separate the modules; whitespace inside one still separates pip's words, as a command line would.
     const modules = (args[MODULES] ?? '').split(/[,\s]+/).filter((m) => m.length > 0);
     if (modules.length === 0) return { ok: true, installed: [], message: '', output: 'no modules to install\n' };
-    const options = command.startsWith('pythonshell') ? [] : splitWords(args[OPTIONS]);
-    // Glue 5.0 and later: `-r` last and an S3 URI as the modules: the file is downloaded and handed to pip.
-    const file = options.at(-1) === '-r' && modules.length === 1 && modules[0]?.startsWith('s3://');
+    const option = command.startsWith('pythonshell') ? '' : (args[OPTIONS] ?? '').trim();
+    const options = this.optionSplit === 'spaces' ? splitWords(option) : option === '' ? [] : [option];
+    // Glue 5.0 and later: `-r` (exactly, or last) and an S3 URI as the modules: the file is downloaded for pip.
+    const requirementsMode = this.requirementsMode === 'exact-r' ? option === '-r' : splitWords(option).at(-1) === '-r';
+    const file = requirementsMode && modules.length === 1 && modules[0]?.startsWith('s3://');
     const requirements = file ? this.requirementsFile(modules[0] as string) : undefined;
     if (requirements && 'failed' in requirements) return requirements.failed;
     const words = requirements ? [...options, requirements.path] : [...options, ...modules];

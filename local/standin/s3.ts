@@ -14,6 +14,8 @@ export interface S3Object {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly lastModified: Date;
+  /** The KMS key an SSE-KMS object is encrypted with (a test puts one so, as a team's bucket default would). */
+  readonly kmsKeyId?: string;
 }
 
 /**
@@ -22,6 +24,11 @@ export interface S3Object {
  */
 export class S3 {
   private readonly buckets = new Map<string, Map<string, S3Object>>();
+  /**
+   * Whether the caller's role lacks kms:Decrypt on the keys of SSE-KMS objects: S3 then refuses GetObject with 403
+   * AccessDenied, naming kms:Decrypt (S3's "Troubleshoot access denied (403 Forbidden) errors", SSE-KMS).
+   */
+  kmsDecryptDenied = false;
 
   createBucket(name: string): void {
     if (!this.buckets.has(name)) this.buckets.set(name, new Map());
@@ -40,6 +47,7 @@ export class S3 {
     body: Buffer,
     contentType: string | undefined,
     conditions: Conditions = {},
+    kmsKeyId?: string,
   ): { ETag: string } {
     const objects = this.bucket(bucket);
     if (conditions.ifNoneMatch === '*' && objects.has(key)) {
@@ -49,7 +57,7 @@ export class S3 {
         412,
       );
     }
-    objects.set(key, { body, contentType, lastModified: new Date() });
+    objects.set(key, { body, contentType, lastModified: new Date(), ...(kmsKeyId ? { kmsKeyId } : {}) });
     return { ETag: etagOf(body) };
   }
 
@@ -62,6 +70,13 @@ export class S3 {
   get(bucket: string, key: string, conditions: Conditions = {}): S3Object {
     const object = this.bucket(bucket).get(key);
     if (!object) throw new ServiceError('AccessDenied', 'Access Denied', 403);
+    if (object.kmsKeyId !== undefined && this.kmsDecryptDenied) {
+      throw new ServiceError(
+        'AccessDenied',
+        `User is not authorized to perform: kms:Decrypt on resource: ${object.kmsKeyId} because no identity-based policy allows the kms:Decrypt action`,
+        403,
+      );
+    }
     const etag = etagOf(object.body);
     if (conditions.ifMatch !== undefined && conditions.ifMatch !== etag && conditions.ifMatch !== '*') {
       throw new ServiceError(

@@ -6,7 +6,14 @@ import { CodeArtifact, type IssuedToken } from './codeartifact';
 import { ServiceError } from './errors';
 import { type Fault, type FaultKind, Faults } from './faults';
 import { Glue, type JobDefinition, type JobRun } from './glue';
-import { type InstallMode, type InstallOutcome, ModuleInstaller, type ShellReading } from './installer';
+import {
+  type InstallMode,
+  type InstallOutcome,
+  ModuleInstaller,
+  type OptionSplit,
+  type RequirementsMode,
+  type ShellReading,
+} from './installer';
 import { buildWheel, type Package, PypiIndex } from './pypi';
 import { decodedBody, S3, type S3Object, s3ErrorXml } from './s3';
 
@@ -196,6 +203,16 @@ export class StandIn {
     this.installer.shellReading = reading;
   }
 
+  /** How Glue hands a Spark job's installer option to pip: words split at spaces, or one argument (undocumented). */
+  set installerOptionSplit(split: OptionSplit) {
+    this.installer.optionSplit = split;
+  }
+
+  /** When Glue downloads the modules value as a requirements file: installer option exactly `-r`, or ending so. */
+  set requirementsMode(mode: RequirementsMode) {
+    this.installer.requirementsMode = mode;
+  }
+
   /** The next call takes effect, and its 200 answer is cut off halfway through the body. */
   cutNext(operation: string, count = 1): void {
     this.faults.next(operation, count, { kind: 'cut' });
@@ -313,8 +330,12 @@ export class StandIn {
       const raw = await readRaw(req);
       const body = decodedBody(raw, req.headers['content-encoding']);
       const contentType = req.headers['content-type'];
+      const kmsKeyId =
+        header('x-amz-server-side-encryption') === 'aws:kms'
+          ? (header('x-amz-server-side-encryption-aws-kms-key-id') ?? 'aws/s3')
+          : undefined;
       await this.aws(req, res, 's3', 'PutObject', { Bucket, Key, Body: body.toString('utf8') }, () =>
-        this.s3.put(Bucket, Key, body, contentType, conditions),
+        this.s3.put(Bucket, Key, body, contentType, conditions, kmsKeyId),
       );
     } else {
       const range = /^bytes=(\d+)-(\d*)$/.exec(header('range') ?? '');

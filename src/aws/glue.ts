@@ -29,6 +29,8 @@ export class GlueJobService implements JobService {
         defaultArguments: job.DefaultArguments ?? {},
         nonOverridableArguments: job.NonOverridableArguments ?? {},
         timeout: job.Timeout,
+        workerType: job.WorkerType,
+        numberOfWorkers: job.NumberOfWorkers,
       };
     });
   }

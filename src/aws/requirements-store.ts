@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { RequirementsStore, StoredText } from '../ports';
+import type { RequirementsStore, StoredBytes } from '../ports';
 import { BOUNDED, READ_DEADLINE_MS } from './bounds';
 import { incomplete, translated } from './failure';
 
@@ -44,7 +44,7 @@ export class S3RequirementsStore implements RequirementsStore {
   }
 
   /** One deadline for the whole read, body included; no more than `maxBytes` held in memory. */
-  async read(uri: string, maxBytes: number): Promise<StoredText> {
+  async read(uri: string, maxBytes: number): Promise<StoredBytes> {
     const deadline = AbortSignal.timeout(this.readDeadlineMs);
     return translated('GetObject', async () => {
       const { Body, ContentLength } = await this.client.send(new GetObjectCommand(parts(uri)), {
@@ -70,7 +70,7 @@ export class S3RequirementsStore implements RequirementsStore {
           chunks.push(chunk);
         }
         if (deadline.aborted) throw timedOut(this.readDeadlineMs);
-        return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)) };
+        return { bytes: new Uint8Array(Buffer.concat(chunks)) };
       } finally {
         deadline.removeEventListener('abort', stop);
       }

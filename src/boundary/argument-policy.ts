@@ -1,18 +1,18 @@
 import { argumentNotAllowed, parameterOf, setting } from '../errors';
 import type { LaunchRequest } from '../plan';
-import { abbreviatedParameter, isGlueParameter } from './glue-parameters';
+import { abbreviatedParameter, glueParameterOf, ownKeyFor } from './glue-parameters';
 
 /**
  * What a caller may set (`ALLOWED_RUN_ARGUMENTS`): anyone who may invoke the launcher can start the allowed jobs,
  * so a request gets a run of an allowed job and nothing more (docs/adr/0008-the-launcher-as-a-privilege-boundary.md).
  * `safe`: the job's own arguments only, never a parameter Glue reads itself; a list: exactly those keys; `*`: any.
- * Under `safe` and a list, a request may not choose the run's security configuration, nor more workers than
- * `MAX_WORKERS`.
+ * Under `safe` and a list, a request may not choose the run's security configuration, lift the job's concurrency
+ * limit (`jobRunQueuingEnabled`), nor ask for more than `MAX_DPU` DPUs (worker size times count).
  */
 export type ArgumentPolicy =
-  | { readonly mode: 'safe'; readonly maxWorkers: number }
+  | { readonly mode: 'safe'; readonly maxDpu: number }
   | { readonly mode: 'any' }
-  | { readonly mode: 'list'; readonly keys: ReadonlySet<string>; readonly maxWorkers: number };
+  | { readonly mode: 'list'; readonly keys: ReadonlySet<string>; readonly maxDpu: number };
 
 /**
  * An argument key that means the same to the policy, to Glue and to a script's argument parser: `--`, then letters,
@@ -27,11 +27,33 @@ export const ARGUMENT_KEY_RULE =
 export const LAUNCHER_PREFIX = '--launch-';
 
 /**
- * `MAX_WORKERS`' default: the size Glue gives a run by default (10 DPUs, StartJobRun's API reference). Glue's own
- * ceiling is 299 G.1X workers (149 G.2X): a caller must not be able to scale a run that far unasked.
+ * `MAX_DPU`'s default: the size Glue gives a run by default (10 DPUs, StartJobRun's API reference). A caller must
+ * not be able to scale a run far past it unasked: 10 G.8X workers are 80 DPUs.
  */
-export const DEFAULT_MAX_WORKERS = 10;
-export const GLUE_MAX_WORKERS = 299;
+export const DEFAULT_MAX_DPU = 10;
+/** The most `MAX_DPU` may be set to: Glue's own ceiling of workers for a run (299 G.1X), at the largest size (16). */
+export const GLUE_MAX_DPU = 299 * 16;
+
+/**
+ * The DPUs of one worker of each type Glue documents ("AWS Glue worker types"; Standard and Z.2X from StartJobRun's
+ * API reference): R types count their memory-optimised M-DPUs. A type not listed is refused under `safe` and a list:
+ * its size is not known, so neither is the run's.
+ */
+export const WORKER_DPU: Readonly<Record<string, number>> = {
+  Standard: 1,
+  'G.025X': 0.25,
+  'G.1X': 1,
+  'G.2X': 2,
+  'G.4X': 4,
+  'G.8X': 8,
+  'G.12X': 12,
+  'G.16X': 16,
+  'R.1X': 1,
+  'R.2X': 2,
+  'R.4X': 4,
+  'R.8X': 8,
+  'Z.2X': 2,
+};
 
 export const describePolicy = (policy: ArgumentPolicy): string =>
   policy.mode === 'list' ? [...policy.keys].join(',') : policy.mode === 'any' ? '*' : 'safe';
@@ -47,13 +69,59 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
       ? undefined
       : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to allow it)`;
   }
-  if (!isGlueParameter(key)) return undefined;
-  const abbreviated = abbreviatedParameter(key);
+  const parameter = glueParameterOf(key);
+  const abbreviated = parameter === undefined ? abbreviatedParameter(key) : undefined;
+  if (parameter === undefined && abbreviated === undefined) return undefined;
   const why =
-    abbreviated === undefined
-      ? 'Glue reads this one itself'
-      : `a Glue script's argument parser would read it as ${abbreviated}, which it abbreviates`;
-  return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); list it in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
+    parameter !== undefined
+      ? `Glue reads ${parameter} itself`
+      : `a Glue script's argument parser (up to Glue 5.0) would read it as ${abbreviated}, which it abbreviates`;
+  return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); name the job's own argument differently (${ownKeyFor(key)} would pass), or list the key in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
+};
+
+/** What a run's size is made of: the request's worker type and count, over the job's own. */
+export interface RunSize {
+  readonly workerType: string | undefined;
+  readonly numberOfWorkers: number | undefined;
+}
+
+/**
+ * The DPUs a run of this size asks for, or undefined when its count is not known. A job without a worker type (one
+ * sized by MaxCapacity) counts 1 DPU a worker, as Standard and G.1X workers are.
+ */
+export const dpuOf = ({ workerType, numberOfWorkers }: RunSize): number | undefined => {
+  const size = workerType === undefined ? 1 : WORKER_DPU[workerType];
+  return size === undefined || numberOfWorkers === undefined ? undefined : size * numberOfWorkers;
+};
+
+/**
+ * Why the policy refuses the run's size, or undefined. `job`: the job's own worker type and count, which count where
+ * the request sets only one of them (known after GetJob); without it, only what the request alone says is judged.
+ */
+export const sizeRefusal = (
+  request: LaunchRequest,
+  policy: ArgumentPolicy,
+  job?: RunSize,
+): [string, string] | undefined => {
+  if (policy.mode === 'any') return undefined;
+  const { workerType, numberOfWorkers } = request;
+  if (workerType === undefined && numberOfWorkers === undefined) return undefined;
+  if (workerType !== undefined && WORKER_DPU[workerType] === undefined) {
+    return [
+      'workerType',
+      `${JSON.stringify(workerType)} is not a worker type whose size the launcher knows (${Object.keys(WORKER_DPU).join(', ')}), so the run's DPUs could not be bounded by MAX_DPU`,
+    ];
+  }
+  // Before GetJob, a request that sets only one of them is judged once the job's other is known.
+  if (job === undefined && (workerType === undefined || numberOfWorkers === undefined)) return undefined;
+  const size = { workerType: workerType ?? job?.workerType, numberOfWorkers: numberOfWorkers ?? job?.numberOfWorkers };
+  const dpu = dpuOf(size);
+  if (dpu === undefined || dpu <= policy.maxDpu) return undefined;
+  const field = numberOfWorkers === undefined ? 'workerType' : 'numberOfWorkers';
+  return [
+    field,
+    `${size.numberOfWorkers} ${size.workerType ?? 'Standard or G.1X'} workers are ${dpu} DPUs, more than MAX_DPU=${policy.maxDpu} (raise the ${parameterOf('MAX_DPU')} to allow it)`,
+  ];
 };
 
 /** Why the policy refuses one of the request's run settings, or undefined. */
@@ -66,13 +134,13 @@ const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string
       `${named} refuses it: it chooses the run's encryption (set the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to "*" to allow it)`,
     ];
   }
-  if (request.numberOfWorkers !== undefined && request.numberOfWorkers > policy.maxWorkers) {
+  if (request.jobRunQueuingEnabled !== undefined) {
     return [
-      'numberOfWorkers',
-      `${request.numberOfWorkers} is more than MAX_WORKERS=${policy.maxWorkers} (raise the ${parameterOf('MAX_WORKERS')} to allow it)`,
+      'jobRunQueuingEnabled',
+      `${named} refuses it: it lifts the job's concurrency limit, which keeps a second start of one launch from running (set the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to "*" to allow it)`,
     ];
   }
-  return undefined;
+  return sizeRefusal(request, policy);
 };
 
 /** Refuses the whole plan, before any AWS call, if any request sets what the policy does not allow. */
@@ -85,4 +153,10 @@ export const checkArguments = (requests: readonly LaunchRequest[], policy: Argum
     const setting = settingRefusal(request, policy);
     if (setting) throw argumentNotAllowed(request.jobName, `run setting ${setting[0]}`, setting[1]);
   }
+};
+
+/** Refuses a request whose run, with the job's own worker type or count, would pass MAX_DPU (after GetJob). */
+export const checkRunSize = (request: LaunchRequest, policy: ArgumentPolicy, job: RunSize): void => {
+  const refused = sizeRefusal(request, policy, job);
+  if (refused) throw argumentNotAllowed(request.jobName, `run setting ${refused[0]}`, refused[1]);
 };

@@ -77,35 +77,55 @@ export const GLUE_PREFIXES: readonly string[] = [
   '--executor-',
   '--extra-',
   '--job-',
-  '--job_',
   '--python-',
   '--spark-',
   '--write-shuffle-',
 ];
 
+/**
+ * What every Glue script's argument parser registers before the script's own options (`getResolvedOptions` in
+ * awslabs/aws-glue-libs, awsglue/utils.py and awsglue/job.py, Glue 0.9 to 6.0), `--JOB_NAME`, which nearly every
+ * script asks for (`getResolvedOptions(sys.argv, ['JOB_NAME'])`), and argparse's own `--help`. Up to
+ * Glue 5.0 that parser takes a unique prefix of one of these for it (`--Temp` is `--TempDir`); from Glue 6.0 it takes
+ * none (`allow_abbrev=False`, aws-glue-libs commit a9e087b). A prefix of any other key is nothing to it: `--user`
+ * and `--data` are a script's own keys, not `--user-jars-first` and `--datalake-formats`.
+ */
+export const REGISTERED_BY_SCRIPTS: readonly string[] = [
+  '--job-bookmark-option',
+  '--continuation-option',
+  '--job-bookmark-from',
+  '--job-bookmark-to',
+  '--JOB_NAME',
+  '--JOB_ID',
+  '--JOB_RUN_ID',
+  '--SECURITY_CONFIGURATION',
+  '--encryption-type',
+  '--enable-data-lineage',
+  '--RedshiftTempDir',
+  '--TempDir',
+  '--help',
+];
+
 const NAMES: ReadonlySet<string> = new Set(GLUE_PARAMETERS.map((key) => key.toLowerCase()));
-const READ_BY_GLUE = [...GLUE_PARAMETERS, ...GLUE_PREFIXES].map((name) => name.toLowerCase());
 
 /**
- * The Glue parameter (or family) a key abbreviates, if any. Every Glue script reads its arguments with Python's
- * argparse (awsglue.utils.getResolvedOptions), which takes a unique prefix of an option for the option: there
- * `--Temp s3://elsewhere` sets `--TempDir`. Compared without case, as the names are.
+ * The option of a script's parser a key abbreviates, if any: argparse's prefix matching, which is case-sensitive,
+ * over what the parser registers.
  */
-export const abbreviatedParameter = (key: string): string | undefined => {
+export const abbreviatedParameter = (key: string): string | undefined =>
+  REGISTERED_BY_SCRIPTS.find((name) => name !== key && name.startsWith(key));
+
+/** The Glue parameter or family this key is, compared without case, as a key differing by case alone is refused too. */
+export const glueParameterOf = (key: string): string | undefined => {
   const lower = key.toLowerCase();
-  const index = READ_BY_GLUE.findIndex((name) => name !== lower && name.startsWith(lower));
-  return index === -1 ? undefined : [...GLUE_PARAMETERS, ...GLUE_PREFIXES][index];
+  if (NAMES.has(lower)) return GLUE_PARAMETERS.find((name) => name.toLowerCase() === lower);
+  const family = GLUE_PREFIXES.find((prefix) => lower.startsWith(prefix));
+  return family === undefined ? undefined : `${family}*`;
 };
 
-/**
- * Whether Glue reads this key itself, by name, by family or as an abbreviation: compared without case, as a key
- * that differs by case alone is refused too.
- */
-export const isGlueParameter = (key: string): boolean => {
-  const lower = key.toLowerCase();
-  return (
-    NAMES.has(lower) ||
-    GLUE_PREFIXES.some((prefix) => lower.startsWith(prefix)) ||
-    abbreviatedParameter(key) !== undefined
-  );
-};
+/** Whether Glue reads this key itself: by name, by family, or as an abbreviation a script's parser reads. */
+export const isGlueParameter = (key: string): boolean =>
+  glueParameterOf(key) !== undefined || abbreviatedParameter(key) !== undefined;
+
+/** A key of the job's own that neither Glue nor a script's parser reads as theirs, for a refusal to suggest. */
+export const ownKeyFor = (key: string): string => `--my_${key.slice(2).replace(/^[-_]+/, '')}`;

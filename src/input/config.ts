@@ -1,5 +1,5 @@
 import { type Allowlist, isAllowed } from '../boundary/allowlist';
-import { type ArgumentPolicy, DEFAULT_MAX_WORKERS } from '../boundary/argument-policy';
+import { type ArgumentPolicy, DEFAULT_MAX_DPU } from '../boundary/argument-policy';
 import { configError, isLauncherError, type LauncherError, setting } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { DeliverySetting } from '../pip/requirements-file';
@@ -86,6 +86,16 @@ const regionProblem = (env: NodeJS.ProcessEnv): string | undefined =>
     ? undefined
     : 'AWS_REGION is not set, so no AWS call can be made; Lambda sets it itself, elsewhere set it to the region of your Glue jobs (export AWS_REGION=eu-west-1)';
 
+/**
+ * MAX_WORKERS (0.3) capped a run's worker count whatever the workers' size: 10 G.8X workers, 80 DPUs, passed it.
+ * MAX_DPU caps the size times the count. A deployment that still sets MAX_WORKERS is told to move, not read as if
+ * the two meant the same.
+ */
+const retiredProblem = (env: NodeJS.ProcessEnv): string | undefined =>
+  env.MAX_WORKERS
+    ? `MAX_WORKERS=${JSON.stringify(env.MAX_WORKERS)} is no longer read: set ${setting('MAX_DPU')} instead, the most DPUs a request may ask for (worker size times count: MAX_WORKERS=10 of G.1X workers is MAX_DPU=10)`
+    : undefined;
+
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
 export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   const set = setVariables(env);
@@ -97,11 +107,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
   if (delivery) problems.push(delivery);
   const region = regionProblem(env);
   if (region) problems.push(region);
-  if (!checked.ok || allowlist === undefined || delivery || region) throw configError(problems);
+  const retired = retiredProblem(env);
+  if (retired) problems.push(retired);
+  if (!checked.ok || allowlist === undefined || delivery || region || retired) throw configError(problems);
   const { vars } = checked;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
-  const maxWorkers = Number(vars.MAX_WORKERS ?? DEFAULT_MAX_WORKERS);
+  const maxDpu = Number(vars.MAX_DPU ?? DEFAULT_MAX_DPU);
   const tokenDelivery = vars.TOKEN_DELIVERY ?? 'arguments';
   return {
     domain: vars.CODEARTIFACT_DOMAIN,
@@ -113,8 +125,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
       policy === '*'
         ? { mode: 'any' }
         : policy === 'safe'
-          ? { mode: 'safe', maxWorkers }
-          : { mode: 'list', keys: new Set(namesOf(policy)), maxWorkers },
+          ? { mode: 'safe', maxDpu }
+          : { mode: 'list', keys: new Set(namesOf(policy)), maxDpu },
     pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
     delivery:
       tokenDelivery === 'arguments' || vars.REQUIREMENTS_BUCKET === undefined

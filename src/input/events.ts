@@ -1,7 +1,16 @@
 import { invalidRequest, setting } from '../errors';
 import { derivedKey, requestDigest } from '../idempotency/record';
 import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
-import { type BatchFields, isObject, type RequestFields, readBatch, readEnvelope, readRequest } from './grammar';
+import {
+  type BatchFields,
+  isObject,
+  largerThan,
+  MAX_EVENT_BYTES,
+  type RequestFields,
+  readBatch,
+  readEnvelope,
+  readRequest,
+} from './grammar';
 
 type Body = BatchFields | RequestFields;
 
@@ -26,6 +35,11 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
   if (!isObject(event)) {
     const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
     throw invalidRequest(`the event must be a JSON object, not ${kind}`);
+  }
+  if (largerThan(event, MAX_EVENT_BYTES)) {
+    throw invalidRequest(
+      `the event holds more than ${MAX_EVENT_BYTES / 1024} KB; a launch request is a job, its arguments and settings (a batch: at most 100 of them)`,
+    );
   }
   if (looksLikeEventBridge(event)) {
     const envelope = readEnvelope(event);

@@ -12,6 +12,10 @@ import { meantName } from './near-miss';
  */
 
 export const MAX_BATCH = 100;
+/** Arguments in one request: Glue reads a run's whole map into a script's argv, and no job needs more. */
+export const MAX_ARGUMENTS = 100;
+/** The most an event may hold: 256 KiB, Lambda's limit for an event delivered asynchronously. */
+export const MAX_EVENT_BYTES = 256 * 1024;
 
 type Path = readonly (string | number)[];
 
@@ -77,20 +81,84 @@ const present = (
   Object.hasOwn(object, field) && object[field] !== undefined ? { [field]: read(object[field], [...path, field]) } : {};
 
 const JOB_NAME = matching(GLUE_JOB_NAME, 'must be a Glue job name of 1 to 255 characters without control characters');
-const KEY = matching(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters without spaces');
+/**
+ * The launcher writes a key as the value of `--launch-idempotency-key`, in the run's argv: a value that starts with
+ * `-` would be read by the script's argument parser as an option (docs/argument-policy.md, Values are data).
+ */
+const KEY = matching(
+  /^(?!-)[\x21-\x7e]{1,256}$/,
+  'must be 1 to 256 printable ASCII characters without spaces, not starting with "-"',
+);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
+const CONTROL = /[\0-\x1f\x7f-\x9f]/u;
+/**
+ * What argparse reads as a value though it starts with `-`: a negative number (its `_negative_number_matcher`), and
+ * a lone `-` (one character long, never an option: `_parse_optional`).
+ */
+const NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$|^-$/;
+/** The values pip reads, by their own grammars (pip/placement.ts), where the argument policy lets a request set them. */
+const PIP_FACING = new Set(['--additional-python-modules', '--python-modules-installer-option']);
+
+/**
+ * A value of the run's argv is data, never an option: every Glue script reads its argv with argparse
+ * (getResolvedOptions), which takes a value that starts with `-` for an option when the key before it is not one
+ * the script registers (`{"--note": "--TempDir=s3://elsewhere/"}` set TempDir; `"--help"` ended the script).
+ */
+const dataValue = (what: string): Form => ({
+  valid: (value) => !CONTROL.test(value) && (!value.startsWith('-') || NEGATIVE_NUMBER.test(value)),
+  says: `${what} may not hold a control character, nor start with "-" (a Glue script's argument parser would read it as an option; a negative number is read as a value)`,
+});
+const ARGUMENT_VALUE = dataValue('an argument value');
 // Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after reading.
 const ARGUMENT_KEY_FORM = matching(ARGUMENT_KEY, ARGUMENT_KEY_RULE);
 const sized = (max: number): Form => ({
   valid: (text) => text.length >= 1 && text.length <= max,
   says: `must be 1 to ${max} characters`,
 });
+const both = (first: Form, second: Form): Form => ({
+  valid: (text) => first.valid(text) && second.valid(text),
+  says: `${first.says}; ${second.says}`,
+});
+
+/**
+ * Whether an event holds more than `limit` bytes of JSON, found without serialising it (which would double the
+ * memory a large event takes) and stopping as soon as it is over: an event of 400,000 keys took 590 MB through the
+ * whole reading; refused at once, it takes what Lambda's runtime took to parse it.
+ */
+export const largerThan = (value: unknown, limit: number): boolean => {
+  let budget = limit;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') budget -= item.length + 2;
+    else if (Array.isArray(item)) {
+      // Each element costs a byte at least: a long array is judged by its length, before any element is visited.
+      budget -= item.length + 1;
+      if (budget < 0) return true;
+      for (const element of item) stack.push(element);
+    } else if (isObject(item)) {
+      for (const key in item) {
+        budget -= key.length + 4;
+        stack.push(item[key]);
+        if (budget < 0) return true;
+      }
+    } else budget -= String(item).length;
+    if (budget < 0) return true;
+  }
+  return false;
+};
 
 const readArguments = (value: unknown, path: Path): Record<string, string> => {
   const object = ofKind<Record<string, unknown>>(value, 'object', path);
+  const entries = Object.entries(object);
+  if (entries.length > MAX_ARGUMENTS) refuse(path, `a request sets at most ${MAX_ARGUMENTS} arguments`);
   return Object.fromEntries(
-    Object.entries(object).map(([key, argument]) => {
+    entries.map(([key, argument]) => {
       text(key, [...path, key], ARGUMENT_KEY_FORM);
       if (typeof argument !== 'string') refuse([...path, key], 'argument values must be strings');
+      // A pip-facing value is read by its own grammar, where the argument policy lets a request set it at all.
+      if (!PIP_FACING.has(key)) text(argument, [...path, key], ARGUMENT_VALUE);
       return [key, argument as string];
     }),
   );
@@ -122,14 +190,14 @@ const REQUEST_READERS: { readonly [F in keyof RequestFields]-?: (value: unknown,
   jobName: (value, path) => text(value, path, JOB_NAME),
   arguments: readArguments,
   timeout: readMinutes,
-  workerType: (value, path) => text(value, path, sized(64)),
+  workerType: (value, path) => text(value, path, both(sized(64), dataValue('a worker type'))),
   numberOfWorkers: (value, path) => {
     const workers = wholeNumber(value, path, 'must be a whole number');
     return workers >= 1 ? workers : refuse(path, 'must be at least 1');
   },
   executionClass: (value, path) =>
     value === 'STANDARD' || value === 'FLEX' ? value : refuse(path, 'expected "STANDARD" or "FLEX"'),
-  securityConfiguration: (value, path) => text(value, path, sized(255)),
+  securityConfiguration: (value, path) => text(value, path, both(sized(255), dataValue('a security configuration'))),
   jobRunQueuingEnabled: (value, path) => ofKind<boolean>(value, 'boolean', path),
   idempotencyKey: (value, path) => text(value, path, KEY),
 };

@@ -1,5 +1,5 @@
 import { GLUE_JOB_NAME } from '../boundary/allowlist';
-import { ARGUMENT_KEY, GLUE_MAX_WORKERS, LAUNCHER_PREFIX } from '../boundary/argument-policy';
+import { ARGUMENT_KEY, GLUE_MAX_DPU, LAUNCHER_PREFIX } from '../boundary/argument-policy';
 import type { Setting } from '../errors';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 import { meantName } from './near-miss';
@@ -30,7 +30,7 @@ export const ACCEPTED = {
     'an S3 key prefix of folders, each of letters, digits, ".", "_" and "-" and ending with "/" (none "." or "..")',
   TOKEN_DURATION_SECONDS: `"auto" or a whole number of seconds from ${MIN_TOKEN_SECONDS} to ${MAX_TOKEN_SECONDS}`,
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
-  MAX_WORKERS: `a whole number from 1 to ${GLUE_MAX_WORKERS}`,
+  MAX_DPU: `a whole number from 1 to ${GLUE_MAX_DPU}`,
   IDEMPOTENCY_TABLE: 'a DynamoDB table name (3-255 letters, digits, "_", "-", "."), or unset for no lock',
 } as const satisfies Record<Setting, string>;
 
@@ -86,7 +86,7 @@ export const VARIABLES: Readonly<
     valid: (v) => v === 'auto' || whole(MIN_TOKEN_SECONDS, MAX_TOKEN_SECONDS)(v),
   },
   MAX_PARALLEL_STARTS: { required: false, valid: whole(1, 20) },
-  MAX_WORKERS: { required: false, valid: whole(1, GLUE_MAX_WORKERS) },
+  MAX_DPU: { required: false, valid: whole(1, GLUE_MAX_DPU) },
   IDEMPOTENCY_TABLE: { required: false, valid: (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v) },
 };
 

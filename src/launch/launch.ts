@@ -1,5 +1,5 @@
 import { checkAllowed } from '../boundary/allowlist';
-import { checkArguments } from '../boundary/argument-policy';
+import { type ArgumentPolicy, checkArguments, checkRunSize } from '../boundary/argument-policy';
 import { mapWithLimit } from '../concurrency';
 import {
   idempotencyConflict,
@@ -12,7 +12,7 @@ import {
 } from '../errors';
 import { judgeEarlier, lookupHorizon, requestDigest } from '../idempotency/record';
 import { checkOwnFile, draftPlacement, placeIndex } from '../pip/placement';
-import { MAX_OWN_FILE_BYTES } from '../pip/requirements';
+import { MAX_REQUIREMENTS_FILE_BYTES } from '../pip/requirements';
 import type { LaunchPlan, LaunchRequest } from '../plan';
 import { failureDetail } from '../ports';
 import { jobTimeoutMinutes } from '../token/lifetime';
@@ -87,7 +87,9 @@ const launchJudged = async (
   deps: LaunchDeps,
 ): Promise<{ states: Concluded[]; access?: IndexAccess }> => {
   const { plan } = invocation;
-  const judged = plan.requests.map((request, at) => judge(request, trip.facts[at] as JobFacts, deps.delivery));
+  const judged = plan.requests.map((request, at) =>
+    judge(request, trip.facts[at] as JobFacts, deps.delivery, deps.settings.argumentPolicy),
+  );
   logReused(judged, deps);
   const eligible = judged.filter((state): state is Eligible => state.kind === 'eligible');
   for (const { job } of eligible) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
@@ -173,6 +175,7 @@ export const judge = (
   request: LaunchRequest,
   { job, earlier, locks }: JobFacts,
   delivery: LaunchDeps['delivery'],
+  policy: ArgumentPolicy,
 ): JobState => {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
   const digest = requestDigest(request);
@@ -198,6 +201,8 @@ export const judge = (
     }
   }
   try {
+    // The run's size with the job's own worker type or count, now that GetJob has said them (MAX_DPU).
+    checkRunSize(request, policy, job.value);
     const draft = draftPlacement(job.value, request.arguments, delivery);
     return { kind: 'eligible', request, job: job.value, draft, digest };
   } catch (error) {
@@ -215,14 +220,16 @@ const place = ({ request, job, draft, digest }: Eligible, ownFiles: OwnFiles): R
     const uri = draft.ownFile;
     const read = uri === undefined ? undefined : ownFiles.get(uri);
     if (uri !== undefined && read !== undefined && !read.ok) {
-      const why = `its own requirements file ${uri} is missing or not readable (${failureDetail(read.error)}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)`;
+      const detail = failureDetail(read.error);
+      const key = /kms:/i.test(detail) ? ', and decrypt with its KMS key (JobRequirementsKmsKeyArns)' : '';
+      const why = `its own requirements file ${uri} is missing or not readable (${detail}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)${key}`;
       return failed(request, tokenUnavailable(jobName, why));
     }
     if (read?.ok && 'tooLarge' in read.value) {
-      const why = `its requirements file ${uri} is larger than ${MAX_OWN_FILE_BYTES / 1024} KiB, which the launcher does not read; split it or shorten it`;
+      const why = `its requirements file ${uri} is larger than ${MAX_REQUIREMENTS_FILE_BYTES / 1024} KiB, which the launcher does not read; split it or shorten it`;
       return failed(request, installerOptionConflict(jobName, why));
     }
-    const own = read?.ok && 'text' in read.value ? checkOwnFile(jobName, uri as string, read.value.text) : undefined;
+    const own = read?.ok && 'bytes' in read.value ? checkOwnFile(jobName, uri as string, read.value.bytes) : undefined;
     return { kind: 'ready', request, job, placement: placeIndex(draft, own), digest };
   } catch (error) {
     return failed(request, toLauncherError(error, jobName));

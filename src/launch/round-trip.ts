@@ -3,7 +3,7 @@ import { jobNotFound, type LauncherError, startJobRunFailed, tokenUnavailable, t
 import { earlierRuns } from '../idempotency/lookup';
 import { firstPageSize, type RecentRun, requestDigest } from '../idempotency/record';
 import { indexHost, indexUrl, isRepositoryEndpoint } from '../pip/index-url';
-import { MAX_OWN_FILE_BYTES } from '../pip/requirements';
+import { MAX_REQUIREMENTS_FILE_BYTES } from '../pip/requirements';
 import type { LaunchRequest } from '../plan';
 import {
   failureDetail,
@@ -13,7 +13,7 @@ import {
   type LockOutcome,
   type PrivateRepository,
   ServiceFailure,
-  type StoredText,
+  type StoredBytes,
 } from '../ports';
 import { jobTimeoutMinutes, tokenDuration, upfrontDuration } from '../token/lifetime';
 import type { Eligible, LaunchDeps } from './model';
@@ -244,7 +244,7 @@ export const indexAccess = async (
 };
 
 /** Jobs' own requirements files, by URI, as S3 gave them (or why it did not). */
-export type OwnFiles = ReadonlyMap<string, Settled<StoredText>>;
+export type OwnFiles = ReadonlyMap<string, Settled<StoredBytes>>;
 
 /**
  * Reads the own requirements file of every eligible job that has one, once per file, at most 1 MiB each: read in
@@ -253,6 +253,6 @@ export type OwnFiles = ReadonlyMap<string, Settled<StoredText>>;
  */
 export const readOwnFiles = async (eligible: readonly Eligible[], deps: LaunchDeps): Promise<OwnFiles> => {
   const uris = [...new Set(eligible.flatMap(({ draft }) => draft.ownFile ?? []))];
-  const read = await Promise.all(uris.map((uri) => settle(deps.files.read(uri, MAX_OWN_FILE_BYTES))));
-  return new Map(uris.map((uri, at) => [uri, read[at] as Settled<StoredText>]));
+  const read = await Promise.all(uris.map((uri) => settle(deps.files.read(uri, MAX_REQUIREMENTS_FILE_BYTES))));
+  return new Map(uris.map((uri, at) => [uri, read[at] as Settled<StoredBytes>]));
 };

@@ -10,7 +10,8 @@ import {
 import { earlierRuns } from '../idempotency/lookup';
 import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
 import { fileArguments, type IndexPlacement, indexArguments, mergeArguments, tokenDeliveryOf } from '../pip/placement';
-import { requirementsFileBody, requirementsFileKey } from '../pip/requirements-file';
+import { writeRequirementsFile } from '../pip/requirements';
+import { requirementsFileKey } from '../pip/requirements-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
 import { FINISH_MARGIN_MS } from './deadline';
@@ -38,6 +39,13 @@ export const startRun = async (
     });
   }
   const tokenDelivery = tokenDeliveryOf(placement);
+  if (placement.via !== 'requirements-file' && placement.fileUnfit !== undefined) {
+    // TOKEN_DELIVERY=auto never moves a job's token into its arguments silently.
+    deps.logger.warn('Job gets arguments delivery: the token goes into its run arguments', {
+      jobName,
+      why: placement.fileUnfit,
+    });
+  }
   try {
     const { carrying, file } = await carry(jobName, placement, access, deps);
     const args = {
@@ -77,7 +85,10 @@ const carry = async (
   const { plan } = placement;
   const key = requirementsFileKey(plan.location, jobName, new Date(deps.clock()), crypto.randomUUID());
   const uri = `s3://${plan.location.bucket}/${key}`;
-  const body = requirementsFileBody(plan, deps.settings.pipIndexOption, access.url);
+  const body = writeRequirementsFile(plan.content, deps.settings.pipIndexOption, access.url);
+  if (plan.dropped.length > 0) {
+    deps.logger.debug('Output-only pip options left out of the requirements file', { jobName, options: plan.dropped });
+  }
   try {
     await deps.files.write(plan.location.bucket, key, body);
   } catch (error) {

@@ -1,5 +1,9 @@
 import { checkCharacters, isRefused, type PipIndexOption, type Refused, withoutIndexOptions, words } from './options';
-import { isRequirementItem, S3_WHEEL } from './requirements';
+import { isRequirementRefusal, readRequirement } from './requirement';
+import { S3_WHEEL } from './requirements-file';
+
+/** An item of a modules value: one plain requirement without spaces, one extra and one specifier at most. */
+const isRequirementItem = (item: string): boolean => !isRequirementRefusal(readRequirement(item, { marker: false }));
 
 /**
  * `--additional-python-modules`, read by the strict grammar (docs/adr/0013-strict-grammars-at-the-boundary.md):

@@ -63,41 +63,67 @@ const longKind = (name: string): Kind | undefined => {
 const NAMES = '[A-Za-z0-9][A-Za-z0-9._-]*(?:,[A-Za-z0-9][A-Za-z0-9._-]*)*';
 const BINARY = new RegExp(`^(?::all:|:none:|${NAMES})$`);
 
+/**
+ * What an allowlisted option does, which decides where it may go (docs/adr/0018-the-launcher-writes-what-pip-reads.md):
+ * `file`, pip also accepts it as a line of a requirements file, where file delivery moves it; `output`, it changes
+ * what pip prints or how long it waits, never what it installs, so file delivery drops it; `command-line`, it
+ * changes what is installed and pip takes it only on its command line, so a job with it cannot take a file (whose
+ * run's installer option is exactly `-r`).
+ */
+export type OptionEffect = 'file' | 'output' | 'command-line';
+
 /** An option the launcher lets through: it fetches and runs nothing from anywhere but the launcher's index. */
 export interface AllowedOption {
-  /** Its exact spellings: no abbreviation, no combined short flags (another pip version could read them apart). */
+  /** Its exact spellings: no abbreviation (another pip version could read one apart). */
   readonly names: readonly string[];
   /** The grammar of its value, when it takes one (after `=`, or as the next word). */
   readonly value?: RegExp;
-  /** pip also accepts it as a line of a requirements file. */
-  readonly inFile: boolean;
+  readonly effect: OptionEffect;
   /** Why it is safe, for docs/pip-options.md. */
   readonly reason: string;
 }
 
 /** The allowlist (docs/pip-options.md shows it, a reason per row; a contract test holds the two together). */
 export const ALLOWED_OPTIONS: readonly AllowedOption[] = [
-  { names: ['-U', '--upgrade'], inFile: false, reason: 'upgrades from the same index' },
+  { names: ['-U', '--upgrade'], effect: 'command-line', reason: 'upgrades from the same index' },
   {
     names: ['--upgrade-strategy'],
     value: /^(?:eager|only-if-needed)$/,
-    inFile: false,
+    effect: 'command-line',
     reason: 'chooses which dependencies are upgraded',
   },
-  { names: ['--no-deps'], inFile: false, reason: 'installs less' },
-  { names: ['--pre'], inFile: true, reason: 'lets the same index offer pre-releases' },
-  { names: ['--prefer-binary'], inFile: true, reason: 'prefers wheels from the same index' },
-  { names: ['--only-binary'], value: BINARY, inFile: true, reason: 'wheels only: builds nothing' },
-  { names: ['--no-binary'], value: BINARY, inFile: true, reason: 'sdists from the same index' },
-  { names: ['--no-cache-dir'], inFile: false, reason: 'a cold cache, nothing else' },
-  { names: ['-q', '--quiet'], inFile: false, reason: 'less output' },
-  { names: ['-v', '--verbose'], inFile: false, reason: 'more output (the index URL is masked by pip)' },
-  { names: ['--timeout'], value: /^\d{1,4}(?:\.\d{1,3})?$/, inFile: false, reason: 'socket timeout, in seconds' },
-  { names: ['--retries'], value: /^\d{1,2}$/, inFile: false, reason: 'retries against the same index' },
-  { names: ['--force-reinstall'], inFile: false, reason: 'reinstalls from the same index' },
-  { names: ['-I', '--ignore-installed'], inFile: false, reason: 'ignores what the image has installed' },
-  { names: ['--require-hashes'], inFile: true, reason: 'stricter: every requirement must carry its hash' },
+  { names: ['--no-deps'], effect: 'command-line', reason: 'installs less' },
+  { names: ['--force-reinstall'], effect: 'command-line', reason: 'reinstalls from the same index' },
+  { names: ['-I', '--ignore-installed'], effect: 'command-line', reason: 'ignores what the image has installed' },
+  { names: ['--pre'], effect: 'file', reason: 'lets the same index offer pre-releases' },
+  { names: ['--prefer-binary'], effect: 'file', reason: 'prefers wheels from the same index' },
+  { names: ['--only-binary'], value: BINARY, effect: 'file', reason: 'wheels only: builds nothing' },
+  { names: ['--no-binary'], value: BINARY, effect: 'file', reason: 'sdists from the same index' },
+  { names: ['--require-hashes'], effect: 'file', reason: 'stricter: every requirement must carry its hash' },
+  { names: ['--no-cache-dir'], effect: 'output', reason: 'a cold cache, nothing else' },
+  { names: ['-q', '--quiet'], effect: 'output', reason: 'less output' },
+  { names: ['-v', '--verbose'], effect: 'output', reason: 'more output (the index URL is masked by pip)' },
+  { names: ['--progress-bar'], value: /^(?:on|off)$/, effect: 'output', reason: 'how progress is shown' },
+  { names: ['--disable-pip-version-check'], effect: 'output', reason: 'no check for a newer pip' },
+  { names: ['--no-color'], effect: 'output', reason: 'plain output' },
+  { names: ['--no-input'], effect: 'output', reason: 'never prompts' },
+  { names: ['--no-warn-conflicts'], effect: 'output', reason: 'one warning fewer' },
+  { names: ['--no-warn-script-location'], effect: 'output', reason: 'one warning fewer' },
+  {
+    names: ['--root-user-action'],
+    value: /^(?:warn|ignore)$/,
+    effect: 'output',
+    reason: 'whether pip warns when it runs as root',
+  },
+  { names: ['--timeout'], value: /^\d{1,4}(?:\.\d{1,3})?$/, effect: 'output', reason: 'socket timeout, in seconds' },
+  { names: ['--retries'], value: /^\d{1,2}$/, effect: 'output', reason: 'retries against the same index' },
 ];
+
+/**
+ * The short flags that take no value, which may stand together in one word as every optparse reads them (`-qq`,
+ * `-Uq`): the launcher writes them apart.
+ */
+const SHORT_FLAGS = /^-[UqvI]{2,}$/;
 
 const BY_NAME: ReadonlyMap<string, AllowedOption> = new Map(
   ALLOWED_OPTIONS.flatMap((option) => option.names.map((name) => [name, option] as const)),
@@ -159,7 +185,7 @@ const indexAt = (words: readonly string[], at: number): IndexFound | Refused | u
 export interface ReadOptions {
   /** The options pip will read, index options removed, in their order: one entry per option, with its value. */
   readonly kept: readonly string[];
-  /** The allowlisted options kept (names), for deciding what may go into a requirements file. */
+  /** The allowlisted options kept, one per entry of `kept`, for deciding what each delivery does with it. */
   readonly options: readonly AllowedOption[];
   /** The index options found and removed, by the name they were written with. */
   readonly index: readonly string[];
@@ -205,6 +231,16 @@ export const readOptions = (words: readonly string[], rules: ReadRules): ReadOpt
       continue;
     }
     if (!word.startsWith('-')) return { refused: `the word ${word}, which is not a pip option` };
+    if (SHORT_FLAGS.test(word)) {
+      for (const letter of word.slice(1)) {
+        const allowed = BY_NAME.get(`-${letter}`) as AllowedOption;
+        if (!rules.allow(allowed)) return { refused: `the pip option -${letter} (in ${word})` };
+        kept.push(`-${letter}`);
+        options.push(allowed);
+      }
+      at += 1;
+      continue;
+    }
     const [name, inline] = word.startsWith('--') && word.includes('=') ? word.split(/=(.*)/s) : [word, undefined];
     const allowed = BY_NAME.get(name as string);
     if (!allowed || !rules.allow(allowed)) return { refused: `the pip option ${name}` };

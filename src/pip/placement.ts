@@ -1,4 +1,4 @@
-import { installerOptionConflict, parameterOf, setting, unsupportedJobType } from '../errors';
+import { installerOptionConflict, parameterOf, unsupportedJobType } from '../errors';
 import type { Arguments } from '../plan';
 import { type JobCommand, type JobKind, jobKind } from './job-kind';
 import { readShellModules, readSparkModules, withShellIndex } from './modules-value';
@@ -12,12 +12,15 @@ import {
   withInstallerIndex,
   words,
 } from './options';
-import { type OwnFile, readOwnFile, S3_FILE, S3_WHEEL } from './requirements';
+import { isRequirementRefusal, type Requirement, readRequirement } from './requirement';
+import { type RequirementsSource, readRequirementsFile } from './requirements';
 import {
   type DeliverySetting,
   FILE_INSTALLER_OPTION,
   type FilePlan,
   type RequirementsLocation,
+  S3_FILE,
+  S3_WHEEL,
   type TokenDelivery,
 } from './requirements-file';
 
@@ -38,6 +41,7 @@ export interface PipJob extends JobCommand {
  */
 export interface PlacementDraft {
   readonly jobName: string;
+  readonly delivery: DeliverySetting['mode'];
   readonly kind: JobKind;
   readonly glueVersion: string | undefined;
   /** The installer option's allowlisted options (Spark), index options removed. */
@@ -45,11 +49,11 @@ export interface PlacementDraft {
   readonly optionKinds: readonly AllowedOption[];
   /** The modules: plain requirements (and, for Spark, S3 wheels). */
   readonly items: readonly string[];
-  /** The job's own requirements file (Spark, Glue 5's `-r`), read before the job is placed. */
+  /** The job's own requirements file (Spark, Glue 5's `-r`), read before the job is placed; only ever written. */
   readonly ownFile: string | undefined;
   /** Where its requirements file goes, when TOKEN_DELIVERY writes one and the job can take it. */
   readonly file: RequirementsLocation | undefined;
-  /** Why it cannot take one (`auto` delivery gives it arguments), for what a refusal says. */
+  /** Why it cannot take one, when `auto` gives it arguments delivery instead: said in a warning. */
   readonly fileUnfit: string | undefined;
 }
 
@@ -58,8 +62,13 @@ export interface PlacementDraft {
  * it has its own file), a Python shell job's modules value (absent: nothing to install), or a requirements file.
  */
 export type IndexPlacement =
-  | { readonly via: 'installer-option'; readonly options: readonly string[]; readonly ownFile: boolean }
-  | { readonly via: 'modules-value'; readonly items: readonly string[] }
+  | {
+      readonly via: 'installer-option';
+      readonly options: readonly string[];
+      /** Why the job did not take a requirements file under `TOKEN_DELIVERY=auto`, which is said, never silent. */
+      readonly fileUnfit?: string;
+    }
+  | { readonly via: 'modules-value'; readonly items: readonly string[]; readonly fileUnfit?: string }
   | { readonly via: 'requirements-file'; readonly plan: FilePlan };
 
 /** What a placement means for the token: where it ends up. */
@@ -86,6 +95,7 @@ export const draftPlacement = (
   requestArguments: Arguments | undefined,
   delivery: DeliverySetting,
 ): PlacementDraft => {
+  checkLaunchArguments(job);
   const kind = jobKind(job);
   const carrier = kind === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
   if (Object.hasOwn(job.nonOverridableArguments, carrier)) {
@@ -94,7 +104,7 @@ export const draftPlacement = (
       `it sets ${carrier} in its NonOverridableArguments, so a run cannot be given the index URL; move it to DefaultArguments`,
     );
   }
-  const base = { jobName: job.name, kind, glueVersion: job.glueVersion };
+  const base = { jobName: job.name, delivery: delivery.mode, kind, glueVersion: job.glueVersion };
   const modulesValue = resolved(job, requestArguments, MODULES_OPTION)?.trim() ?? '';
   const modulesFixed = Object.hasOwn(job.nonOverridableArguments, MODULES_OPTION);
   if (kind === 'python-shell') {
@@ -115,6 +125,7 @@ export const draftPlacement = (
         `${INSTALLER_OPTION} ends with -r, so ${MODULES_OPTION} must be one s3:// requirements file (of [A-Za-z0-9._/+=-]), not ${JSON.stringify(modulesValue)}`,
       );
     }
+    if (delivery.mode === 'arguments') throw ownFileNeedsFile(job.name, modulesValue);
     return withFitness(
       { ...base, options: read.kept, optionKinds: read.options, items: [], ownFile: modulesValue },
       modulesFixed,
@@ -132,18 +143,41 @@ export const draftPlacement = (
 
 type Unplaced = Omit<PlacementDraft, 'file' | 'fileUnfit'>;
 
-/** The draft with where its file goes: in requirements-file delivery, a job that cannot take one is refused now. */
+/**
+ * The draft with where its file goes. A job that cannot take one is refused now in requirements-file delivery, and
+ * always when it has a requirements file of its own, which reaches pip only written by the launcher: a run given
+ * `--index-url=<url> -r` would bet on Glue taking options before `-r`, which AWS does not document.
+ */
 const withFitness = (draft: Unplaced, modulesFixed: boolean, delivery: DeliverySetting): PlacementDraft => {
   const fileUnfit = unfitForFile(draft, modulesFixed);
-  if (fileUnfit && delivery.mode === 'requirements-file') throw noFile(draft.jobName, fileUnfit);
+  if (fileUnfit && (delivery.mode === 'requirements-file' || draft.ownFile !== undefined)) {
+    throw noFile(draft.jobName, fileUnfit, draft.ownFile !== undefined);
+  }
   const file = delivery.mode === 'arguments' || fileUnfit ? undefined : delivery.location;
   return { ...draft, file, fileUnfit };
 };
 
-const noFile = (jobName: string, why: string) =>
+const noFile = (jobName: string, why: string, ownFile = false) =>
   unsupportedJobType(
     jobName,
-    `${why}; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs (set the ${parameterOf('TOKEN_DELIVERY')} to auto to give other jobs arguments delivery)`,
+    ownFile
+      ? `${why}, and its own requirements file reaches pip only in a file the launcher writes; ${fixOf(why)}`
+      : `${why}; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs whose pip options pip accepts in a file or leaves output-only (${fixOf(why)}, or set the ${parameterOf('TOKEN_DELIVERY')} to auto to give such jobs arguments delivery)`,
+  );
+
+/** The fix of a reason a job cannot take a file, in its own terms. */
+const fixOf = (why: string): string =>
+  /takes only on its command line/.test(why)
+    ? 'pin the versions in the requirements instead of the option, or remove it'
+    : /Glue \S+, and only/.test(why)
+      ? 'move the job to Glue 5.0 or later'
+      : `change that in the job's definition`;
+
+/** A job's own requirements file in a deployment that writes none: which setting serves it. */
+const ownFileNeedsFile = (jobName: string, uri: string) =>
+  unsupportedJobType(
+    jobName,
+    `its ${MODULES_OPTION} is its own requirements file ${uri}, which pip would read itself, comments, encoding and all, and which the launcher serves only as a file it writes: set the ${parameterOf('TOKEN_DELIVERY')} to auto (with the bucket the template then creates) or requirements-file, or serve the job with a standing requirements file`,
   );
 
 /** Why this job cannot take a requirements file, or undefined when it can. */
@@ -155,52 +189,76 @@ const unfitForFile = (draft: Unplaced, modulesFixed: boolean): string | undefine
   if (draft.items.some((item) => item.startsWith('s3://'))) {
     return `its ${MODULES_OPTION} names S3 wheels, which pip cannot read from a requirements file`;
   }
-  const notInFile = draft.optionKinds.find((option) => !option.inFile);
-  if (notInFile) {
-    return `its ${INSTALLER_OPTION} holds ${notInFile.names.at(-1)}, which pip does not accept in a requirements file (the file delivery sends exactly -r)`;
+  const commandLine = draft.optionKinds.find((option) => option.effect === 'command-line');
+  if (commandLine) {
+    return `its ${INSTALLER_OPTION} holds ${commandLine.names.at(-1)}, which changes what is installed and which pip takes only on its command line (a file delivery's run gets exactly -r)`;
   }
   return undefined;
 };
 
-/** A job's own requirements file, read by the line grammar, or `InstallerOptionConflict` naming the line. */
-export const checkOwnFile = (jobName: string, uri: string, text: string): OwnFile => {
-  const own = readOwnFile(text);
+/**
+ * `--launch-*` in a job's own definition would make every run of the job look like a keyed launch to the lookup
+ * that finds earlier runs: refused, named.
+ */
+const checkLaunchArguments = (job: PipJob): void => {
+  for (const [where, args] of [
+    ['DefaultArguments', job.defaultArguments],
+    ['NonOverridableArguments', job.nonOverridableArguments],
+  ] as const) {
+    const key = Object.keys(args).find((name) => name.toLowerCase().startsWith('--launch-'));
+    if (key !== undefined) {
+      throw unsupportedJobType(
+        job.name,
+        `its ${where} hold ${key}, which the launcher alone sets on a run (it would make every run of the job look like a keyed launch); remove it from the job`,
+      );
+    }
+  }
+};
+
+/** A job's own requirements file, read into the model, or `InstallerOptionConflict` naming the line and the fix. */
+export const checkOwnFile = (jobName: string, uri: string, bytes: Uint8Array): RequirementsSource => {
+  const own = readRequirementsFile(bytes);
   if (isRefused(own)) {
+    const where = own.line === 0 ? `its requirements file ${uri}` : `line ${own.line} of its requirements file ${uri}`;
     throw installerOptionConflict(
       jobName,
-      `line ${own.line} of its requirements file ${uri} is refused: ${own.refused}; the launcher lets through only plain requirements and the pip options of docs/pip-options.md`,
+      `${where} is refused: ${own.refused}; the launcher writes only plain requirements, their hashes and the pip options of docs/pip-options.md`,
     );
   }
   return own;
 };
 
+/** A modules value's requirement items, as the model (a file delivery's job has no S3 wheels: unfitForFile). */
+const requirementsOf = (items: readonly string[]): Requirement[] =>
+  items.map((item) => {
+    const requirement = readRequirement(item, { marker: false });
+    if (isRequirementRefusal(requirement)) throw new Error(`${item} passed the item grammar but not the model's`);
+    return requirement;
+  });
+
 /**
  * Places the index, once the job's own file (when it has one) was read: in the run's arguments or in a file, as
- * `TOKEN_DELIVERY` and the job allow. In `arguments` delivery a file that names an index is refused (pip would
- * read the file's index over the command line's); `auto` gives such a job the file delivery when it can take it.
+ * `TOKEN_DELIVERY` and the job allow. In a file, the options pip accepts there go in, output-only ones are left out
+ * (they change nothing installed), the modules and the own file's requirements follow, its index lines dropped.
  */
-export const placeIndex = (draft: PlacementDraft, own: OwnFile | undefined): IndexPlacement => {
-  if (draft.kind === 'python-shell') return { via: 'modules-value', items: draft.items };
+export const placeIndex = (draft: PlacementDraft, own: RequirementsSource | undefined): IndexPlacement => {
+  const fileUnfit = draft.delivery === 'auto' ? draft.fileUnfit : undefined;
+  const said = fileUnfit ? { fileUnfit } : {};
+  if (draft.kind === 'python-shell') return { via: 'modules-value', items: draft.items, ...said };
   if (draft.file) {
-    const plan = {
+    const inFile = draft.options.filter((_, at) => draft.optionKinds[at]?.effect === 'file');
+    const dropped = draft.options.filter((_, at) => draft.optionKinds[at]?.effect === 'output');
+    const plan: FilePlan = {
       location: draft.file,
-      options: draft.options,
-      requirements: draft.items,
-      ownLines: own?.lines ?? [],
+      content: {
+        options: [...inFile.map((option) => option.replace(' ', '=')), ...(own?.options ?? [])],
+        requirements: [...requirementsOf(draft.items), ...(own?.requirements ?? [])],
+      },
+      dropped,
     };
     return { via: 'requirements-file', plan };
   }
-  const named = own?.indexLines[0];
-  if (named) {
-    const instead = draft.fileUnfit
-      ? `remove the line (the launcher cannot carry the file over: ${draft.fileUnfit})`
-      : `remove the line, or set ${setting('TOKEN_DELIVERY')} to auto or requirements-file so that the launcher carries the file over without it`;
-    throw installerOptionConflict(
-      draft.jobName,
-      `line ${named.line} of its requirements file ${draft.ownFile} sets ${named.option}, which pip would read over the launcher's index; ${instead}`,
-    );
-  }
-  return { via: 'installer-option', options: draft.options, ownFile: draft.ownFile !== undefined };
+  return { via: 'installer-option', options: draft.options, ...said };
 };
 
 /** The arguments that carry the index URL itself; none when there is nothing to install. */
@@ -210,8 +268,7 @@ export const indexArguments = (
   url: string,
 ): Record<string, string> => {
   if (placement.via === 'installer-option') {
-    const options = placement.ownFile ? [...placement.options, '-r'] : placement.options;
-    return { [INSTALLER_OPTION]: withInstallerIndex(options, option, url) };
+    return { [INSTALLER_OPTION]: withInstallerIndex(placement.options, option, url) };
   }
   return placement.items.length === 0 ? {} : { [MODULES_OPTION]: withShellIndex(placement.items, option, url) };
 };

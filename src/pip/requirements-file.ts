@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PipIndexOption } from './options';
+import type { RequirementsContent } from './requirements';
 
 /**
  * Requirements-file delivery (docs/adr/0011-requirements-file-delivery.md): the token goes into a short-lived S3
@@ -25,20 +25,19 @@ export type DeliverySetting =
 /** What a run's requirements file is made of, known before the token exists. */
 export interface FilePlan {
   readonly location: RequirementsLocation;
-  /** Allowlisted options pip accepts in a file (from the installer option), one per line. */
-  readonly options: readonly string[];
-  /** The modules, one per line, in their order. */
-  readonly requirements: readonly string[];
-  /** The lines of the job's own requirements file, its index lines dropped. */
-  readonly ownLines: readonly string[];
+  /** The options and requirements it holds, written after the launcher's index line (pip/requirements.ts). */
+  readonly content: RequirementsContent;
+  /** Output-only options of the job's installer option, left out: they change nothing pip installs. */
+  readonly dropped: readonly string[];
 }
 
 /** The run's installer option in this delivery: exactly `-r`, the only form AWS documents. */
 export const FILE_INSTALLER_OPTION = '-r';
 
-/** The file pip reads: the launcher's index line first, the options, the modules, then the job's own lines. */
-export const requirementsFileBody = (plan: FilePlan, option: PipIndexOption, url: string): string =>
-  `${[`--${option} ${url}`, ...plan.options, ...plan.requirements, ...plan.ownLines].join('\n')}\n`;
+/** A wheel in S3, which Glue installs itself (Spark jobs, arguments delivery). */
+export const S3_WHEEL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9._/+=-]+\.whl$/;
+/** A job's own requirements file in S3 (Glue 5's `-r`). */
+export const S3_FILE = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9._/+=-]+$/;
 
 const PLAIN_SEGMENT = /^[A-Za-z0-9._-]{1,100}$/;
 

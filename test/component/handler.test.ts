@@ -72,7 +72,7 @@ describe('configuration at init', () => {
 
   it('warns at init of a variable one letter away from one it reads, by name alone', async () => {
     const { output } = await captureOutput(async () =>
-      mockedLauncher({ ...BASE_ENV, TOKEN_DELIVRY: 'requirements-file', max_workers: '4', UNRELATED: 'x' }),
+      mockedLauncher({ ...BASE_ENV, TOKEN_DELIVRY: 'requirements-file', max_dpu: '4', UNRELATED: 'x' }),
     );
     const warnings = output
       .split('\n')
@@ -80,7 +80,7 @@ describe('configuration at init', () => {
       .map((line) => JSON.parse(line).message);
     expect(warnings).toEqual([
       'Variable TOKEN_DELIVRY is not read; did you mean TOKEN_DELIVERY?',
-      'Variable max_workers is not read; did you mean MAX_WORKERS?',
+      'Variable max_dpu is not read; did you mean MAX_DPU?',
     ]);
     expect(output).not.toContain('requirements-file');
   });
@@ -430,7 +430,9 @@ describe('reading a job’s own requirements file, over the S3 client', () => {
     expect(await read(Readable.from([Buffer.from('x'.repeat(10)), Buffer.from('y'.repeat(10))]))).toEqual({
       tooLarge: true,
     });
-    expect(await read(Readable.from([Buffer.from('acme\n')]))).toEqual({ text: 'acme\n' });
+    expect(await read(Readable.from([Buffer.from('acme\n')]))).toEqual({
+      bytes: new Uint8Array(Buffer.from('acme\n')),
+    });
   });
 
   it('a body that trickles in is cut at the read’s deadline, not the function’s', async () => {

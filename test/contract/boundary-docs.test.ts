@@ -13,9 +13,10 @@ describe('docs/pip-options.md', () => {
     .filter((line) => /^\| `-/.test(line))
     .map((line) => line.split('|').map((cell) => cell.trim()));
 
-  it('shows every allowlisted option, its spellings, whether pip takes it in a file, and its reason', () => {
+  it('shows every allowlisted option, its spellings, what file delivery does with it, and its reason', () => {
+    const EFFECT = { file: 'into the file', output: 'left out', 'command-line': 'command line only' };
     expect(rows.map((cells) => [codes(cells[1] as string), cells[3], cells[4]])).toEqual(
-      ALLOWED_OPTIONS.map((option) => [option.names, option.inFile ? 'yes' : 'no', option.reason]),
+      ALLOWED_OPTIONS.map((option) => [option.names, EFFECT[option.effect], option.reason]),
     );
   });
 });

@@ -141,7 +141,12 @@ describe('sam build and npm run build make the same bundle', () => {
     [{}, { s3: false, lock: false }],
     [{ TokenDelivery: 'requirements-file' }, { s3: true, lock: false }],
     [{ TokenDelivery: 'auto' }, { s3: true, lock: false }],
-    [{ JobRequirementsBuckets: 'team-requirements' }, { s3: true, lock: false }],
+    // Jobs' own files are read only in a file delivery: in arguments delivery such a job is refused unread.
+    [{ JobRequirementsBuckets: 'team-requirements' }, { s3: false, lock: false }],
+    [
+      { TokenDelivery: 'auto', JobRequirementsBuckets: 'team-requirements' },
+      { s3: true, lock: false },
+    ],
     [{ IdempotencyTable: 'create' }, { s3: false, lock: true }],
     [
       { TokenDelivery: 'auto', IdempotencyTable: 'launches' },

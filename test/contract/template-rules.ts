@@ -363,8 +363,11 @@ const sourceTexts = (dir: string): string[] =>
     return entry.name.endsWith('.ts') ? [readFileSync(full, 'utf8')] : [];
   });
 
-/** Lambda's reserved variables, which its runtime sets and a template may not (Lambda's "Defined runtime environment variables"). */
-const SET_BY_LAMBDA = new Set(['AWS_REGION']);
+/**
+ * Variables the code reads that the template must not set: Lambda's reserved ones, which its runtime sets (Lambda's
+ * "Defined runtime environment variables"), and retired ones, read only to say what replaced them.
+ */
+const SET_BY_LAMBDA = new Set(['AWS_REGION', 'MAX_WORKERS']);
 
 /** Every variable the code reads, from process.env or the env it is given (src/**), but those Lambda sets itself. */
 export const variablesTheCodeReads = (dir = join(ROOT, 'src')): string[] => {

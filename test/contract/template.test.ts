@@ -340,8 +340,8 @@ describe('each rule catches its broken template', () => {
   });
 
   it('a message naming the wrong parameter, or the code’s map out of step with the template', () => {
-    expect(parametersTheMessagesName(template, { ...PARAMETERS, MAX_WORKERS: 'MaxParallelStarts' })).toEqual([
-      'MAX_WORKERS comes from MaxWorkers, the code says MaxParallelStarts',
+    expect(parametersTheMessagesName(template, { ...PARAMETERS, MAX_DPU: 'MaxParallelStarts' })).toEqual([
+      'MAX_DPU comes from MaxDpu, the code says MaxParallelStarts',
     ]);
     const swapped = broken((t) => {
       fn(t).Properties.Environment.Variables.TOKEN_DELIVERY = { Ref: 'PipIndexOption' };
@@ -353,10 +353,10 @@ describe('each rule catches its broken template', () => {
     const dir = mkdtempSync(join(tmpdir(), 'messages-'));
     writeFileSync(
       join(dir, 'typed.ts'),
-      'const a = `MAX_WORKERS=${n} (raise the template parameter MaxParallelStarts to allow it)`;\nconst b = "set the template parameter NoSuchParameter";\n',
+      'const a = `MAX_DPU=${n} (raise the template parameter MaxParallelStarts to allow it)`;\nconst b = "set the template parameter NoSuchParameter";\n',
     );
     expect(parametersTheMessagesName(template, PARAMETERS, dir)).toEqual([
-      expect.stringMatching(/MAX_WORKERS.*names the wrong parameter/),
+      expect.stringMatching(/MAX_DPU.*names the wrong parameter/),
       'template parameter NoSuchParameter does not exist',
     ]);
   });

@@ -23,7 +23,7 @@ import {
   type RecordedRun,
   type RequirementsStore,
   ServiceFailure,
-  type StoredText,
+  type StoredBytes,
 } from '../../src/ports';
 
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
@@ -58,6 +58,8 @@ export const glueJobOf = (job: JobDefinition): GlueJob => ({
   defaultArguments: job.DefaultArguments ?? {},
   nonOverridableArguments: job.NonOverridableArguments ?? {},
   timeout: job.Timeout,
+  workerType: job.WorkerType,
+  numberOfWorkers: job.NumberOfWorkers,
 });
 
 /** A team's job (local/tools/fixtures.ts), as the launch sees it. */
@@ -242,19 +244,21 @@ export class FakeRepository extends Scripted implements PrivateRepository {
 
 /** S3 in memory, for requirements files: objects by `s3://bucket/key`. */
 export class FakeStore extends Scripted implements RequirementsStore {
-  readonly objects = new Map<string, string>();
+  /** Objects by URI: text is stored as UTF-8, bytes as they are (a file in another encoding). */
+  readonly objects = new Map<string, string | Uint8Array>();
 
   async write(bucket: string, key: string, body: string): Promise<void> {
     await this.call('PutObject', { bucket, key });
     this.objects.set(`s3://${bucket}/${key}`, body);
   }
 
-  async read(uri: string, maxBytes: number): Promise<StoredText> {
+  async read(uri: string, maxBytes: number): Promise<StoredBytes> {
     await this.call('GetObject', uri);
     const body = this.objects.get(uri);
     // As S3 answers a role without s3:ListBucket (the launcher's): a missing key is 403, not 404.
     if (body === undefined) throw failure('GetObject', 'denied', 'AccessDenied: Access Denied');
-    return Buffer.byteLength(body) > maxBytes ? { tooLarge: true } : { text: body };
+    const bytes = typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : body;
+    return bytes.length > maxBytes ? { tooLarge: true } : { bytes };
   }
 }
 
@@ -331,7 +335,7 @@ export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
 export const SETTINGS: LaunchSettings = {
   allowlist: { any: false, names: new Set(JOB_NAMES), prefixes: [] },
-  argumentPolicy: { mode: 'safe', maxWorkers: 10 },
+  argumentPolicy: { mode: 'safe', maxDpu: 10 },
   pipIndexOption: 'index-url',
   tokenDuration: 'auto',
   maxParallelStarts: 5,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { DEFAULT_MAX_WORKERS } from '../../src/boundary/argument-policy';
+import { DEFAULT_MAX_DPU } from '../../src/boundary/argument-policy';
 import { GLUE_PARAMETERS, isGlueParameter } from '../../src/boundary/glue-parameters';
 import { ERROR_NAMES } from '../../src/errors';
 
@@ -147,25 +147,37 @@ const argumentKey = fc
   .stringMatching(/^--[a-z][a-z0-9-]{0,20}$/)
   .filter((k) => !k.startsWith('--launch-') && !isGlueParameter(k));
 
-/** Requests the launcher must accept and start (Glue takes numberOfWorkers only beside a workerType). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what values may not hold
+const CONTROL = /[\0-\x1f\x7f-\x9f]/u;
+/** Argument values a script reads as data: no control character, no leading "-" but a negative number's. */
+const dataValue = fc
+  .string({ maxLength: 40 })
+  .filter((value) => !CONTROL.test(value) && (!value.startsWith('-') || /^-\d+$/.test(value)));
+
+/**
+ * Requests the launcher must accept and start: a worker type and count together (Glue takes numberOfWorkers only
+ * beside a workerType) within the default MAX_DPU; no setting the default policy refuses (jobRunQueuingEnabled).
+ */
 export const validRequest = (jobNames: readonly string[]) =>
   fc
     .record(
       {
         jobName: fc.constantFrom(...jobNames),
-        arguments: fc.dictionary(argumentKey, fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        arguments: fc.dictionary(argumentKey, dataValue, { maxKeys: 4 }),
         timeout: fc.integer({ min: 1, max: 10_000 }),
-        workerType: fc.constantFrom('G.1X', 'G.2X', 'G.025X'),
-        numberOfWorkers: fc.integer({ min: 2, max: DEFAULT_MAX_WORKERS }),
+        size: fc
+          .constantFrom(['G.1X', 1], ['G.2X', 2], ['G.025X', 0.25])
+          .chain(([workerType, dpu]) =>
+            fc
+              .integer({ min: 2, max: Math.floor(DEFAULT_MAX_DPU / (dpu as number)) })
+              .map((numberOfWorkers) => ({ workerType: workerType as string, numberOfWorkers })),
+          ),
         executionClass: fc.constantFrom('STANDARD', 'FLEX'),
-        jobRunQueuingEnabled: fc.boolean(),
-        idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
+        idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{1,64}$/).filter((key) => !key.startsWith('-')),
       },
       { requiredKeys: [] },
     )
-    .map(({ numberOfWorkers, ...request }) =>
-      request.workerType === undefined || numberOfWorkers === undefined ? request : { ...request, numberOfWorkers },
-    );
+    .map(({ size, ...request }) => ({ ...request, ...size }));
 
 export const NAMED: ReadonlySet<string> = new Set(ERROR_NAMES);
 

@@ -35,21 +35,24 @@ const REGISTERED = [
 const GLUE_READER = `
 import argparse, contextlib, io, json, sys
 out = []
-for key in json.load(sys.stdin):
+for argv in json.load(sys.stdin):
     parser = argparse.ArgumentParser()
     for option in ${JSON.stringify(REGISTERED.filter((option) => option !== '--help'))}:
         parser.add_argument(option)
     try:
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
-            parsed, extra = parser.parse_known_args([key, 'value'])
+            parsed, extra = parser.parse_known_args(argv if isinstance(argv, list) else [argv, 'value'])
         out.append(sorted(name for name, value in vars(parsed).items() if value is not None))
     except SystemExit:
         out.append(['(argparse exited: help, or an ambiguous or malformed option)'])
 print(json.dumps(out))
 `;
 
-/** For each key, the Glue options argparse set from `[key, 'value']`: none, for a key that stays the script's. */
-const readByGlue = (keys: readonly string[]): string[][] => {
+/**
+ * For each key, the Glue options argparse set from `[key, 'value']` (or from an argv given whole): none, for a key
+ * that stays the script's.
+ */
+const readByGlue = (keys: readonly (string | readonly string[])[]): string[][] => {
   const run = spawnSync('python3', ['-c', GLUE_READER], {
     input: JSON.stringify(keys),
     encoding: 'utf8',
@@ -60,7 +63,7 @@ const readByGlue = (keys: readonly string[]): string[][] => {
   return JSON.parse(run.stdout);
 };
 
-const SAFE = { mode: 'safe', maxWorkers: 10 } as const;
+const SAFE = { mode: 'safe', maxDpu: 10 } as const;
 
 /** Whether the launcher lets a request set this key under `safe`; a refusal must be a named one. */
 const allowed = (key: string): boolean => {
@@ -106,5 +109,40 @@ describe('what a Glue script reads from the keys safe lets through', () => {
     const refused = CORPUS.filter((key) => REGISTERED.some((option) => option.startsWith(key.split('=')[0] ?? '')));
     expect(refused.length).toBeGreaterThan(100);
     expect(refused.filter(allowed)).toEqual([]);
+  });
+
+  it('values are data: every value the launcher lets through stays a value to the script’s parser (T4-M1)', () => {
+    const VALUES = [
+      '--TempDir=s3://elsewhere/',
+      '--TempDir',
+      '--help',
+      '-h',
+      '--continuation-option=continuation-enabled',
+      '-x',
+      '--',
+      '-',
+      '-1',
+      '-0.5',
+      '2026-11-21',
+      's3://team-data/raw/',
+      'a --TempDir=s3://x',
+      ...fc.sample(fc.string({ maxLength: 12 }), { numRuns: 1500, seed: 23 }),
+      ...fc.sample(fc.stringMatching(/^-{1,2}[A-Za-z0-9_=.-]{0,12}$/), { numRuns: 500, seed: 23 }),
+    ];
+    const accepted = VALUES.filter((value) => {
+      try {
+        parseEvent({ jobName: 'etl', arguments: { '--note': value } }, undefined);
+        return true;
+      } catch (error) {
+        expect((error as Error).name).toBe('InvalidRequest');
+        return false;
+      }
+    });
+    // --note is a key no script registers, as in T4-M1: argparse leaves it, and must leave its value too.
+    const read = readByGlue(accepted.map((value) => ['--note', value]));
+    expect(accepted.filter((_, i) => (read[i] as string[]).length > 0)).toEqual([]);
+    expect(accepted).toEqual(expect.arrayContaining(['-1', '-0.5', '-', 'a --TempDir=s3://x']));
+    expect(accepted).not.toContain('--TempDir=s3://elsewhere/');
+    expect(accepted.length).toBeGreaterThan(1000);
   });
 });

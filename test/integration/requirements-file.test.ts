@@ -154,14 +154,13 @@ describe('what a deployment with requirements files loads, and when', () => {
     expect(invocation.loadedLater).toEqual([]);
   });
 
-  it('the Glue-and-CodeArtifact handler loads the S3 bundle only when a launch first reads a job’s own file', async () => {
+  it('the Glue-and-CodeArtifact handler never loads S3 in arguments delivery, a job with its own file refused unread', async () => {
     const env = { ALLOWED_JOB_NAMES: JOBS.join(','), GLUE_JOB_NAME: 'glue5-etl' };
     const plain = await invokeAgainst(standIn, { jobName: 'glue5-etl' }, env, { bundle: BUNDLE });
     expect(plain.loadedLater).toEqual([]);
     const ownFile = await invokeAgainst(standIn, { jobName: 'plain-file-etl' }, env, { bundle: BUNDLE });
-    expect(ownFile.error).toBeUndefined();
-    expect(ownFile.result).toMatchObject({ tokenDelivery: 'arguments' });
-    expect(ownFile.loadedLater).toEqual(['aws/requirements-store.cjs']);
+    expect(ownFile.error?.name).toBe('UnsupportedJobType');
+    expect(ownFile.loadedLater).toEqual([]);
     // Deployed for file delivery by hand (0.2's arrangement), it still works, but its S3 bundle finishes loading after
     // the import returned: in the first launch, not in init.
     const byHand = await invokeAgainst(standIn, { jobName: 'glue5-etl' }, FILE, { bundle: BUNDLE });
@@ -173,14 +172,15 @@ describe('what a deployment with requirements files loads, and when', () => {
 describe('a Glue 5 job whose own requirements file names a stale index', () => {
   const ARGUMENTS = { ALLOWED_JOB_NAMES: JOBS.join(','), GLUE_JOB_NAME: 'own-file-etl' };
 
-  it('arguments delivery refuses it naming the line, and nothing starts', async () => {
+  it('an arguments-only deployment refuses it, naming the settings that serve it, before reading it; nothing starts', async () => {
     const runs = standIn.runs('own-file-etl').length;
+    const reads = standIn.callsOf('GetObject').length;
     const { error } = await invokeAgainst(standIn, { jobName: 'own-file-etl' }, ARGUMENTS);
-    expect(error?.name).toBe('InstallerOptionConflict');
+    expect(error?.name).toBe('UnsupportedJobType');
     expect(error?.message).toBe(
-      "Job own-file-etl was not started: line 1 of its requirements file s3://team-bucket/etl/requirements.txt sets -i, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.",
+      'Job own-file-etl was not started: its --additional-python-modules is its own requirements file s3://team-bucket/etl/requirements.txt, which pip would read itself, comments, encoding and all, and which the launcher serves only as a file it writes: set the template parameter TokenDelivery to auto (with the bucket the template then creates) or requirements-file, or serve the job with a standing requirements file.',
     );
-    expect(standIn.runs('own-file-etl')).toHaveLength(runs);
+    expect([standIn.runs('own-file-etl').length, standIn.callsOf('GetObject').length]).toEqual([runs, reads]);
   });
 
   it('auto starts it with the file, and real pip installs the private package from the launcher’s index alone', async () => {

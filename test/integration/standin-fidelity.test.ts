@@ -251,7 +251,13 @@ describe('the launcher names each refusal', () => {
     const { error } = await invokeAgainst(
       standIn,
       { jobName: 'own-file' },
-      { ...ENV, ALLOWED_JOB_NAMES: 'own-file', GLUE_JOB_NAME: 'own-file' },
+      {
+        ...ENV,
+        ALLOWED_JOB_NAMES: 'own-file',
+        GLUE_JOB_NAME: 'own-file',
+        TOKEN_DELIVERY: 'auto',
+        REQUIREMENTS_BUCKET: 'team-files',
+      },
     );
     expect(error?.name).toBe('TokenUnavailable');
     expect(error?.message).toBe(

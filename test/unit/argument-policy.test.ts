@@ -1,13 +1,13 @@
-import { checkArguments, refusal } from '../../src/boundary/argument-policy';
-import { GLUE_PARAMETERS, GLUE_PREFIXES, isGlueParameter } from '../../src/boundary/glue-parameters';
+import { checkArguments, checkRunSize, refusal, WORKER_DPU } from '../../src/boundary/argument-policy';
+import { GLUE_PARAMETERS, GLUE_PREFIXES, isGlueParameter, ownKeyFor } from '../../src/boundary/glue-parameters';
 import type { LauncherError } from '../../src/errors';
 import type { LaunchRequest } from '../../src/plan';
 
 // The boundary: what a caller may set, under each ALLOWED_RUN_ARGUMENTS setting.
 
-const SAFE = { mode: 'safe', maxWorkers: 10 } as const;
+const SAFE = { mode: 'safe', maxDpu: 10 } as const;
 const ANY = { mode: 'any' } as const;
-const list = (...keys: string[]) => ({ mode: 'list', keys: new Set(keys), maxWorkers: 10 }) as const;
+const list = (...keys: string[]) => ({ mode: 'list', keys: new Set(keys), maxDpu: 10 }) as const;
 
 const thrown = (run: () => void): LauncherError => {
   try {
@@ -49,30 +49,31 @@ describe('the argument policy', () => {
 
   it('safe refuses what every Glue script’s own argument parser reads: --continuation-option, --RedshiftTempDir, --SECURITY_CONFIGURATION', () => {
     for (const key of ['--continuation-option', '--RedshiftTempDir', '--SECURITY_CONFIGURATION']) {
-      expect(refusal(key, SAFE)).toMatch(/Glue reads this one itself/);
+      expect(refusal(key, SAFE)).toMatch(new RegExp(`Glue reads ${key} itself`));
     }
   });
 
   it('safe refuses an abbreviation of a Glue parameter, which argparse would read as the parameter', () => {
     expect(refusal('--Temp', SAFE)).toBe(
-      "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and a Glue script's argument parser would read it as --TempDir, which it abbreviates (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose",
+      "ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and a Glue script's argument parser (up to Glue 5.0) would read it as --TempDir, which it abbreviates (docs/argument-policy.md); name the job's own argument differently (--my_Temp would pass), or list the key in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose",
     );
     for (const key of [
-      '--scriptLoc',
       '--JOB',
       '--job',
       '--Redshift',
       '--SECURITY',
       '--enable',
-      '--t',
+      '--T',
       '--encryption',
+      '--he',
+      '--cont',
     ]) {
-      expect(refusal(key, SAFE)).toMatch(/would read it as --/);
+      expect(refusal(key, SAFE)).toMatch(/would read it as --|Glue reads --/);
     }
     expect(refusal('--Temp', list('--Temp'))).toBeUndefined();
   });
 
-  it('safe allows the keys a job reads as its own parameters', () => {
+  it('safe allows the keys a job reads as its own parameters, prefixes of what no script’s parser registers among them', () => {
     for (const key of [
       '--run-date',
       '--day',
@@ -81,8 +82,23 @@ describe('the argument policy', () => {
       '--scriptLocations',
       '--tempdirectory',
       '--moderate',
+      // v3 refused these, as abbreviations of --user-jars-first, --datalake-formats and the --job_ family: no Glue
+      // script's parser registers those, so argparse reads them as the script's own.
+      '--job_date',
+      '--user',
+      '--data',
+      '--scriptLoc',
+      '--t',
     ]) {
-      expect(refusal(key, SAFE)).toBeUndefined();
+      expect([key, refusal(key, SAFE)]).toEqual([key, undefined]);
+    }
+  });
+
+  it('every refusal under safe suggests a key that passes', () => {
+    for (const key of [...GLUE_PARAMETERS, '--Temp', '--JOB', '--enable-x', '--job-date', '--Continuous-log-x']) {
+      const suggested = ownKeyFor(key);
+      expect([key, refusal(key, SAFE)]).toEqual([key, expect.stringContaining(`(${suggested} would pass)`)]);
+      expect([suggested, refusal(suggested, SAFE)]).toEqual([suggested, undefined]);
     }
   });
 
@@ -139,16 +155,67 @@ describe('run settings', () => {
     expect(() => checkArguments([request({ securityConfiguration: 'other' })], ANY)).not.toThrow();
   });
 
-  it('numberOfWorkers up to MAX_WORKERS, unless "*"', () => {
-    expect(() => checkArguments([request({ numberOfWorkers: 10 })], SAFE)).not.toThrow();
-    expect(thrown(() => checkArguments([request({ numberOfWorkers: 11 })], SAFE)).message).toBe(
-      'Job etl was not started: run setting numberOfWorkers is not allowed, because 11 is more than MAX_WORKERS=10 (raise the template parameter MaxWorkers to allow it); nothing was started.',
+  it('a run’s DPUs, worker size times count, up to MAX_DPU, unless "*": 10 G.8X workers are 80 DPUs', () => {
+    expect(() => checkArguments([request({ workerType: 'G.1X', numberOfWorkers: 10 })], SAFE)).not.toThrow();
+    expect(() => checkArguments([request({ workerType: 'G.025X', numberOfWorkers: 40 })], SAFE)).not.toThrow();
+    expect(thrown(() => checkArguments([request({ workerType: 'G.8X', numberOfWorkers: 10 })], SAFE)).message).toBe(
+      'Job etl was not started: run setting numberOfWorkers is not allowed, because 10 G.8X workers are 80 DPUs, more than MAX_DPU=10 (raise the template parameter MaxDpu to allow it); nothing was started.',
     );
-    expect(() => checkArguments([request({ numberOfWorkers: 299 })], ANY)).not.toThrow();
+    expect(() => checkArguments([request({ workerType: 'G.8X', numberOfWorkers: 10 })], ANY)).not.toThrow();
+    expect(Object.keys(WORKER_DPU)).toEqual(
+      expect.arrayContaining([
+        'G.1X',
+        'G.2X',
+        'G.4X',
+        'G.8X',
+        'G.12X',
+        'G.16X',
+        'G.025X',
+        'R.1X',
+        'R.2X',
+        'R.4X',
+        'R.8X',
+      ]),
+    );
   });
 
-  it('timeout, workerType, executionClass and jobRunQueuingEnabled stay allowed', () => {
-    const settings = { timeout: 30, workerType: 'G.2X', executionClass: 'FLEX', jobRunQueuingEnabled: true } as const;
+  it('the job’s own worker type or count counts where the request sets only the other (judged after GetJob)', () => {
+    // Before GetJob, a count alone is not judged: a G.025X job may run 40 of them within 10 DPUs.
+    expect(() => checkArguments([request({ numberOfWorkers: 40 })], SAFE)).not.toThrow();
+    expect(() =>
+      checkRunSize(request({ numberOfWorkers: 40 }), SAFE, { workerType: 'G.025X', numberOfWorkers: 2 }),
+    ).not.toThrow();
+    expect(
+      thrown(() => checkRunSize(request({ numberOfWorkers: 4 }), SAFE, { workerType: 'G.4X', numberOfWorkers: 2 }))
+        .message,
+    ).toMatch(/run setting numberOfWorkers is not allowed, because 4 G\.4X workers are 16 DPUs, more than MAX_DPU=10/);
+    expect(
+      thrown(() => checkRunSize(request({ workerType: 'G.2X' }), SAFE, { workerType: 'G.1X', numberOfWorkers: 8 }))
+        .message,
+    ).toMatch(/run setting workerType is not allowed, because 8 G\.2X workers are 16 DPUs/);
+    // A job sized by MaxCapacity has no worker type: 1 DPU a worker.
+    expect(() =>
+      checkRunSize(request({ numberOfWorkers: 10 }), SAFE, { workerType: undefined, numberOfWorkers: undefined }),
+    ).not.toThrow();
+  });
+
+  it('a worker type whose size the launcher does not know is refused under safe and a list', () => {
+    expect(thrown(() => checkArguments([request({ workerType: 'G.64X' })], list())).message).toMatch(
+      /run setting workerType is not allowed, because "G\.64X" is not a worker type whose size the launcher knows/,
+    );
+  });
+
+  it('jobRunQueuingEnabled is refused under safe and a list: it lifts the job’s concurrency limit', () => {
+    for (const policy of [SAFE, list('--day')]) {
+      expect(thrown(() => checkArguments([request({ jobRunQueuingEnabled: true })], policy)).message).toMatch(
+        /run setting jobRunQueuingEnabled is not allowed, because ALLOWED_RUN_ARGUMENTS=.* refuses it: it lifts the job's concurrency limit/,
+      );
+    }
+    expect(() => checkArguments([request({ jobRunQueuingEnabled: true })], ANY)).not.toThrow();
+  });
+
+  it('timeout, workerType and executionClass stay allowed', () => {
+    const settings = { timeout: 30, workerType: 'G.2X', executionClass: 'FLEX' } as const;
     expect(() => checkArguments([request(settings)], SAFE)).not.toThrow();
   });
 });

@@ -25,7 +25,7 @@ describe('configuration', () => {
       repository: 'private-pypi',
       defaultJobName: 'nightly-etl',
       allowlist: { any: false, names: new Set(['nightly-etl']), prefixes: [] },
-      argumentPolicy: { mode: 'safe', maxWorkers: 10 },
+      argumentPolicy: { mode: 'safe', maxDpu: 10 },
       pipIndexOption: 'index-url',
       delivery: { mode: 'arguments' },
       tokenDuration: 'auto',
@@ -52,29 +52,35 @@ describe('configuration', () => {
   it('reads the argument policy: "safe", "*", or a list of keys (a protected key may be listed on purpose)', () => {
     expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: 'safe' }).argumentPolicy).toEqual({
       mode: 'safe',
-      maxWorkers: 10,
+      maxDpu: 10,
     });
-    expect(loadConfig({ ...VALID, MAX_WORKERS: '40' }).argumentPolicy).toEqual({ mode: 'safe', maxWorkers: 40 });
+    expect(loadConfig({ ...VALID, MAX_DPU: '40' }).argumentPolicy).toEqual({ mode: 'safe', maxDpu: 40 });
     expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '*' }).argumentPolicy).toEqual({ mode: 'any' });
     expect(loadConfig({ ...VALID, ALLOWED_RUN_ARGUMENTS: '--day, --conf' }).argumentPolicy).toEqual({
       mode: 'list',
       keys: new Set(['--day', '--conf']),
-      maxWorkers: 10,
+      maxDpu: 10,
     });
   });
 
-  it('REQUIREMENTS_PREFIX is segments that need no encoding, none "." or ".."; MAX_WORKERS is 1 to 299', () => {
+  it('REQUIREMENTS_PREFIX is segments that need no encoding, none "." or ".."; MAX_DPU is 1 to 4784', () => {
     for (const prefix of ['./', '../', 'a/../', 'a//', 'a b/', "it's/", 'a%2F/', 'no-slash']) {
       expect(
         configError({ ...VALID, TOKEN_DELIVERY: 'auto', REQUIREMENTS_BUCKET: 'b-1', REQUIREMENTS_PREFIX: prefix })
           .message,
       ).toMatch(/REQUIREMENTS_PREFIX=.* \(set by the template\) is not valid/);
     }
-    for (const workers of ['0', '300', 'ten']) {
-      expect(configError({ ...VALID, MAX_WORKERS: workers }).message).toMatch(
-        /MAX_WORKERS=.* \(template parameter MaxWorkers\) is not valid; expected a whole number from 1 to 299/,
+    for (const dpu of ['0', '4785', 'ten']) {
+      expect(configError({ ...VALID, MAX_DPU: dpu }).message).toMatch(
+        /MAX_DPU=.* \(template parameter MaxDpu\) is not valid; expected a whole number from 1 to 4784/,
       );
     }
+  });
+
+  it('MAX_WORKERS, 0.3’s cap on the count alone, is a ConfigError saying to set MAX_DPU, not read as if it meant the same', () => {
+    expect(configError({ ...VALID, MAX_WORKERS: '20' }).message).toBe(
+      'Invalid configuration: MAX_WORKERS="20" is no longer read: set MAX_DPU (template parameter MaxDpu) instead, the most DPUs a request may ask for (worker size times count: MAX_WORKERS=10 of G.1X workers is MAX_DPU=10).',
+    );
   });
 
   it('reads the token delivery, and where requirements files go', () => {

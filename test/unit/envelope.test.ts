@@ -5,10 +5,11 @@ import { mutatedEvent, SAMPLES } from '../helpers/fuzz';
 
 // The launcher reads the EventBridge envelope itself (src/input/grammar.ts); Powertools' EventBridgeSchema is the
 // reference it must agree with, on every sample and on thousands of mutated envelopes, except where the launcher is
-// stricter on purpose: no field beside the envelope's own, and an `id` that can serve as an idempotency key.
+// stricter on purpose: no field beside the envelope's own, and an `id` that can serve as an idempotency key (one
+// that does not start with "-", which a script's argument parser would read as an option).
 const envelopes = SAMPLES.filter((event) => typeof event === 'object' && event !== null && 'detail-type' in event);
 
-const KEY = /^[\x21-\x7e]{1,256}$/;
+const KEY = /^(?!-)[\x21-\x7e]{1,256}$/;
 const stricter = (event: object) =>
   Object.keys(event).every((field) => ENVELOPE_FIELDS.has(field)) &&
   typeof (event as { id?: unknown }).id === 'string' &&
@@ -66,6 +67,7 @@ describe('the EventBridge envelope agrees with @aws-lambda-powertools/parser', (
       { ...sample, id: 'has spaces in it' },
       { ...sample, id: 'x'.repeat(5000) },
       { ...sample, id: '' },
+      { ...sample, id: '--help' },
     ]) {
       expect(verdicts(stricterCase)).toEqual({ powertools: true, launcher: false });
     }

@@ -5,6 +5,7 @@ import { LauncherError } from '../../src/errors';
 import { derivedKey, requestDigest } from '../../src/idempotency/record';
 import { loadConfigState } from '../../src/input/config';
 import { parseEvent } from '../../src/input/events';
+import { largerThan } from '../../src/input/grammar';
 
 const CONFIG = {
   AWS_REGION: 'eu-west-1',
@@ -266,7 +267,7 @@ describe('bad input is InvalidRequest naming the field', () => {
   ])('an EventBridge event id %s, which could not serve as an idempotency key', (_how, id) => {
     const event = { ...(sample('scheduled-rule.json') as object), id };
     expect(invalid(event)).toBe(
-      'Invalid launch request: id: must be 1 to 256 printable ASCII characters without spaces.',
+      'Invalid launch request: id: must be 1 to 256 printable ASCII characters without spaces, not starting with "-".',
     );
   });
 
@@ -280,6 +281,88 @@ describe('bad input is InvalidRequest naming the field', () => {
       /jobName is missing and GLUE_JOB_NAME \(template parameter GlueJobName\) is not set/,
     );
     expect(invalid({ jobs: [{ jobName: 'a' }, {}] }, null)).toMatch(/jobs\[1\]\.jobName is missing/);
+  });
+});
+
+describe('values are data: a script’s argument parser never reads one as an option (T4-M1)', () => {
+  it.each([
+    [
+      { arguments: { '--note': '--TempDir=s3://elsewhere/' } },
+      /arguments\["--note"\]: an argument value may not hold a control character, nor start with "-"/,
+    ],
+    [
+      { arguments: { '--note': '--help' } },
+      /arguments\["--note"\]: an argument value may not .* start with "-" \(a Glue script's argument parser would read it as an option; a negative number is read as a value\)/,
+    ],
+    [{ arguments: { '--note': '-x' } }, /start with "-"/],
+    [{ arguments: { '--note': '-1e5' } }, /start with "-"/],
+    [{ arguments: { '--note': 'a\u0000b' } }, /control character/],
+    [{ arguments: { '--note': 'line\nbreak' } }, /control character/],
+    [{ arguments: { '--note': 'x\u0085' } }, /control character/],
+    [
+      { idempotencyKey: '--help' },
+      /idempotencyKey: must be 1 to 256 printable ASCII characters without spaces, not starting with "-"/,
+    ],
+    [{ jobs: [{}], idempotencyKey: '-k' }, /idempotencyKey: .*not starting with "-"/],
+    [{ workerType: '--G.1X' }, /workerType: .*start with "-"/],
+    [{ securityConfiguration: '-x' }, /securityConfiguration: .*start with "-"/],
+  ])('%j is refused', (event, message) => {
+    expect(invalid(event)).toMatch(message);
+  });
+
+  it('a negative number is a value to argparse, and stays one; so is a dash inside a value', () => {
+    for (const value of ['-1', '-0.5', '-.5', '-42', 'a-b', 'x --y', '']) {
+      const [request] = parseEvent({ arguments: { '--offset': value } }, 'nightly-etl').requests;
+      expect(request?.arguments?.['--offset']).toBe(value);
+    }
+  });
+
+  it('a pip-facing value is left to its own grammar, where the argument policy lets a request set it', () => {
+    const [request] = parseEvent(
+      { arguments: { '--python-modules-installer-option': '--prefer-binary', '--additional-python-modules': 'acme' } },
+      'nightly-etl',
+    ).requests;
+    expect(request?.arguments?.['--python-modules-installer-option']).toBe('--prefer-binary');
+  });
+});
+
+describe('bounds, before anything else is read', () => {
+  it('at most 100 arguments in one request', () => {
+    const args = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`--a${i}`, 'v']));
+    expect(parseEvent({ arguments: args(100) }, 'nightly-etl').requests).toHaveLength(1);
+    expect(invalid({ arguments: args(101) })).toMatch(
+      /^Invalid launch request: arguments: a request sets at most 100 arguments\.$/,
+    );
+  });
+
+  it('an event over 256 KB is refused at once, whatever it holds; one just under is read', () => {
+    expect(invalid({ jobName: 'x', arguments: { '--a': 'v'.repeat(256 * 1024) } })).toMatch(
+      /^Invalid launch request: the event holds more than 256 KB/,
+    );
+    expect(invalid(Object.fromEntries(Array.from({ length: 400_000 }, (_, i) => [`k${i}`, 1])))).toMatch(
+      /more than 256 KB/,
+    );
+    expect(invalid({ jobs: Array.from({ length: 30_000 }, () => ({ arguments: { '--a': 'v'.repeat(8) } })) })).toMatch(
+      /more than 256 KB/,
+    );
+    expect(parseEvent({ jobName: 'x', arguments: { '--a': 'v'.repeat(200 * 1024) } }, undefined).requests).toHaveLength(
+      1,
+    );
+  });
+
+  it('finds an event too large without serialising it', () => {
+    expect(largerThan({ a: 'x'.repeat(10) }, 100)).toBe(false);
+    expect(largerThan({ a: 'x'.repeat(100) }, 100)).toBe(true);
+    expect(largerThan([[[['x'.repeat(50)]]], 'y'.repeat(50)], 100)).toBe(true);
+    // Stops early: an array of ten million entries is judged by its length, none of its elements visited.
+    const untouchable = new Proxy([] as unknown[], {
+      get: (target, property) => {
+        if (property === 'length') return 10_000_000;
+        if (typeof property === 'string' && /^\d+$/.test(property)) throw new Error(`element ${property} visited`);
+        return Reflect.get(target, property);
+      },
+    });
+    expect(largerThan({ jobs: untouchable }, 256 * 1024)).toBe(true);
   });
 });
 

@@ -126,7 +126,7 @@ describe('before anything is called', () => {
     const error = await rejectionOf(l.launch(batchOf({ jobName: 'hourly-etl' }, request)));
     expect([error.name, error.message]).toEqual([
       'ArgumentNotAllowed',
-      "Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads this one itself (docs/argument-policy.md); list it in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose; nothing was started.",
+      "Job nightly-etl was not started: argument --scriptLocation is not allowed, because ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and Glue reads --scriptLocation itself (docs/argument-policy.md); name the job's own argument differently (--my_scriptLocation would pass), or list the key in ALLOWED_RUN_ARGUMENTS (template parameter AllowedRunArguments) to allow it on purpose; nothing was started.",
     ]);
     expect([...l.glue.calls, ...l.repository.calls]).toEqual([]);
   });
@@ -304,7 +304,7 @@ describe('job checks before starting', () => {
 
   it('a request that brings --no-index in its own installer option, where the policy lets it set one', async () => {
     const l = testLauncher({
-      argumentPolicy: { mode: 'list', keys: new Set(['--python-modules-installer-option']), maxWorkers: 10 },
+      argumentPolicy: { mode: 'list', keys: new Set(['--python-modules-installer-option']), maxDpu: 10 },
     });
     const request = { jobName: 'nightly-etl', arguments: { '--python-modules-installer-option': '--no-index' } };
     expect((await rejectionOf(l.launch(single(request)))).name).toBe('InstallerOptionConflict');

@@ -63,7 +63,6 @@ describe('everything else is refused, named', () => {
     ['--proxy http://p', 'the pip option --proxy'],
     ['--cert /ca.pem', 'the pip option --cert'],
     ['--upgr', 'the pip option --upgr'],
-    ['-Uq', 'the pip option -Uq'],
     ['-ri', 'the pip option -ri'],
     ['--upgrade=yes', 'a value for --upgrade, which takes none'],
     ['--upgrade-strategy sometimes', '--upgrade-strategy with the value "sometimes"'],
@@ -80,12 +79,18 @@ describe('everything else is refused, named', () => {
     expect(read('--upgrade -r', { allow: () => true })).toEqual({ refused: 'the pip option -r' });
   });
 
+  it('combined short flags of options that take no value are read apart, as every optparse reads them', () => {
+    expect(read('-Uq -qq -vvI')).toMatchObject({ kept: ['-U', '-q', '-q', '-q', '-v', '-v', '-I'] });
+    expect(read('-Ur')).toEqual({ refused: 'the pip option -Ur' });
+  });
+
   it('in a requirements file, only the options pip accepts there', () => {
-    const inFile = { allow: (option: (typeof ALLOWED_OPTIONS)[number]) => option.inFile };
+    const inFile = { allow: (option: (typeof ALLOWED_OPTIONS)[number]) => option.effect === 'file' };
     expect(read('--pre --prefer-binary --only-binary=:all:', inFile)).toMatchObject({
       kept: ['--pre', '--prefer-binary', '--only-binary=:all:'],
     });
     expect(read('--upgrade', inFile)).toEqual({ refused: 'the pip option --upgrade' });
+    expect(read('-qq', inFile)).toEqual({ refused: 'the pip option -q (in -qq)' });
   });
 });
 

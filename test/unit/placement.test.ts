@@ -35,15 +35,13 @@ const shell = (modules: string | undefined): PipJob =>
   });
 
 /** The run's arguments as the launch makes them in arguments delivery: drafted, placed, merged. */
-const merged = (job: PipJob, request?: Arguments, own?: string) => {
-  const draft = draftPlacement(job, request, ARGUMENTS);
-  const placement = placeIndex(
-    draft,
-    own === undefined ? undefined : checkOwnFile(job.name, draft.ownFile as string, own),
-  );
+const merged = (job: PipJob, request?: Arguments) => {
+  const placement = placeIndex(draftPlacement(job, request, ARGUMENTS), undefined);
   if (placement.via === 'requirements-file') throw new Error('not in arguments delivery');
   return mergeArguments(job, request, indexArguments(placement, 'index-url', URL));
 };
+const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+const H1 = `sha256:${'a'.repeat(64)}`;
 
 describe('a Spark job in arguments delivery: the installer option carries the index', () => {
   it('defaults, then request arguments key by key, then the rewritten installer option', () => {
@@ -106,53 +104,73 @@ describe('a Spark job in arguments delivery: the installer option carries the in
   });
 });
 
-describe('a Spark job with its own S3 requirements file (Glue 5’s -r)', () => {
+describe('a Spark job with its own S3 requirements file (Glue 5’s -r): it reaches pip only as a file the launcher writes', () => {
   const OWN = 's3://team-bucket/reqs/requirements.txt';
   const withOwn = spark({ [MODULES_OPTION]: OWN, [INSTALLER_OPTION]: '--prefer-binary -r' });
 
-  it('needs its file read first; in arguments delivery the run keeps it, the index goes first and -r last', () => {
-    expect(draftPlacement(withOwn, undefined, ARGUMENTS).ownFile).toBe(OWN);
-    expect(merged(withOwn, undefined, 'acme-pipelines==1.4.0\n')).toMatchObject({
-      [MODULES_OPTION]: OWN,
-      [INSTALLER_OPTION]: `--index-url=${URL} --prefer-binary -r`,
-    });
-  });
-
-  it('in arguments delivery a file that sets an index is refused, naming the line and what to do', () => {
-    expect(() => merged(withOwn, undefined, `acme\n--index-url ${EVIL}\n`)).toThrow(
-      `Job nightly-etl was not started: line 2 of its requirements file ${OWN} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.`,
+  it('in an arguments-only deployment it is UnsupportedJobType naming the settings that serve it, before its file is read', () => {
+    expect(() => draftPlacement(withOwn, undefined, ARGUMENTS)).toThrow(
+      expect.objectContaining({
+        name: 'UnsupportedJobType',
+        message: `Job nightly-etl was not started: its ${MODULES_OPTION} is its own requirements file ${OWN}, which pip would read itself, comments, encoding and all, and which the launcher serves only as a file it writes: set the template parameter TokenDelivery to auto (with the bucket the template then creates) or requirements-file, or serve the job with a standing requirements file.`,
+      }),
     );
   });
 
-  it('auto gives such a job the file, its index line dropped and its other lines carried over', () => {
-    const draft = draftPlacement(withOwn, undefined, AUTO);
-    const placement = placeIndex(draft, checkOwnFile('nightly-etl', OWN, `-i ${EVIL}\nacme==1.4.0\n--pre\n`));
-    expect(placement).toEqual({
-      via: 'requirements-file',
-      plan: { location: LOCATION, options: ['--prefer-binary'], requirements: [], ownLines: ['acme==1.4.0', '--pre'] },
-    });
+  it('auto and requirements-file write it: the modules’ options, the file’s options and requirements, its index line dropped', () => {
+    for (const delivery of [AUTO, FILE]) {
+      const draft = draftPlacement(withOwn, undefined, delivery);
+      expect(draft.ownFile).toBe(OWN);
+      const own = checkOwnFile(
+        'nightly-etl',
+        OWN,
+        bytes(`-i ${EVIL}
+acme==1.4.0 \
+  --hash=${H1}
+--pre # x
+`),
+      );
+      expect(placeIndex(draft, own)).toEqual({
+        via: 'requirements-file',
+        plan: {
+          location: LOCATION,
+          content: {
+            options: ['--prefer-binary', '--pre'],
+            requirements: [{ name: 'acme', extras: [], specifiers: ['==1.4.0'], hashes: [H1] }],
+          },
+          dropped: [],
+        },
+      });
+    }
   });
 
-  it('a job that cannot take the file is told so: its index line must go', () => {
+  it('one that cannot take a file is UnsupportedJobType under auto too: it cannot fall back to arguments', () => {
     const upgrade = spark({ [MODULES_OPTION]: OWN, [INSTALLER_OPTION]: '--upgrade -r' });
-    const own = checkOwnFile('nightly-etl', OWN, `-i ${EVIL}\nacme\n`);
-    expect(() => placeIndex(draftPlacement(upgrade, undefined, AUTO), own)).toThrow(
-      `Job nightly-etl was not started: line 1 of its requirements file ${OWN} sets -i, which pip would read over the launcher's index; remove the line (the launcher cannot carry the file over: its ${INSTALLER_OPTION} holds --upgrade, which pip does not accept in a requirements file (the file delivery sends exactly -r)).`,
+    expect(() => draftPlacement(upgrade, undefined, AUTO)).toThrow(
+      `Job nightly-etl was not started: its ${INSTALLER_OPTION} holds --upgrade, which changes what is installed and which pip takes only on its command line (a file delivery's run gets exactly -r), and its own requirements file reaches pip only in a file the launcher writes; pin the versions in the requirements instead of the option, or remove it.`,
+    );
+    expect(() =>
+      draftPlacement(spark({ ...withOwn.defaultArguments }, { glueVersion: '4.0' }), undefined, AUTO),
+    ).toThrow(
+      /it runs Glue 4\.0, .* reaches pip only in a file the launcher writes; move the job to Glue 5\.0 or later\.$/,
     );
   });
 
   it('-r anywhere but last, or with modules that are not one S3 file, is refused', () => {
     expect(() =>
-      draftPlacement(spark({ [MODULES_OPTION]: OWN, [INSTALLER_OPTION]: '-r --pre' }), undefined, ARGUMENTS),
+      draftPlacement(spark({ [MODULES_OPTION]: OWN, [INSTALLER_OPTION]: '-r --pre' }), undefined, AUTO),
     ).toThrow(/the pip option -r/);
     expect(() =>
-      draftPlacement(spark({ [MODULES_OPTION]: 'acme', [INSTALLER_OPTION]: '-r' }), undefined, ARGUMENTS),
+      draftPlacement(spark({ [MODULES_OPTION]: 'acme', [INSTALLER_OPTION]: '-r' }), undefined, AUTO),
     ).toThrow(/must be one s3:\/\/ requirements file/);
   });
 
-  it('a file line outside the grammar is refused by line number', () => {
-    expect(() => checkOwnFile('nightly-etl', OWN, 'acme\n-r https://evil/more.txt\n')).toThrow(
-      `Job nightly-etl was not started: line 2 of its requirements file ${OWN} is refused: the pip option -r; the launcher lets through only plain requirements and the pip options of docs/pip-options.md.`,
+  it('a file line outside the grammar is refused by line number, with what to do; a file in another encoding as a whole', () => {
+    expect(() => checkOwnFile('nightly-etl', OWN, bytes('acme\n-r https://evil/more.txt\n'))).toThrow(
+      `Job nightly-etl was not started: line 2 of its requirements file ${OWN} is refused: the pip option -r, which a requirements file of the launcher's may not hold; the launcher writes only plain requirements, their hashes and the pip options of docs/pip-options.md.`,
+    );
+    expect(() => checkOwnFile('nightly-etl', OWN, new Uint8Array(Buffer.from('acme\n', 'utf16le')))).toThrow(
+      /^Job nightly-etl was not started: its requirements file s3:\/\/team-bucket\/reqs\/requirements\.txt is refused: it holds a NUL byte, as UTF-16 text does; save it as UTF-8/,
     );
   });
 });
@@ -167,36 +185,77 @@ describe('which deliveries a Spark job can take', () => {
       spark({}, { nonOverridableArguments: { [MODULES_OPTION]: 'acme' } }),
       /NonOverridableArguments/,
     ],
-    [
-      'an option pip does not take in a file',
-      spark({ [INSTALLER_OPTION]: '--upgrade' }),
-      /holds --upgrade, which pip does not accept in a requirements file/,
-    ],
-  ])('%s: requirements-file is UnsupportedJobType, auto gives arguments', (_case, job, why) => {
-    expect(() => placeIndex(draftPlacement(job, undefined, FILE), undefined)).toThrow(
-      expect.objectContaining({ name: 'UnsupportedJobType', message: expect.stringMatching(why) }),
-    );
-    expect(placeIndex(draftPlacement(job, undefined, AUTO), undefined).via).toBe('installer-option');
+    ...['--upgrade', '-U', '--upgrade-strategy eager', '--no-deps', '--force-reinstall', '-I', '-Uq'].map(
+      (option) =>
+        [
+          `an option that changes what is installed, pip’s command line only (${option})`,
+          spark({ [INSTALLER_OPTION]: option }),
+          /which changes what is installed and which pip takes only on its command line .*pin the versions/,
+        ] as const,
+    ),
+  ] as Array<readonly [string, PipJob, RegExp]>)(
+    '%s: requirements-file is UnsupportedJobType, auto gives arguments and says why',
+    (_case, job, why) => {
+      expect(() => placeIndex(draftPlacement(job, undefined, FILE), undefined)).toThrow(
+        expect.objectContaining({ name: 'UnsupportedJobType', message: expect.stringMatching(why) }),
+      );
+      const placement = placeIndex(draftPlacement(job, undefined, AUTO), undefined);
+      expect(placement).toMatchObject({ via: 'installer-option', fileUnfit: expect.stringMatching(/./) });
+    },
+  );
+
+  it('in an arguments-only deployment nothing is said of files', () => {
+    const placement = placeIndex(draftPlacement(spark({ [INSTALLER_OPTION]: '-U' }), undefined, ARGUMENTS), undefined);
+    expect(placement).toEqual({ via: 'installer-option', options: ['-U'] });
   });
 
-  it('a Glue 5 job with allowlisted file options gets the file: its installer option is exactly -r', () => {
+  it('a Glue 5 job takes the file: file options go in, output-only options are left out, the run gets exactly -r', () => {
+    const option = `--only-binary=:all: -i ${EVIL} --pre --no-cache-dir -qq --progress-bar off --timeout 30 --root-user-action=ignore`;
     const placement = placeIndex(
-      draftPlacement(
-        spark({ [MODULES_OPTION]: 'acme==1.4.0, pandas', [INSTALLER_OPTION]: `--only-binary=:all: -i ${EVIL} --pre` }),
-        undefined,
-        FILE,
-      ),
+      draftPlacement(spark({ [MODULES_OPTION]: 'acme==1.4.0, pandas', [INSTALLER_OPTION]: option }), undefined, FILE),
       undefined,
     );
     expect(placement).toEqual({
       via: 'requirements-file',
       plan: {
         location: LOCATION,
-        options: ['--only-binary=:all:', '--pre'],
-        requirements: ['acme==1.4.0', 'pandas'],
-        ownLines: [],
+        content: {
+          options: ['--only-binary=:all:', '--pre'],
+          requirements: [
+            { name: 'acme', extras: [], specifiers: ['==1.4.0'], hashes: [] },
+            { name: 'pandas', extras: [], specifiers: [], hashes: [] },
+          ],
+        },
+        dropped: ['--no-cache-dir', '-q', '-q', '--progress-bar off', '--timeout 30', '--root-user-action=ignore'],
       },
     });
+  });
+
+  it('output-only options stay in arguments delivery, combined short flags written apart', () => {
+    expect(
+      merged(spark({ [INSTALLER_OPTION]: '-Uq --disable-pip-version-check --no-color --no-input' })),
+    ).toMatchObject({
+      [INSTALLER_OPTION]: `--index-url=${URL} -U -q --disable-pip-version-check --no-color --no-input`,
+    });
+  });
+});
+
+describe('--launch-* in a job’s own definition', () => {
+  it.each(['DefaultArguments', 'NonOverridableArguments'])('in its %s is UnsupportedJobType naming it', (where) => {
+    const job =
+      where === 'DefaultArguments'
+        ? spark({ '--launch-idempotency-key': 'x' })
+        : spark({}, { nonOverridableArguments: { '--Launch-Request-Digest': 'x' } });
+    expect(() => draftPlacement(job, undefined, ARGUMENTS)).toThrow(
+      expect.objectContaining({
+        name: 'UnsupportedJobType',
+        message: expect.stringMatching(
+          new RegExp(
+            `its ${where} hold --(l|L)aunch-.*, which the launcher alone sets on a run .*; remove it from the job\\.$`,
+          ),
+        ),
+      }),
+    );
   });
 });
 

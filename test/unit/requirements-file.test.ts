@@ -1,24 +1,6 @@
-import { keySegment, requirementsFileBody, requirementsFileKey } from '../../src/pip/requirements-file';
+import { keySegment, requirementsFileKey } from '../../src/pip/requirements-file';
 
-const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const LOCATION = { bucket: 'b', prefix: 'glue-launcher/' };
-
-describe('the file', () => {
-  it('holds the launcher’s index line first, then the options, the modules and the job’s own lines', () => {
-    const plan = {
-      location: LOCATION,
-      options: ['--prefer-binary'],
-      requirements: ['acme==1.4.0', 'pandas'],
-      ownLines: ['numpy<2'],
-    };
-    expect(requirementsFileBody(plan, 'index-url', URL)).toBe(
-      `--index-url ${URL}\n--prefer-binary\nacme==1.4.0\npandas\nnumpy<2\n`,
-    );
-    expect(requirementsFileBody({ ...plan, options: [], ownLines: [] }, 'extra-index-url', URL)).toBe(
-      `--extra-index-url ${URL}\nacme==1.4.0\npandas\n`,
-    );
-  });
-});
 
 describe('where it goes', () => {
   const at = new Date('2026-11-22T23:59:59Z');

@@ -91,44 +91,34 @@ describe('requirements-file delivery', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect(error.name).toBe('UnsupportedJobType');
     expect(error.message).toBe(
-      'Job nightly-etl was not started: it runs Glue 4.0, and only Glue 5.0 and later read a requirements file from S3; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs (set the template parameter TokenDelivery to auto to give other jobs arguments delivery).',
+      'Job nightly-etl was not started: it runs Glue 4.0, and only Glue 5.0 and later read a requirements file from S3; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs whose pip options pip accepts in a file or leaves output-only (move the job to Glue 5.0 or later, or set the template parameter TokenDelivery to auto to give such jobs arguments delivery).',
     );
     expect([...l.store.calls, ...l.glue.starts]).toEqual([]);
   });
 });
 
-describe('a job’s own requirements file in arguments delivery', () => {
+describe('a job’s own requirements file in an arguments-only deployment', () => {
   const own = 's3://team-bucket/requirements.txt';
   const job = glue5('nightly-etl', {
     defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
   });
 
-  it('is read too: one without an index line starts, the run reading it itself after the launcher’s index', async () => {
+  it('is UnsupportedJobType naming the settings that serve it: never read, nothing started; auto writes it', async () => {
     const l = testLauncher({}, [job]);
     l.store.objects.set(own, 'acme-pipelines==1.4.0\n');
-    await l.launch(single({ jobName: 'nightly-etl' }));
-    expect(l.store.callsOf('GetObject')).toEqual([own]);
-    expect(l.glue.starts[0]?.arguments).toMatchObject({
-      '--additional-python-modules': own,
-      '--python-modules-installer-option': `--index-url=${INDEX} -r`,
-    });
-  });
-
-  it('one with an index line is InstallerOptionConflict naming the line, and nothing starts; auto starts it with the file', async () => {
-    const l = testLauncher({}, [job]);
-    l.store.objects.set(own, 'acme-pipelines==1.4.0\n--index-url https://aws:STALE@old.example/simple/\n');
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect([error.name, error.message]).toEqual([
-      'InstallerOptionConflict',
-      `Job nightly-etl was not started: line 2 of its requirements file ${own} sets --index-url, which pip would read over the launcher's index; remove the line, or set TOKEN_DELIVERY (template parameter TokenDelivery) to auto or requirements-file so that the launcher carries the file over without it.`,
+      'UnsupportedJobType',
+      `Job nightly-etl was not started: its --additional-python-modules is its own requirements file ${own}, which pip would read itself, comments, encoding and all, and which the launcher serves only as a file it writes: set the template parameter TokenDelivery to auto (with the bucket the template then creates) or requirements-file, or serve the job with a standing requirements file.`,
     ]);
-    expect(l.glue.starts).toEqual([]);
+    expect([l.store.calls, l.glue.starts]).toEqual([[], []]);
 
     const auto = testLauncher(AUTO, [job]);
     auto.store.objects.set(own, 'acme-pipelines==1.4.0\n--index-url https://aws:STALE@old.example/simple/\n');
     await expect(auto.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({
       tokenDelivery: 'requirements-file',
     });
+    expect(auto.glue.starts[0]?.arguments['--python-modules-installer-option']).toBe('-r');
   });
 });
 
@@ -152,6 +142,33 @@ describe('auto delivery', () => {
     expect(leakIn(JSON.stringify(file), TOKEN)).toBeUndefined();
     expect(args?.arguments['--python-modules-installer-option']).toContain(INDEX);
     expect(modules?.arguments['--additional-python-modules']).toContain(INDEX);
+    // Never silently: each job that auto gave arguments is named in a warning, with why.
+    expect(
+      l.logger.records
+        .filter((r) => r.message === 'Job gets arguments delivery: the token goes into its run arguments')
+        .map((r) => [r.level, r.attributes?.jobName, r.attributes?.why]),
+    ).toEqual([
+      ['warn', 'hourly-etl', expect.stringMatching(/^it runs Glue 4\.0/)],
+      ['warn', 'busy-job', 'it is a Python shell job'],
+    ]);
+  });
+
+  it('output-only options do not cost a Glue 5 job the file: left out of it, said at debug', async () => {
+    const job = glue5('nightly-etl', {
+      defaultArguments: {
+        '--additional-python-modules': 'acme-pipelines==1.4.0',
+        '--python-modules-installer-option': '--no-cache-dir -q --prefer-binary',
+      },
+    });
+    const l = testLauncher(AUTO, [job]);
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({
+      tokenDelivery: 'requirements-file',
+    });
+    expect([...l.store.objects.values()][0]).toBe(`--index-url ${INDEX}\n--prefer-binary\nacme-pipelines==1.4.0\n`);
+    expect(l.logger.records.find((r) => r.message.startsWith('Output-only pip options'))).toMatchObject({
+      level: 'debug',
+      attributes: { jobName: 'nightly-etl', options: ['--no-cache-dir', '-q'] },
+    });
   });
 
   it('a reused run says how it got its token, as it recorded it', async () => {
