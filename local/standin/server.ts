@@ -180,17 +180,17 @@ export class StandIn {
     this.faults.next(operation, count, { kind: 'hang' });
   }
 
-  dropNext(operation: string, count = 1): void {
-    this.faults.next(operation, count, { kind: 'drop' });
+  dropNext(operation: string, count = 1, match?: Fault['match']): void {
+    this.faults.next(operation, count, { kind: 'drop', match });
   }
 
-  slowNext(operation: string, ms: number, count = 1): void {
-    this.faults.next(operation, count, { kind: 'slow', ms });
+  slowNext(operation: string, ms: number, count = 1, match?: Fault['match']): void {
+    this.faults.next(operation, count, { kind: 'slow', ms, match });
   }
 
   /** The next call takes effect `ms` after it was received, whatever the client does meanwhile; then it answers. */
-  lateNext(operation: string, ms: number, count = 1): void {
-    this.faults.next(operation, count, { kind: 'late', ms });
+  lateNext(operation: string, ms: number, count = 1, match?: Fault['match']): void {
+    this.faults.next(operation, count, { kind: 'late', ms, match });
   }
 
   /** A security configuration StartJobRun may name (CreateSecurityConfiguration). */
