@@ -63,3 +63,34 @@ export const warmLaunches = async (
     await session.close();
   }
 };
+
+/**
+ * Sequential round trips of a warm launch keyed as template.yaml's schedule keys it, for a schedule that has run
+ * every 5 minutes for a day: 288 runs of the job, each with its occurrence's key. The lookup must not read them all.
+ */
+export const scheduledRoundTrips = async (
+  standIn: StandIn,
+  env: Record<string, string>,
+  bundle: string,
+): Promise<number> => {
+  const session = new BundleSession(env, { bundle });
+  const schedule = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/every-5-minutes';
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  try {
+    await session.invoke({ jobName: 'bench-job' }); // warm: the container knows the job
+    const now = standIn.clock.now();
+    for (let i = 288; i >= 1; i -= 1) {
+      standIn.glue.StartJobRun({
+        JobName: 'bench-job',
+        Arguments: { '--launch-idempotency-key': `${schedule}#${at(now - i * 300_000)}` },
+      });
+      standIn.glue.ageRuns(300);
+    }
+    const before = standIn.calls.length;
+    const { error } = await session.invoke({ jobName: 'bench-job', idempotencyKey: `${schedule}#${at(now)}` });
+    if (error) throw new Error(`a scheduled launch failed: ${error.name}: ${error.message}`);
+    return roundTrips(standIn.calls.slice(before));
+  } finally {
+    await session.close();
+  }
+};

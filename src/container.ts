@@ -68,9 +68,9 @@ const lazyStore = (load: () => Promise<RequirementsStore>, now: boolean): Requir
 const lazyLock = (load: () => Promise<LaunchLock>): LaunchLock => {
   const lock = loading(load, true);
   return {
-    acquire: async (key, digest, holdMs) => (await lock()).acquire(key, digest, holdMs),
-    complete: async (key, digest, run) => (await lock()).complete(key, digest, run),
-    release: async (key, digest) => (await lock()).release(key, digest),
+    acquire: async (lockKey, digest, holdMs) => (await lock()).acquire(lockKey, digest, holdMs),
+    complete: async (lockKey, digest, run) => (await lock()).complete(lockKey, digest, run),
+    release: async (lockKey, digest) => (await lock()).release(lockKey, digest),
   };
 };
 

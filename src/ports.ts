@@ -140,16 +140,25 @@ export type LockOutcome =
   | { readonly kind: 'conflict' };
 
 /**
+ * What a lock record is for: one key of one job. Keys are per job, as Glue's run list is, so that one key (a Step
+ * Functions execution's id, say) may launch several jobs, with the lock as without it.
+ */
+export interface LockKey {
+  readonly jobName: string;
+  readonly key: string;
+}
+
+/**
  * The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE, docs/adr/0014-never-twice.md): one delivery of a
- * key at a time, and the run it started for the ones after. Methods throw a `ServiceFailure`.
+ * job's key at a time, and the run it started for the ones after. Methods throw a `ServiceFailure`.
  */
 export interface LaunchLock {
-  /** Takes the key for this launch, which holds it until it ends or `holdMs` have passed. */
-  acquire(key: string, digest: string, holdMs: number): Promise<LockOutcome>;
-  /** The launch of the key ended with this run. */
-  complete(key: string, digest: string, run: RecordedRun): Promise<void>;
-  /** The launch of the key ended without a run: the key is free. */
-  release(key: string, digest: string): Promise<void>;
+  /** Takes the job's key for this launch, which holds it until it ends or `holdMs` have passed. */
+  acquire(lockKey: LockKey, digest: string, holdMs: number): Promise<LockOutcome>;
+  /** The launch of the job's key ended with this run. */
+  complete(lockKey: LockKey, digest: string, run: RecordedRun): Promise<void>;
+  /** The launch of the job's key ended without a run: the key is free. */
+  release(lockKey: LockKey, digest: string): Promise<void>;
 }
 
 /** What a launch counts; src/observability.ts publishes it as CloudWatch metrics, once per invocation. */

@@ -1,7 +1,7 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LaunchLock, LockOutcome, RecordedRun } from '../ports';
+import type { LaunchLock, LockKey, LockOutcome, RecordedRun } from '../ports';
 import { BOUNDED } from './bounds';
 import { translated } from './failure';
 
@@ -23,6 +23,9 @@ type Record = Awaited<ReturnType<DynamoDBPersistenceLayer['getRecord']>>;
 /** Powertools' errors, told apart by name: a test runner or a bundle may hold two copies of their classes. */
 const named = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 
+/** What Powertools reads a record's id (`[job, key]`) and payload (`digest`) from. */
+const dataOf = ({ jobName, key }: LockKey, digest: string) => ({ job: jobName, key, digest });
+
 export class DynamoLaunchLock implements LaunchLock {
   private readonly persistence: DynamoDBPersistenceLayer;
 
@@ -30,7 +33,8 @@ export class DynamoLaunchLock implements LaunchLock {
     this.persistence = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
     this.persistence.configure({
       config: new IdempotencyConfig({
-        eventKeyJmesPath: 'key',
+        // The record is the job's key (ports.ts LockKey): Powertools hashes both into its id.
+        eventKeyJmesPath: '[job, key]',
         payloadValidationJmesPath: 'digest',
         expiresAfterSeconds: RECORD_SECONDS,
         throwOnNoIdempotencyKey: true,
@@ -40,9 +44,9 @@ export class DynamoLaunchLock implements LaunchLock {
     });
   }
 
-  acquire(key: string, digest: string, holdMs: number, again = true): Promise<LockOutcome> {
+  acquire(lockKey: LockKey, digest: string, holdMs: number, again = true): Promise<LockOutcome> {
     return translated('PutItem', async () => {
-      const data = { key, digest };
+      const data = dataOf(lockKey, digest);
       try {
         await this.persistence.saveInProgress(data, holdMs);
         return { kind: 'acquired' };
@@ -58,7 +62,9 @@ export class DynamoLaunchLock implements LaunchLock {
         } catch (invalid) {
           if (named(invalid, 'IdempotencyValidationError')) return { kind: 'conflict' };
           // Released between the write and the read: take it now, once.
-          if (again && named(invalid, 'IdempotencyItemNotFoundError')) return this.acquire(key, digest, holdMs, false);
+          if (again && named(invalid, 'IdempotencyItemNotFoundError')) {
+            return this.acquire(lockKey, digest, holdMs, false);
+          }
           throw invalid;
         }
         const status = record.getStatus() as Status;
@@ -68,11 +74,11 @@ export class DynamoLaunchLock implements LaunchLock {
     });
   }
 
-  async complete(key: string, digest: string, run: RecordedRun): Promise<void> {
-    await translated('UpdateItem', () => this.persistence.saveSuccess({ key, digest }, { ...run }));
+  async complete(lockKey: LockKey, digest: string, run: RecordedRun): Promise<void> {
+    await translated('UpdateItem', () => this.persistence.saveSuccess(dataOf(lockKey, digest), { ...run }));
   }
 
-  async release(key: string, digest: string): Promise<void> {
-    await translated('DeleteItem', () => this.persistence.deleteRecord({ key, digest }));
+  async release(lockKey: LockKey, digest: string): Promise<void> {
+    await translated('DeleteItem', () => this.persistence.deleteRecord(dataOf(lockKey, digest)));
   }
 }

@@ -77,21 +77,35 @@ export const REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
+ * The occurrence a key of an EventBridge Scheduler schedule names, as template.yaml's schedule writes it:
+ * `<aws.scheduler.schedule-arn>#<aws.scheduler.scheduled-time>` (a batch's keys begin with it). Scheduler invokes an
+ * occurrence at its scheduled time or after (flexible windows and retries only delay it), so no run started for that
+ * key can have started before then.
+ */
+const SCHEDULER_KEY =
+  /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[^\s#]+#(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)(?: |$)/;
+
+export const scheduledTimeOf = (key: string | undefined): Date | undefined => {
+  const time = key === undefined ? undefined : SCHEDULER_KEY.exec(key)?.[1];
+  const date = time === undefined ? undefined : new Date(time);
+  return date !== undefined && Number.isFinite(date.getTime()) ? date : undefined;
+};
+
+/**
  * How far back an earlier start of this launch can be. A key that is an EventBridge event's `id`: the event's own
- * time (a redelivery of the event carries the first delivery's) less the skew, but never later than the launch's
- * own start (a `time` in the future must not skip the lookup). Any other key, a request's own even inside an
- * EventBridge envelope: as far back as any redelivery can come.
+ * time (a redelivery of the event carries the first delivery's) less the skew; a Scheduler occurrence's key: its
+ * scheduled time less the skew; either never later than the launch's own start (a time in the future must not skip
+ * the lookup). Any other key, a request's own even inside an EventBridge envelope: as far back as any redelivery can
+ * come. A schedule run every 5 minutes is then looked up in one page of its runs, not 24 hours of them.
  */
 export const lookupHorizon = (
-  request: Pick<LaunchRequest, 'keySource'>,
+  request: Pick<LaunchRequest, 'keySource' | 'idempotencyKey'>,
   eventTime: Date | undefined,
   now: number,
-): Date =>
-  new Date(
-    request.keySource === 'event' && eventTime
-      ? Math.min(eventTime.getTime(), now) - CLOCK_SKEW_MS
-      : now - REDELIVERY_WINDOW_MS,
-  );
+): Date => {
+  const since = request.keySource === 'event' ? eventTime : scheduledTimeOf(request.idempotencyKey);
+  return new Date(since ? Math.min(since.getTime(), now) - CLOCK_SKEW_MS : now - REDELIVERY_WINDOW_MS);
+};
 
 /**
  * A batch's key for one of its requests: independent of the request's position and of the order of the others, and

@@ -148,9 +148,10 @@ const recordInLock = async (
           // A reused run's token is the one it recorded; a started one's, this invocation's.
           const tokenExpiresAt = state.kind === 'started' ? access?.expiresAt.toISOString() : state.tokenExpiresAt;
           const { jobRunId, tokenDelivery } = state;
-          await lock.complete(key, digest, { jobRunId, ...defined({ tokenExpiresAt, tokenDelivery }) });
+          const run = { jobRunId, ...defined({ tokenExpiresAt, tokenDelivery }) };
+          await lock.complete({ jobName: request.jobName, key }, digest, run);
         } else if (!state.error.mayHaveStarted) {
-          await lock.release(key, digest);
+          await lock.release({ jobName: request.jobName, key }, digest);
         }
       } catch (error) {
         deps.logger.warn('The launch lock could not record how the launch ended', {

@@ -55,17 +55,29 @@ export const lookupFailure = (jobName: string, error: unknown): LauncherError =>
 /** The lock's hold on a key when the function's time is not known (tests, tools): as long as a short run's. */
 const DEFAULT_HOLD_MS = 15 * 60 * 1000;
 
-/** With the optional lock, each key taken, all at once, before the run list is read. */
+/**
+ * How long a record taken now holds its key: until the last StartJobRun sent under it can no longer take effect,
+ * which is the function's deadline (no start is sent after it) and the start's effect window beyond it (a start sent
+ * just before the deadline may land that much later). Held less, a redelivery could take the record over, look in
+ * Glue's run list before that start landed, and start a second run (docs/adr/0014-never-twice.md).
+ */
+export const lockHoldMs = (remainingMs: number, startEffectWindowMs: number): number =>
+  (Number.isFinite(remainingMs) ? remainingMs : DEFAULT_HOLD_MS) + startEffectWindowMs;
+
+/** With the optional lock, each of the job's keys taken, all at once, before the run list is read. */
 const takeLocks = async (
+  jobName: string,
   keys: ReadonlyMap<string, string>,
   remainingMs: number,
   deps: LaunchDeps,
 ): Promise<ReadonlyMap<string, Settled<LockOutcome>>> => {
   const { lock } = deps;
   if (lock === undefined || keys.size === 0) return new Map();
-  const holdMs = Number.isFinite(remainingMs) ? remainingMs : DEFAULT_HOLD_MS;
+  const holdMs = lockHoldMs(remainingMs, deps.startEffectWindowMs);
   const taken = await Promise.all(
-    [...keys].map(async ([key, digest]) => [key, await settle(lock.acquire(key, digest, holdMs))] as const),
+    [...keys].map(
+      async ([key, digest]) => [key, await settle(lock.acquire({ jobName, key }, digest, holdMs))] as const,
+    ),
   );
   return new Map(taken);
 };
@@ -78,7 +90,7 @@ const lookAfterLocks = async (
   remainingMs: number,
   deps: LaunchDeps,
 ): Promise<Pick<JobFacts, 'locks'> & { runs: JobFacts['earlier'] }> => {
-  const locks = await takeLocks(keys, remainingMs, deps);
+  const locks = await takeLocks(jobName, keys, remainingMs, deps);
   if (since === undefined) return { runs: undefined, locks };
   const runs = await settle(earlierRuns(deps.jobs, jobName, new Set(keys.keys()), since, firstPageSize(keys.size)));
   return { runs, locks };

@@ -18,6 +18,7 @@ import {
   type LaunchLock,
   type LaunchLogger,
   type LaunchMetrics,
+  type LockKey,
   type LockOutcome,
   type PrivateRepository,
   type RecordedRun,
@@ -267,17 +268,21 @@ export class FakeStore extends Scripted implements RequirementsStore {
  * key is taken when free, when its record expired, or when its hold ran out; the digest must match a record's.
  */
 export class FakeLock extends Scripted implements LaunchLock {
+  /** Records by job and key (`job\u0000key`), as the table holds one per LockKey. */
   readonly records = new Map<
     string,
     { digest: string; status: 'INPROGRESS' | 'COMPLETED'; until: number; run?: RecordedRun }
   >();
 
-  async acquire(key: string, digest: string, holdMs: number): Promise<LockOutcome> {
-    await this.call('PutItem', key);
-    const record = this.records.get(key);
+  /** The record of a job's key, for tests to look at or to set up. */
+  static id = ({ jobName, key }: LockKey) => `${jobName}\u0000${key}`;
+
+  async acquire(lockKey: LockKey, digest: string, holdMs: number): Promise<LockOutcome> {
+    await this.call('PutItem', { ...lockKey, holdMs });
+    const record = this.records.get(FakeLock.id(lockKey));
     const free = record === undefined || (record.status === 'INPROGRESS' && record.until < Date.now());
     if (free) {
-      this.records.set(key, { digest, status: 'INPROGRESS', until: Date.now() + holdMs });
+      this.records.set(FakeLock.id(lockKey), { digest, status: 'INPROGRESS', until: Date.now() + holdMs });
       return { kind: 'acquired' };
     }
     if (record.digest !== digest) return { kind: 'conflict' };
@@ -286,14 +291,14 @@ export class FakeLock extends Scripted implements LaunchLock {
       : { kind: 'in-progress' };
   }
 
-  async complete(key: string, digest: string, run: RecordedRun): Promise<void> {
-    await this.call('UpdateItem', key);
-    this.records.set(key, { digest, status: 'COMPLETED', until: Number.POSITIVE_INFINITY, run });
+  async complete(lockKey: LockKey, digest: string, run: RecordedRun): Promise<void> {
+    await this.call('UpdateItem', lockKey);
+    this.records.set(FakeLock.id(lockKey), { digest, status: 'COMPLETED', until: Number.POSITIVE_INFINITY, run });
   }
 
-  async release(key: string): Promise<void> {
-    await this.call('DeleteItem', key);
-    this.records.delete(key);
+  async release(lockKey: LockKey): Promise<void> {
+    await this.call('DeleteItem', lockKey);
+    this.records.delete(FakeLock.id(lockKey));
   }
 }
 

@@ -17,8 +17,9 @@ beforeAll(async () => {
   standIn = await StandIn.start({ install: 'none' });
   dynamo = await startDynamo();
   standIn.createJob(teamJob('nightly-etl', { ExecutionProperty: { MaxConcurrentRuns: 100 } }));
+  standIn.createJob(teamJob('hourly-etl', { ExecutionProperty: { MaxConcurrentRuns: 100 } }));
   env = {
-    ...launcherEnvironment(standIn, ['nightly-etl']),
+    ...launcherEnvironment(standIn, ['nightly-etl', 'hourly-etl']),
     IDEMPOTENCY_TABLE: dynamo.table,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
   };
@@ -62,7 +63,8 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
     const { DynamoLaunchLock } = await import('../../src/aws/lock');
     const lock = new DynamoLaunchLock(dynamo.table, dynamo.client);
     const { requestDigest } = await import('../../src/idempotency/record');
-    await lock.acquire('crashed-1', requestDigest({ jobName: 'nightly-etl', idempotencyKey: 'crashed-1' }), 1);
+    const digest = requestDigest({ jobName: 'nightly-etl', idempotencyKey: 'crashed-1' });
+    await lock.acquire({ jobName: 'nightly-etl', key: 'crashed-1' }, digest, 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { result, error } = await invokeAgainst(standIn, { idempotencyKey: 'crashed-1' }, env);
     expect(error).toBeUndefined();
@@ -77,5 +79,36 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
       /^Job nightly-etl was not started: the launch lock \(IDEMPOTENCY_TABLE\) could not be taken \(ResourceNotFoundException/,
     );
     expect(runsWithKey('no-table-1')).toEqual([]);
+  });
+
+  it('one key on two jobs, as a Step Functions execution launches them: both start; replayed, both reused', async () => {
+    const key = 'arn:aws:states:eu-west-1:111122223333:execution:nightly:two-jobs';
+    const launched = [];
+    for (const jobName of ['nightly-etl', 'hourly-etl']) {
+      const { result, error } = await invokeAgainst(standIn, { jobName, idempotencyKey: key }, env);
+      expect([jobName, error]).toEqual([jobName, undefined]);
+      launched.push(result);
+    }
+    for (const [at, jobName] of ['nightly-etl', 'hourly-etl'].entries()) {
+      const again = await invokeAgainst(standIn, { jobName, idempotencyKey: key }, env);
+      expect(again.result).toEqual({ ...(launched[at] as object), reused: true });
+      expect(standIn.runs(jobName).filter((run) => run.Arguments[KEY] === key)).toHaveLength(1);
+    }
+  });
+
+  it('a start that takes effect after the function’s deadline: the key stays held over it, and the redelivery starts none', async () => {
+    // A has 5 s; its StartJobRun takes effect 7 s after it arrived, after the SDK gave up (3 s) and after A's
+    // deadline. Held only to the deadline (0.3), the record was taken over at 5.5 s by B, which looked, found
+    // nothing yet, and started a second run. Held over the start's effect window, B is told to retry.
+    const key = 'late-landing-1';
+    standIn.lateNext('StartJobRun', 7_000, 1, (input) => (input.Arguments as Record<string, string>)?.[KEY] === key);
+    const sent = Date.now();
+    const first = await invokeAgainst(standIn, { idempotencyKey: key }, env, { timeoutMs: 5_000 });
+    expect(first.error?.message).toMatch(/may have started/);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sent + 5_500 - Date.now())));
+    const redelivered = await invokeAgainst(standIn, { idempotencyKey: key }, env);
+    expect(redelivered.error?.name).toBe('LaunchInProgress');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sent + 8_000 - Date.now())));
+    expect(runsWithKey(key)).toHaveLength(1);
   });
 });

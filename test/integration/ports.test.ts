@@ -197,27 +197,36 @@ describe.each([
 
   describe('LaunchLock (DynamoDB, Powertools’ persistence layer)', () => {
     const RUN = { jobRunId: 'jr_1', tokenDelivery: 'arguments', tokenExpiresAt: '2026-12-05T12:00:00.000Z' };
+    const k = (key: string, jobName = 'etl') => ({ jobName, key });
 
     it('takes a free key; the same request then finds it in progress, another request in conflict', async () => {
-      expect(await ports.lock.acquire('k-1', 'd1', 60_000)).toEqual({ kind: 'acquired' });
-      expect(await ports.lock.acquire('k-1', 'd1', 60_000)).toEqual({ kind: 'in-progress' });
-      expect(await ports.lock.acquire('k-1', 'd2', 60_000)).toEqual({ kind: 'conflict' });
+      expect(await ports.lock.acquire(k('k-1'), 'd1', 60_000)).toEqual({ kind: 'acquired' });
+      expect(await ports.lock.acquire(k('k-1'), 'd1', 60_000)).toEqual({ kind: 'in-progress' });
+      expect(await ports.lock.acquire(k('k-1'), 'd2', 60_000)).toEqual({ kind: 'conflict' });
     });
 
     it('a completed key gives its run; a released key is free again', async () => {
-      await ports.lock.acquire('k-2', 'd1', 60_000);
-      await ports.lock.complete('k-2', 'd1', RUN);
-      expect(await ports.lock.acquire('k-2', 'd1', 60_000)).toEqual({ kind: 'completed', run: RUN });
-      expect(await ports.lock.acquire('k-2', 'd2', 60_000)).toEqual({ kind: 'conflict' });
-      await ports.lock.acquire('k-3', 'd1', 60_000);
-      await ports.lock.release('k-3', 'd1');
-      expect(await ports.lock.acquire('k-3', 'd1', 60_000)).toEqual({ kind: 'acquired' });
+      await ports.lock.acquire(k('k-2'), 'd1', 60_000);
+      await ports.lock.complete(k('k-2'), 'd1', RUN);
+      expect(await ports.lock.acquire(k('k-2'), 'd1', 60_000)).toEqual({ kind: 'completed', run: RUN });
+      expect(await ports.lock.acquire(k('k-2'), 'd2', 60_000)).toEqual({ kind: 'conflict' });
+      await ports.lock.acquire(k('k-3'), 'd1', 60_000);
+      await ports.lock.release(k('k-3'), 'd1');
+      expect(await ports.lock.acquire(k('k-3'), 'd1', 60_000)).toEqual({ kind: 'acquired' });
+    });
+
+    it('a key is per job: the same key of another job is another record', async () => {
+      expect(await ports.lock.acquire(k('k-5', 'etl'), 'd1', 60_000)).toEqual({ kind: 'acquired' });
+      expect(await ports.lock.acquire(k('k-5', 'report'), 'd2', 60_000)).toEqual({ kind: 'acquired' });
+      await ports.lock.complete(k('k-5', 'etl'), 'd1', RUN);
+      expect(await ports.lock.acquire(k('k-5', 'report'), 'd2', 60_000)).toEqual({ kind: 'in-progress' });
+      expect(await ports.lock.acquire(k('k-5', 'etl'), 'd1', 60_000)).toEqual({ kind: 'completed', run: RUN });
     });
 
     it('a hold that ran out is taken over', async () => {
-      await ports.lock.acquire('k-4', 'd1', 1);
+      await ports.lock.acquire(k('k-4'), 'd1', 1);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await ports.lock.acquire('k-4', 'd1', 60_000)).toEqual({ kind: 'acquired' });
+      expect(await ports.lock.acquire(k('k-4'), 'd1', 60_000)).toEqual({ kind: 'acquired' });
     });
   });
 });

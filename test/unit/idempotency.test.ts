@@ -1,4 +1,5 @@
 import {
+  CLOCK_SKEW_MS,
   DELIVERY_ARGUMENT,
   DIGEST_ARGUMENT,
   firstPageSize,
@@ -12,9 +13,10 @@ import {
 } from '../../src/idempotency/record';
 import { FINISH_MARGIN_MS } from '../../src/launch/deadline';
 import { START_MARGIN_MS } from '../../src/launch/launch';
+import { lockHoldMs } from '../../src/launch/round-trip';
 import { MAX_START_ATTEMPTS } from '../../src/launch/start';
 import type { FailureKind } from '../../src/ports';
-import { batchOf, EXPIRES, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
+import { batchOf, EXPIRES, FakeLock, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
 
 const KEY = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
 const keyed = (jobName = 'nightly-etl', key = KEY) => single({ jobName, idempotencyKey: key });
@@ -90,6 +92,103 @@ describe('how far back a launch looks', () => {
     expect(lookupHorizon({ keySource: 'event' }, new Date('2027-01-01T00:00:00Z'), now)).toEqual(
       new Date('2026-11-22T11:55:00Z'),
     );
+  });
+
+  it('for a Scheduler occurrence’s key (template.yaml’s input): five minutes before its scheduled time', () => {
+    const key = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/nightly#2026-11-22T02:00:00Z';
+    expect(lookupHorizon({ keySource: 'request', idempotencyKey: key }, undefined, now)).toEqual(
+      new Date('2026-11-22T01:55:00Z'),
+    );
+    // A batch's keys begin with it; a time in the future is clamped; anything else is not the Scheduler's.
+    expect(lookupHorizon({ keySource: 'batch', idempotencyKey: `${key} 0123abcd` }, undefined, now)).toEqual(
+      new Date('2026-11-22T01:55:00Z'),
+    );
+    const later = key.replace('2026-11-22T02:00:00Z', '2027-01-01T00:00:00Z');
+    expect(lookupHorizon({ keySource: 'request', idempotencyKey: later }, undefined, now)).toEqual(
+      new Date('2026-11-22T11:55:00Z'),
+    );
+    for (const other of [
+      'nightly#2026-11-22T02:00:00Z',
+      `${key}x`,
+      key.replace(':scheduler:', ':states:'),
+      key.replace('T02:00:00Z', 'T02:00:00.123Z'),
+      'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/nightly#2026-13-45T99:00:00Z',
+    ]) {
+      expect([other, lookupHorizon({ keySource: 'request', idempotencyKey: other }, undefined, now)]).toEqual([
+        other,
+        new Date('2026-11-21T12:00:00Z'),
+      ]);
+    }
+  });
+
+  it('the clock-skew allowance at its edge: a run five minutes before the event’s time is found, one earlier is not', async () => {
+    const eventTime = new Date(Date.now() - 60 * 60_000);
+    const l = testLauncher();
+    const edge = new Date(eventTime.getTime() - CLOCK_SKEW_MS);
+    l.glue.addRun('nightly-etl', 'jr_before', { [IDEMPOTENCY_ARGUMENT]: 'k-before' }, new Date(edge.getTime() - 1_000));
+    l.glue.addRun('nightly-etl', 'jr_edge', { [IDEMPOTENCY_ARGUMENT]: 'k-edge' }, edge);
+    const launchOf = (key: string) => ({
+      ...single({ jobName: 'nightly-etl', idempotencyKey: key, keySource: 'event' as const }),
+      eventTime,
+    });
+    expect(await l.launch(launchOf('k-edge'))).toMatchObject({ jobRunId: 'jr_edge', reused: true });
+    // Older than the horizon, it is not looked for: started anew.
+    expect(await l.launch(launchOf('k-before'))).not.toMatchObject({ reused: true });
+  });
+
+  it('a warm launch of a schedule run every 5 minutes reads one page of its runs, not 24 hours of them', async () => {
+    const l = testLauncher();
+    const schedule = 'arn:aws:scheduler:eu-west-1:111122223333:schedule/default/every-5-minutes';
+    const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = Math.floor(Date.now() / 300_000) * 300_000;
+    for (let i = 288; i >= 1; i -= 1) {
+      l.glue.addRun(
+        'nightly-etl',
+        `jr_${i}`,
+        { [IDEMPOTENCY_ARGUMENT]: `${schedule}#${at(now - i * 300_000)}` },
+        new Date(now - i * 300_000 + 2_000),
+      );
+    }
+    await l.launch(single({ jobName: 'nightly-etl', idempotencyKey: `${schedule}#${at(now)}`, keySource: 'request' }));
+    expect(l.glue.callsOf('GetJobRuns')).toHaveLength(1);
+    expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('stops paging as soon as every key it looks for is found: a busy job does not fail closed', async () => {
+    const l = testLauncher();
+    // 1,100 runs in 24 hours, the two keys among the newest: reading on would fail closed at 1,000.
+    for (let i = 0; i < 1100; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {});
+    l.glue.addRun('nightly-etl', 'jr_a', { [IDEMPOTENCY_ARGUMENT]: 'key-a' });
+    l.glue.addRun('nightly-etl', 'jr_b', { [IDEMPOTENCY_ARGUMENT]: 'key-b' });
+    const result = await l.launch(
+      batchOf({ jobName: 'nightly-etl', idempotencyKey: 'key-a' }, { jobName: 'nightly-etl', idempotencyKey: 'key-b' }),
+    );
+    expect(result).toMatchObject({
+      runs: [
+        { jobRunId: 'jr_a', reused: true },
+        { jobRunId: 'jr_b', reused: true },
+      ],
+    });
+    expect(l.glue.callsOf('GetJobRuns')).toHaveLength(1);
+  });
+
+  it('one job’s keys share the earliest horizon of them: a Scheduler key beside a 24-hour one', async () => {
+    const now = Date.now();
+    const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const scheduled = `arn:aws:scheduler:eu-west-1:111122223333:schedule/default/hourly#${at(now - 60_000)}`;
+    for (const order of [
+      [scheduled, 'own-key'],
+      ['own-key', scheduled],
+    ]) {
+      const l = testLauncher();
+      // The request's own key started two hours ago: far before the Scheduler key's horizon, inside its own.
+      l.glue.addRun('nightly-etl', 'jr_own', { [IDEMPOTENCY_ARGUMENT]: 'own-key' }, new Date(now - 2 * 60 * 60_000));
+      for (let i = 0; i < 30; i += 1) l.glue.addRun('nightly-etl', `jr_other_${i}`, {}, new Date(now - 30 * 60_000));
+      const result = await l.launch(batchOf(...order.map((key) => ({ jobName: 'nightly-etl', idempotencyKey: key }))));
+      const own = (result as { runs: ReadonlyArray<{ jobRunId?: string }> }).runs[order.indexOf('own-key')];
+      expect([order, own]).toEqual([order, expect.objectContaining({ jobRunId: 'jr_own', reused: true })]);
+      expect(l.glue.starts).toHaveLength(1);
+    }
   });
 
   it('a first page of 25 for a few launches, two per launch beyond, 200 at most', () => {
@@ -443,6 +542,26 @@ describe('never twice, for real', () => {
     expect(l.glue.runsOf('nightly-etl')).toHaveLength(2);
   });
 
+  it('the look for a lost run allows Glue’s clock five minutes behind the launcher’s, and no more', async () => {
+    for (const [behindMs, runs] of [
+      [CLOCK_SKEW_MS - 1_000, 1],
+      [CLOCK_SKEW_MS + 1_000, 2],
+    ] as const) {
+      const l = withWindow(0);
+      const start = l.glue.startJobRun.bind(l.glue);
+      let first = true;
+      l.deps.jobs.startJobRun = async (run) => {
+        if (!first) return start(run);
+        first = false;
+        // The start landed, its StartedOn read from a clock behind the launcher's; its answer was lost.
+        l.glue.addRun(run.jobName, 'jr_landed', run.arguments, new Date(Date.now() - behindMs));
+        throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out');
+      };
+      await l.launch(keyed());
+      expect([behindMs, l.glue.runsOf('nightly-etl').length]).toEqual([behindMs, runs]);
+    }
+  });
+
   it('with too little time left to wait, it says the run may have started, and starts nothing more', async () => {
     const l = withWindow(60_000);
     lateStart(l, 10);
@@ -515,11 +634,14 @@ describe('never twice, for real', () => {
 });
 
 describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
+  /** The lock's record of nightly-etl's key: records are per job and key. */
+  const NIGHTLY = FakeLock.id({ jobName: 'nightly-etl', key: KEY });
+
   it('takes the key before the run list is read, starts once, and records the run for later deliveries', async () => {
     const l = testLauncher({ lock: true });
     const first = await l.launch(keyed());
     expect(l.locks.calls.map((c) => c.operation)).toEqual(['PutItem', 'UpdateItem']);
-    expect(l.locks.records.get(KEY)).toMatchObject({
+    expect(l.locks.records.get(NIGHTLY)).toMatchObject({
       status: 'COMPLETED',
       run: { jobRunId: (first as { jobRunId: string }).jobRunId },
     });
@@ -546,7 +668,7 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
 
   it('the same key for another request is IdempotencyConflict, even before its run exists', async () => {
     const l = testLauncher({ lock: true });
-    l.locks.records.set(KEY, { digest: 'other', status: 'INPROGRESS', until: Date.now() + 60_000 });
+    l.locks.records.set(NIGHTLY, { digest: 'other', status: 'INPROGRESS', until: Date.now() + 60_000 });
     const error = await rejectionOf(l.launch(keyed()));
     expect([error.name, error.message]).toEqual([
       'IdempotencyConflict',
@@ -558,10 +680,10 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
   it('a hold that ran out (a crashed delivery) is taken over, and the run list still decides', async () => {
     const l = testLauncher({ lock: true });
     const digest = requestDigest({ jobName: 'nightly-etl', idempotencyKey: KEY });
-    l.locks.records.set(KEY, { digest, status: 'INPROGRESS', until: Date.now() - 1 });
+    l.locks.records.set(NIGHTLY, { digest, status: 'INPROGRESS', until: Date.now() - 1 });
     l.glue.addRun('nightly-etl', 'jr_crashed', { [IDEMPOTENCY_ARGUMENT]: KEY });
     expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_crashed', reused: true });
-    expect(l.locks.records.get(KEY)).toMatchObject({ status: 'COMPLETED', run: { jobRunId: 'jr_crashed' } });
+    expect(l.locks.records.get(NIGHTLY)).toMatchObject({ status: 'COMPLETED', run: { jobRunId: 'jr_crashed' } });
     expect(l.glue.starts).toEqual([]);
   });
 
@@ -569,10 +691,10 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
     const l = testLauncher({ lock: true });
     l.glue.failNext('StartJobRun', failure('StartJobRun', 'refused', 'InvalidInputException (HTTP 400)'));
     await rejectionOf(l.launch(keyed()));
-    expect(l.locks.records.has(KEY)).toBe(false);
+    expect(l.locks.records.has(NIGHTLY)).toBe(false);
     l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'), 4);
     await rejectionOf(l.launch(keyed()));
-    expect(l.locks.records.get(KEY)).toMatchObject({ status: 'INPROGRESS' });
+    expect(l.locks.records.get(NIGHTLY)).toMatchObject({ status: 'INPROGRESS' });
   });
 
   it('a lock that cannot be taken starts nothing: an earlier start could not be ruled out', async () => {
@@ -590,5 +712,42 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
     const l = testLauncher({ lock: true });
     await l.launch(single({ jobName: 'nightly-etl' }));
     expect(l.locks.calls).toEqual([]);
+  });
+
+  it('one key on two jobs (a Step Functions execution id): both start; replayed, both reused, as without the lock', async () => {
+    for (const lock of [true, false]) {
+      const l = testLauncher({ lock });
+      const a = await l.launch(single({ jobName: 'nightly-etl', idempotencyKey: KEY }));
+      const b = await l.launch(single({ jobName: 'hourly-etl', idempotencyKey: KEY }));
+      expect([lock, l.glue.starts.map((start) => start.jobName)]).toEqual([lock, ['nightly-etl', 'hourly-etl']]);
+      expect(await l.launch(single({ jobName: 'nightly-etl', idempotencyKey: KEY }))).toEqual({ ...a, reused: true });
+      expect(await l.launch(single({ jobName: 'hourly-etl', idempotencyKey: KEY }))).toEqual({ ...b, reused: true });
+      expect(l.glue.starts).toHaveLength(2);
+    }
+  });
+
+  it('holds its key until the last start it may send can no longer take effect: the deadline and the effect window', async () => {
+    const l = testLauncher({ lock: true });
+    await l.launch(keyed(), 8_000);
+    const [taken] = l.locks.callsOf('PutItem') as Array<{ holdMs: number }>;
+    // The function's time left, less what the launch took before taking the key, plus the start's effect window.
+    expect(taken?.holdMs).toBeGreaterThan(8_000 - 1_000 + l.deps.startEffectWindowMs);
+    expect(taken?.holdMs).toBeLessThanOrEqual(8_000 + l.deps.startEffectWindowMs);
+    expect(lockHoldMs(8_000, 9_600)).toBe(17_600);
+    expect(lockHoldMs(Number.POSITIVE_INFINITY, 9_600)).toBe(15 * 60 * 1000 + 9_600);
+  });
+
+  it('completes or frees only the records it took: never another delivery’s', async () => {
+    for (const [status, digest] of [
+      ['INPROGRESS', requestDigest({ jobName: 'nightly-etl', idempotencyKey: KEY })],
+      ['INPROGRESS', 'other'],
+    ] as const) {
+      const l = testLauncher({ lock: true });
+      const held = { digest, status, until: Date.now() + 60_000 } as const;
+      l.locks.records.set(NIGHTLY, { ...held });
+      await rejectionOf(l.launch(keyed()));
+      expect(l.locks.calls.map((call) => call.operation)).toEqual(['PutItem']);
+      expect(l.locks.records.get(NIGHTLY)).toEqual(held);
+    }
   });
 });
