@@ -28,6 +28,8 @@ export interface BundleInvocation {
   readonly handlerMs?: number;
   /** Modules of the bundle's folder loaded after init (not in full when the import returned), by this invocation's end. */
   readonly loadedLater?: readonly string[];
+  /** The Node the container ran on (`process.version`). */
+  readonly node?: string;
 }
 
 export interface InvokeOptions {
@@ -84,6 +86,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     outcome = { error: { name: error.name, message: error.message, trace: String(error.stack ?? '').split('\\n') } };
   }
   outcome.handlerMs = performance.now() - started;
+  outcome.node = process.version;
   outcome.loadedLater = Object.keys(modules).filter((path) => !atInit.has(path)).map((path) => relative(dirname(bundle), path));
   process.stdout.write(${JSON.stringify(OUTCOME)} + JSON.stringify(outcome) + '\\n');
 }

@@ -55,8 +55,9 @@ export const WORKER_DPU: Readonly<Record<string, number>> = {
   'Z.2X': 2,
 };
 
-export const describePolicy = (policy: ArgumentPolicy): string =>
-  policy.mode === 'list' ? [...policy.keys].join(',') : policy.mode === 'any' ? '*' : 'safe';
+/** A policy that refuses something, as its setting is written: `safe`, or its list. */
+const describePolicy = (policy: Exclude<ArgumentPolicy, { mode: 'any' }>): string =>
+  policy.mode === 'list' ? [...policy.keys].join(',') : 'safe';
 
 /** Why the policy refuses this argument key, or undefined when it allows it. */
 export const refusal = (key: string, policy: ArgumentPolicy): string | undefined => {
@@ -70,7 +71,7 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
       : `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)} does not list it (add it to the ${parameterOf('ALLOWED_RUN_ARGUMENTS')} to allow it)`;
   }
   const parameter = glueParameterOf(key);
-  const abbreviated = parameter === undefined ? abbreviatedParameter(key) : undefined;
+  const abbreviated = abbreviatedParameter(key);
   if (parameter === undefined && abbreviated === undefined) return undefined;
   const why =
     parameter !== undefined
@@ -106,15 +107,19 @@ export const sizeRefusal = (
   if (policy.mode === 'any') return undefined;
   const { workerType, numberOfWorkers } = request;
   if (workerType === undefined && numberOfWorkers === undefined) return undefined;
-  if (workerType !== undefined && WORKER_DPU[workerType] === undefined) {
+  // A type the launcher does not know has no size to bound: the request's own is refused at once; the job's own,
+  // where the request sets only the count, once GetJob has said it.
+  const type = workerType ?? job?.workerType;
+  if (type !== undefined && WORKER_DPU[type] === undefined) {
+    const whose = workerType === undefined ? "the job's worker type " : '';
     return [
-      'workerType',
-      `${JSON.stringify(workerType)} is not a worker type whose size the launcher knows (${Object.keys(WORKER_DPU).join(', ')}), so the run's DPUs could not be bounded by MAX_DPU`,
+      workerType === undefined ? 'numberOfWorkers' : 'workerType',
+      `${whose}${JSON.stringify(type)} is not a worker type whose size the launcher knows (${Object.keys(WORKER_DPU).join(', ')}), so the run's DPUs could not be bounded by MAX_DPU`,
     ];
   }
   // Before GetJob, a request that sets only one of them is judged once the job's other is known.
   if (job === undefined && (workerType === undefined || numberOfWorkers === undefined)) return undefined;
-  const size = { workerType: workerType ?? job?.workerType, numberOfWorkers: numberOfWorkers ?? job?.numberOfWorkers };
+  const size = { workerType: type, numberOfWorkers: numberOfWorkers ?? job?.numberOfWorkers };
   const dpu = dpuOf(size);
   if (dpu === undefined || dpu <= policy.maxDpu) return undefined;
   const field = numberOfWorkers === undefined ? 'workerType' : 'numberOfWorkers';

@@ -128,4 +128,4 @@ export const isGlueParameter = (key: string): boolean =>
   glueParameterOf(key) !== undefined || abbreviatedParameter(key) !== undefined;
 
 /** A key of the job's own that neither Glue nor a script's parser reads as theirs, for a refusal to suggest. */
-export const ownKeyFor = (key: string): string => `--my_${key.slice(2).replace(/^[-_]+/, '')}`;
+export const ownKeyFor = (key: string): string => `--my_${key.replace(/^[-_]+/, '')}`;

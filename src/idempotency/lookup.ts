@@ -9,7 +9,7 @@ import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_PAGES, MAX_RUNS_READ, typ
  * it fails closed: an earlier start can no longer be ruled out, and a second start is worse than none.
  */
 export const earlierRuns = async (
-  jobs: JobService,
+  jobs: Pick<JobService, 'jobRuns'>,
   jobName: string,
   keys: ReadonlySet<string>,
   horizon: Date,

@@ -1,4 +1,4 @@
-import { batchFailed, type FailedJob, type LauncherErrorName, reworded } from '../errors';
+import { batchFailed, type FailedJob, reworded } from '../errors';
 import { redact } from '../token/redact';
 import type { Concluded, LaunchDeps } from './model';
 import type { IndexAccess } from './round-trip';
@@ -13,12 +13,6 @@ export interface RunResult {
   readonly reused?: true;
 }
 
-/** One job of a batch that failed, as the caller sees it. */
-export interface FailedResult {
-  readonly jobName: string;
-  readonly error: { readonly name: LauncherErrorName; readonly message: string };
-}
-
 /**
  * What the caller gets (the public JSON, docs/results-and-errors.md): one request's run with its token's expiry, or a
  * batch's runs with the earliest expiry among their tokens. `tokenExpiresAt` is absent only for a reused run that
@@ -26,7 +20,7 @@ export interface FailedResult {
  */
 export type LaunchResult =
   | (RunResult & { readonly tokenExpiresAt?: string })
-  | { readonly runs: ReadonlyArray<RunResult | FailedResult>; readonly tokenExpiresAt?: string };
+  | { readonly runs: readonly RunResult[]; readonly tokenExpiresAt?: string };
 
 /**
  * Every job's outcome, counted for the metrics, then made into what the caller sees. One request: its run, or its
@@ -42,32 +36,31 @@ export const conclude = (
   deps.metrics.runsStarted(states.filter((state) => state.kind === 'started').length);
   deps.metrics.runsReused(states.filter((state) => state.kind === 'reused').length);
   const failures: FailedJob[] = [];
+  const runs: RunResult[] = [];
   const expiries: string[] = [];
-  const runs = states.map((state): RunResult | FailedResult => {
+  for (const state of states) {
     const { jobName } = state.request;
-    if (state.kind === 'reused') {
-      if (state.tokenExpiresAt !== undefined) expiries.push(state.tokenExpiresAt);
-      const delivery = state.tokenDelivery === undefined ? {} : { tokenDelivery: state.tokenDelivery };
-      return { jobName, jobRunId: state.jobRunId, ...delivery, reused: true };
+    if (state.kind === 'failed') {
+      // Never a secret, not even in the stack Lambda reports: the token and any URL's password.
+      failures.push({ jobName, error: reworded(state.error, (message) => redact(message, access?.token)) });
+    } else if (state.kind === 'reused') {
+      expiries.push(...defined(state.tokenExpiresAt));
+      runs.push({ jobName, jobRunId: state.jobRunId, ...delivery(state.tokenDelivery), reused: true });
+    } else {
+      expiries.push(...defined(access?.expiresAt.toISOString()));
+      runs.push({ jobName, jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery });
     }
-    if (state.kind === 'started') {
-      if (access) expiries.push(access.expiresAt.toISOString());
-      return { jobName, jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery };
-    }
-    // Never a secret, not even in the stack Lambda reports: the token and any URL's password.
-    const error = reworded(state.error, (message) => redact(message, access?.token));
-    failures.push({ jobName, error });
-    return { jobName, error: { name: error.name, message: error.message } };
-  });
-  const tokenExpiresAt = expiries.sort()[0];
-  const expiry = tokenExpiresAt === undefined ? {} : { tokenExpiresAt };
+  }
+  // ISO 8601 times in UTC sort as text: the first is the earliest.
+  const [earliest] = expiries.sort();
+  const expiry = earliest === undefined ? {} : { tokenExpiresAt: earliest };
   if (!batch) {
     if (failures[0]) throw failures[0].error;
     return { ...(runs[0] as RunResult), ...expiry };
   }
-  if (failures.length > 0) {
-    const started = runs.filter((run): run is RunResult => 'jobRunId' in run);
-    throw batchFailed(runs.length, failures, started);
-  }
+  if (failures.length > 0) throw batchFailed(states.length, failures, runs);
   return { runs, ...expiry };
 };
+
+const defined = (value: string | undefined): string[] => (value === undefined ? [] : [value]);
+const delivery = (tokenDelivery: string | undefined) => (tokenDelivery === undefined ? {} : { tokenDelivery });

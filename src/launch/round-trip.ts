@@ -72,7 +72,7 @@ const takeLocks = async (
   deps: LaunchDeps,
 ): Promise<ReadonlyMap<string, Settled<LockOutcome>>> => {
   const { lock } = deps;
-  if (lock === undefined || keys.size === 0) return new Map();
+  if (lock === undefined) return new Map();
   const holdMs = lockHoldMs(remainingMs, deps.startEffectWindowMs);
   const taken = await Promise.all(
     [...keys].map(
@@ -88,11 +88,12 @@ const lookAfterLocks = async (
   keys: ReadonlyMap<string, string>,
   since: Date | undefined,
   remainingMs: number,
+  reads: GlueReads,
   deps: LaunchDeps,
 ): Promise<Pick<JobFacts, 'locks'> & { runs: JobFacts['earlier'] }> => {
   const locks = await takeLocks(jobName, keys, remainingMs, deps);
   if (since === undefined) return { runs: undefined, locks };
-  const runs = await settle(earlierRuns(deps.jobs, jobName, new Set(keys.keys()), since, firstPageSize(keys.size)));
+  const runs = await settle(earlierRuns(reads, jobName, new Set(keys.keys()), since, firstPageSize(keys.size)));
   return { runs, locks };
 };
 
@@ -104,13 +105,14 @@ const lookAfterLocks = async (
  */
 export const GLUE_READS_IN_FLIGHT = 20;
 
-/** The job service with its reads through one gate (StartJobRun is bounded by MAX_PARALLEL_STARTS instead). */
-const gatedReads = (jobs: JobService): JobService => {
+/** Glue's reads, through one gate (StartJobRun is bounded by MAX_PARALLEL_STARTS instead). */
+type GlueReads = Pick<JobService, 'getJob' | 'jobRuns'>;
+
+const gatedReads = (jobs: JobService): GlueReads => {
   const through = gate(GLUE_READS_IN_FLIGHT);
   return {
     getJob: (jobName) => through(() => jobs.getJob(jobName)),
     jobRuns: (jobName, pageSize, nextToken) => through(() => jobs.jobRuns(jobName, pageSize, nextToken)),
-    startJobRun: (run) => jobs.startJobRun(run),
   };
 };
 
@@ -153,7 +155,7 @@ export const roundTrip = async (
   const glue = gatedReads(deps.jobs);
   for (const [jobName, { keys, since }] of keysByJob(requests, horizon)) {
     const job = settle(glue.getJob(jobName));
-    const earlier = lookAfterLocks(jobName, keys, since, remainingMs, { ...deps, jobs: glue });
+    const earlier = lookAfterLocks(jobName, keys, since, remainingMs, glue, deps);
     asked.set(
       jobName,
       Promise.all([job, earlier]).then(([job, { runs, locks }]) => ({ job, earlier: runs, locks })),
@@ -163,17 +165,13 @@ export const roundTrip = async (
     deps.settings.tokenDuration,
     requests.map((r) => ({ requestTimeout: r.timeout, jobTimeout: deps.jobTimeouts.get(r.jobName) })),
   );
-  const early = seconds === undefined ? undefined : fetchToken(deps, seconds);
-  const [facts, endpointValue, token] = await Promise.all([
+  const early = seconds === undefined ? undefined : fetchToken(deps, seconds).then((token) => ({ seconds, token }));
+  const [facts, endpointValue, earlyToken] = await Promise.all([
     Promise.all(requests.map(({ jobName }) => asked.get(jobName) as Promise<JobFacts>)),
     endpoint,
     early,
   ]);
-  return {
-    facts,
-    endpoint: endpointValue,
-    early: seconds === undefined || token === undefined ? undefined : { seconds, token },
-  };
+  return { facts, endpoint: endpointValue, early: earlyToken };
 };
 
 /** What runs need to reach the private index, and what must never be repeated anywhere else. */

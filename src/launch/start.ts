@@ -60,7 +60,7 @@ export const startRun = async (
       indexHost: access.host,
       tokenExpiresAt: access.expiresAt.toISOString(),
       tokenDelivery,
-      ...(file === undefined ? {} : { requirementsFile: file }),
+      requirementsFile: file, // absent in arguments delivery: the logger leaves out what is undefined
       durationMs: invocation.elapsedMs(),
     });
     return { kind: 'started', request, jobRunId, tokenDelivery };
@@ -98,7 +98,7 @@ const carry = async (
   return { carrying: fileArguments(uri), file: uri };
 };
 
-export const MAX_START_ATTEMPTS = 4;
+const MAX_START_ATTEMPTS = 4;
 
 /**
  * What a failed StartJobRun means for the run (docs/adr/0003-no-sdk-retries-on-start-job-run.md). Throttled: Glue
@@ -153,10 +153,11 @@ const startOnce = async (
   deps: LaunchDeps,
 ): Promise<string> => {
   let lost: ServiceFailure | undefined; // the first answer that was lost: a run may exist from then on
-  const uncertain = (failure: ServiceFailure, why: string) =>
+  // Always told by the first lost answer: the one after which a run may exist.
+  const uncertain = (first: ServiceFailure, why: string) =>
     startUncertain(
       run.jobName,
-      `StartJobRun failed with ${(lost ?? failure).detail}${why}; a redelivery with the same key finds the run if it started`,
+      `StartJobRun failed with ${first.detail}${why}; a redelivery with the same key finds the run if it started`,
     );
   for (let attempt = 1; ; attempt += 1) {
     if (progress.timeIsUp) {
@@ -179,6 +180,7 @@ const startOnce = async (
       throw lost ? uncertain(lost, `, then ${failure.detail}`) : refusedStart(run.jobName, failure);
     if (verdict === 'ambiguous') {
       lost ??= failure;
+      const first = lost;
       if (key === undefined) {
         throw startUncertain(
           run.jobName,
@@ -187,15 +189,15 @@ const startOnce = async (
       }
       // No look before the request can no longer take effect: a run that lands later would be missed. A request that
       // was answered (a 5xx, a 200 cut short) is done at Glue; one that got no answer may still be in flight there.
-      const wait = failure.kind === 'no-answer' ? sentAt + deps.startEffectWindowMs - deps.clock() : 0;
-      if (time.remainingMs() - FINISH_MARGIN_MS - Math.max(0, wait) < LOOKUP_BUDGET_MS) {
-        throw uncertain(failure, ", and the function's time ends before the launcher could tell");
+      const wait = failure.kind === 'no-answer' ? Math.max(0, sentAt + deps.startEffectWindowMs - deps.clock()) : 0;
+      if (time.remainingMs() - FINISH_MARGIN_MS - wait < LOOKUP_BUDGET_MS) {
+        throw uncertain(first, ", and the function's time ends before the launcher could tell");
       }
       await sleep(wait);
       const since = new Date(sentAt - CLOCK_SKEW_MS);
       const landed = await earlierRuns(deps.jobs, run.jobName, new Set([key]), since, LOST_ANSWER_PAGE).catch(
         (error: unknown) => {
-          throw uncertain(failure, `, and the look for its run failed too (${failureDetail(error)})`);
+          throw uncertain(first, `, and the look for its run failed too (${failureDetail(error)})`);
         },
       );
       const own = landed.get(key);

@@ -73,7 +73,7 @@ export const failure = (operation: string, kind: FailureKind, detail = `${kind} 
   new ServiceFailure(operation, kind, detail);
 
 /** What a scripted call does instead of the fake's own answer: fail, or wait for the test to let it go on. */
-type Step = { readonly fail: ServiceFailure } | { readonly wait: Promise<unknown> };
+type Step = { readonly fail: Error } | { readonly wait: Promise<unknown> };
 
 /** A gate the test opens: calls that wait on it are in flight until then. */
 export const gate = () => {
@@ -94,15 +94,18 @@ abstract class Scripted {
   readonly calls: FakeCall[] = [];
   private readonly steps = new Map<string, Array<{ step: Step; match?: (input: unknown) => boolean }>>();
 
-  /** The next `count` calls of `operation` (whose input matches) fail with this failure. */
-  failNext(operation: string, fail: ServiceFailure, count = 1, match?: (input: any) => boolean): this {
+  /**
+   * The next `count` calls of `operation` (whose input matches) fail with this failure, and do nothing else; any
+   * other error stands for a bug below the port (an adapter that throws what it should have translated).
+   */
+  failNext(operation: string, fail: Error, count = 1, match?: (input: any) => boolean): this {
     for (let i = 0; i < count; i += 1) this.queue(operation).push({ step: { fail }, match });
     return this;
   }
 
-  /** The next call of `operation` waits until `promise` settles, then answers as usual. */
-  holdNext(operation: string, promise: Promise<unknown>): this {
-    this.queue(operation).push({ step: { wait: promise } });
+  /** The next call of `operation` (whose input matches) waits until `promise` settles, then answers as usual. */
+  holdNext(operation: string, promise: Promise<unknown>, match?: (input: any) => boolean): this {
+    this.queue(operation).push({ step: { wait: promise }, match });
     return this;
   }
 
@@ -158,6 +161,19 @@ abstract class Scripted {
   }
 }
 
+interface LostStart {
+  readonly kind: 'no-answer' | 'server-error' | 'unreadable';
+  readonly landsAfterMs: number;
+  readonly behindMs: number;
+}
+
+/** What the SDK makes of each way an answer is lost (aws/failure.ts). */
+const LOST_ANSWERS: Readonly<Record<LostStart['kind'], string>> = {
+  'no-answer': 'TimeoutError: request timed out',
+  'server-error': 'InternalServiceException (HTTP 500)',
+  unreadable: 'SyntaxError: Unexpected end of JSON input',
+};
+
 /** Glue in memory: jobs, runs newest first, and a start that records its run, as the real one does. */
 export class FakeGlue extends Scripted implements JobService {
   readonly jobs = new Map<string, GlueJob>();
@@ -186,13 +202,38 @@ export class FakeGlue extends Scripted implements JobService {
     return job;
   }
 
+  private endlessPages = false;
+
+  /** From now on GetJobRuns answers empty pages, each with a next token: a service that never reaches the end. */
+  pageWithoutEnd(): this {
+    this.endlessPages = true;
+    return this;
+  }
+
   /** Pages of runs, newest first; the next token is the offset of the next page, as the stand-in's is. */
   async jobRuns(jobName: string, pageSize: number, nextToken?: string): Promise<JobRunsPage> {
     await this.call('GetJobRuns', nextToken === undefined ? { jobName, pageSize } : { jobName, pageSize, nextToken });
+    if (pageSize < 1 || pageSize > 200) {
+      // As Glue: MaxResults is 1 to 200 (the service model's range).
+      throw failure('GetJobRuns', 'refused', 'InvalidInputException: MaxResults must be between 1 and 200');
+    }
+    if (this.endlessPages) return { runs: [], nextToken: 'more' };
     const from = Number(nextToken ?? 0);
     const all = this.runsOf(jobName);
     const next = from + pageSize < all.length ? String(from + pageSize) : undefined;
     return { runs: all.slice(from, from + pageSize), nextToken: next };
+  }
+
+  private readonly lostStarts: LostStart[] = [];
+
+  /**
+   * The next StartJobRun takes effect but its answer is lost, as Glue may act on a request whose answer never
+   * arrives: the call fails as `kind` says (no answer, a 5xx, a 200 that could not be read), and its run lands
+   * `landsAfterMs` later (at once by default), listed with a StartedOn `behindMs` behind the launcher's clock.
+   */
+  loseNextStart({ kind = 'no-answer', landsAfterMs = 0, behindMs = 0 }: Partial<LostStart> = {}): this {
+    this.lostStarts.push({ kind, landsAfterMs, behindMs });
+    return this;
   }
 
   async startJobRun(run: JobRunStart): Promise<string> {
@@ -205,8 +246,15 @@ export class FakeGlue extends Scripted implements JobService {
     await this.call('StartJobRun', run);
     this.started += 1;
     const id = `jr_${run.jobName}_${this.started}`;
-    this.addRun(run.jobName, id, run.arguments);
-    return id;
+    const lost = this.lostStarts.shift();
+    if (lost === undefined) {
+      this.addRun(run.jobName, id, run.arguments);
+      return id;
+    }
+    const land = () => this.addRun(run.jobName, id, run.arguments, new Date(Date.now() - lost.behindMs));
+    if (lost.landsAfterMs > 0) setTimeout(land, lost.landsAfterMs);
+    else land();
+    throw failure('StartJobRun', lost.kind, LOST_ANSWERS[lost.kind]);
   }
 
   /** The StartJobRun calls that were made, in order. */
@@ -365,8 +413,17 @@ export const testLauncher = (
   {
     tokenDelivery = 'arguments',
     lock = false,
+    startEffectWindowMs = 0,
+    clock = Date.now,
     ...settings
-  }: Partial<LaunchSettings> & { tokenDelivery?: TokenDeliverySetting; lock?: boolean } = {},
+  }: Partial<LaunchSettings> & {
+    /** The launcher's clock: the machine's, or one a test holds still. */
+    clock?: () => number;
+    tokenDelivery?: TokenDeliverySetting;
+    lock?: boolean;
+    /** How long a StartJobRun may take effect after it was sent: none by default, so that tests do not wait. */
+    startEffectWindowMs?: number;
+  } = {},
   jobs = JOB_NAMES.map((name) => sparkJob(name)),
 ) => {
   const glue = new FakeGlue(jobs);
@@ -387,9 +444,9 @@ export const testLauncher = (
     files: store,
     lock: lock ? locks : undefined,
     jobTimeouts: new Map(),
-    clock: Date.now,
+    clock,
     backoffMs: () => 0,
-    startEffectWindowMs: 0,
+    startEffectWindowMs,
   };
   return {
     glue,

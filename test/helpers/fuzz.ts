@@ -187,3 +187,11 @@ export const REFUSED_BEFORE_ANY_CALL: ReadonlySet<string> = new Set([
   'JobNotAllowed',
   'ArgumentNotAllowed',
 ]);
+
+/**
+ * How many cases a property tries: all of them, or a tenth under `npm run mutate` (test/setup-mutate.ts), where the
+ * fuzz properties run for every mutant of the launch and would take most of an hour; the example-based tests carry
+ * the kills there, and `npm test` runs every case.
+ */
+export const fuzzRuns = (numRuns: number): number =>
+  process.env.FUZZ_RUNS_DIVISOR ? Math.ceil(numRuns / Number(process.env.FUZZ_RUNS_DIVISOR)) : numRuns;

@@ -4,6 +4,7 @@ import { checkArguments } from '../../src/boundary/argument-policy';
 import { GLUE_PARAMETERS, GLUE_PREFIXES } from '../../src/boundary/glue-parameters';
 import { LauncherError } from '../../src/errors';
 import { parseEvent } from '../../src/input/events';
+import { REGISTERED_BY_GLUE_LIBS } from '../helpers/glue-libs';
 
 // The argument policy held to the parser every Glue script reads its arguments with: awsglue.utils'
 // getResolvedOptions (awslabs/aws-glue-libs), Python's argparse with the options Glue registers there, which takes
@@ -12,25 +13,7 @@ import { parseEvent } from '../../src/input/events';
 // (docs/argument-policy.md).
 jest.setTimeout(60_000);
 
-/**
- * What getResolvedOptions registers before a script's own options (awsglue/utils.py and awsglue/job.py), beside
- * argparse's own `--help`.
- */
-const REGISTERED = [
-  '--job-bookmark-option',
-  '--continuation-option',
-  '--job-bookmark-from',
-  '--job-bookmark-to',
-  '--JOB_NAME',
-  '--JOB_ID',
-  '--JOB_RUN_ID',
-  '--SECURITY_CONFIGURATION',
-  '--encryption-type',
-  '--enable-data-lineage',
-  '--RedshiftTempDir',
-  '--TempDir',
-  '--help',
-];
+const REGISTERED = REGISTERED_BY_GLUE_LIBS;
 
 const GLUE_READER = `
 import argparse, contextlib, io, json, sys

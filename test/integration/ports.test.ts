@@ -5,7 +5,7 @@ import type { JobDefinition } from '../../local/standin/glue';
 import { StandIn } from '../../local/standin/server';
 import { startDynamo } from '../../local/tools/dynamo';
 import { standInClientConfig, TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
-import { BOUNDED } from '../../src/aws/bounds';
+import { BOUNDED, REQUEST_TIMEOUT_MS } from '../../src/aws/bounds';
 import { CodeArtifactRepository } from '../../src/aws/codeartifact';
 import { GlueJobService } from '../../src/aws/glue';
 import { DynamoLaunchLock } from '../../src/aws/lock';
@@ -34,6 +34,8 @@ interface PortsUnderTest {
   createJob(job: JobDefinition): void;
   /** The next StartJobRun is refused with Glue's throttling error. */
   throttleNextStart(): void;
+  /** The next StartJobRun gets no answer the client waits for, and takes effect `landsAfterMs` after it gave up. */
+  loseNextStart(landsAfterMs: number): void;
   /** How many runs the job has, as Glue would list them. */
   runCount(jobName: string): number;
   close(): Promise<void>;
@@ -52,6 +54,7 @@ const fakes = async (): Promise<PortsUnderTest> => {
     createJob: (job) => glue.jobs.set(job.Name, glueJobOf(job)),
     throttleNextStart: () =>
       glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded')),
+    loseNextStart: (landsAfterMs) => glue.loseNextStart({ landsAfterMs }),
     runCount: (jobName) => glue.runsOf(jobName).length,
     close: async () => undefined,
   };
@@ -74,6 +77,7 @@ const adapters = async (): Promise<PortsUnderTest> => {
     lock: new DynamoLaunchLock(dynamo.table, dynamo.client),
     createJob: (job) => standIn.createJob(job),
     throttleNextStart: () => standIn.failNext('StartJobRun', 1, 'throttle'),
+    loseNextStart: (landsAfterMs) => standIn.lateNext('StartJobRun', REQUEST_TIMEOUT_MS + landsAfterMs),
     runCount: (jobName) => standIn.runs(jobName).length,
     close: async () => {
       await standIn.stop();
@@ -144,6 +148,21 @@ describe.each([
       ports.throttleNextStart();
       const got = await failureOf(ports.jobs.startJobRun({ jobName: 'etl', arguments: {} }));
       expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'throttled' }, before]);
+    });
+
+    it('a startJobRun whose answer is lost is no-answer, and its run lands all the same, later', async () => {
+      const before = ports.runCount('etl');
+      ports.loseNextStart(400);
+      const got = await failureOf(ports.jobs.startJobRun({ jobName: 'etl', arguments: { '--lost': 'yes' } }));
+      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'no-answer' }, before]);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const { runs } = await ports.jobs.jobRuns('etl', 1);
+      expect([ports.runCount('etl'), runs[0]?.arguments]).toEqual([before + 1, { '--lost': 'yes' }]);
+    });
+
+    it('jobRuns asks for 1 to 200 runs a page; a larger page is refused', async () => {
+      expect((await ports.jobs.jobRuns('etl', 200)).runs.length).toBeGreaterThan(0);
+      expect(await failureOf(ports.jobs.jobRuns('etl', 201))).toEqual({ operation: 'GetJobRuns', kind: 'refused' });
     });
 
     it('a startJobRun that cannot even be sent (a value no JSON can hold) is local, and starts nothing', async () => {

@@ -1,13 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkArguments, checkRunSize, refusal, WORKER_DPU } from '../../src/boundary/argument-policy';
 import { GLUE_PARAMETERS, GLUE_PREFIXES, isGlueParameter, ownKeyFor } from '../../src/boundary/glue-parameters';
 import type { LauncherError } from '../../src/errors';
 import type { LaunchRequest } from '../../src/plan';
+import { REGISTERED_BY_GLUE_LIBS } from '../helpers/glue-libs';
 
 // The boundary: what a caller may set, under each ALLOWED_RUN_ARGUMENTS setting.
 
 const SAFE = { mode: 'safe', maxDpu: 10 } as const;
 const ANY = { mode: 'any' } as const;
 const list = (...keys: string[]) => ({ mode: 'list', keys: new Set(keys), maxDpu: 10 }) as const;
+
+/** The parameters and families docs/argument-policy.md lists: the account the contract tests hold src/ to. */
+const documented = (first: string): string[] => {
+  const page = readFileSync(join(__dirname, '../../docs/argument-policy.md'), 'utf8');
+  const line = page.split('\n').find((l) => l.startsWith(first)) ?? '';
+  return [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
+};
 
 const thrown = (run: () => void): LauncherError => {
   try {
@@ -26,6 +36,54 @@ describe('the argument policy', () => {
       expect(refusal(key.toUpperCase(), SAFE)).toBeDefined();
       expect(refusal(key.toLowerCase(), SAFE)).toBeDefined();
     }
+  });
+
+  it('safe refuses each parameter docs/argument-policy.md lists by its own name, each family by its prefix', () => {
+    const parameters = documented('`--additional-python-modules`');
+    expect(parameters.length).toBeGreaterThan(40);
+    for (const key of parameters) {
+      expect([key, refusal(key, SAFE)]).toEqual([key, expect.stringContaining(`and Glue reads ${key} itself`)]);
+    }
+    for (const prefix of documented('`--additional-`,')) {
+      const key = `${prefix}${prefix.endsWith('-') ? '' : '-'}not-yet-documented`;
+      expect([key, refusal(key, SAFE)]).toEqual([key, expect.stringContaining(`and Glue reads ${prefix}* itself`)]);
+    }
+  });
+
+  it('safe refuses every prefix of what getResolvedOptions registers (aws-glue-libs), which argparse up to Glue 5.0 reads as it', () => {
+    for (const option of REGISTERED_BY_GLUE_LIBS) {
+      for (let end = 3; end <= option.length; end += 1) {
+        const key = option.slice(0, end);
+        expect([key, refusal(key, SAFE)]).toEqual([key, expect.stringMatching(/^ALLOWED_RUN_ARGUMENTS=safe/)]);
+      }
+    }
+    // A prefix of one option alone, in no family: named as the option argparse would read it as.
+    for (const [key, option] of [
+      ['--encr', '--encryption-type'],
+      ['--enab', '--enable-data-lineage'],
+      ['--JOB_I', '--JOB_ID'],
+      ['--JOB_N', '--JOB_NAME'],
+      ['--JOB_R', '--JOB_RUN_ID'],
+      ['--Redshift', '--RedshiftTempDir'],
+      ['--SECURITY', '--SECURITY_CONFIGURATION'],
+      ['--contin', '--continuation-option'],
+      ['--he', '--help'],
+      ['--Temp', '--TempDir'],
+    ]) {
+      expect([key, refusal(key as string, SAFE)]).toEqual([
+        key,
+        expect.stringContaining(`would read it as ${option}, which it abbreviates`),
+      ]);
+    }
+  });
+
+  it('suggests the key with --my_ in place of its dashes and underscores', () => {
+    expect(['--job-bookmark-option', '--__x', '---x', '--TempDir'].map(ownKeyFor)).toEqual([
+      '--my_job-bookmark-option',
+      '--my_x',
+      '--my_x',
+      '--my_TempDir',
+    ]);
   });
 
   it('safe refuses the v2 holes: where a run writes its data and logs, Lake Formation, Glue’s internals', () => {
@@ -145,6 +203,31 @@ describe('the argument policy', () => {
 
 describe('run settings', () => {
   const request = (settings: Partial<LaunchRequest>): LaunchRequest => ({ jobName: 'etl', ...settings });
+
+  it('says which setting refuses a run setting, and what to change', () => {
+    const refused = (settings: Partial<LaunchRequest>, policy: typeof SAFE | ReturnType<typeof list>) =>
+      thrown(() => checkArguments([request(settings)], policy)).message;
+    expect(refused({ securityConfiguration: 'other' }, list('--day', '--conf'))).toBe(
+      `Job etl was not started: run setting securityConfiguration is not allowed, because ALLOWED_RUN_ARGUMENTS=--day,--conf refuses it: it chooses the run's encryption (set the template parameter AllowedRunArguments to "*" to allow it); nothing was started.`,
+    );
+    expect(refused({ jobRunQueuingEnabled: false }, SAFE)).toBe(
+      `Job etl was not started: run setting jobRunQueuingEnabled is not allowed, because ALLOWED_RUN_ARGUMENTS=safe refuses it: it lifts the job's concurrency limit, which keeps a second start of one launch from running (set the template parameter AllowedRunArguments to "*" to allow it); nothing was started.`,
+    );
+    expect(refused({ workerType: 'G.64X', numberOfWorkers: 1 }, SAFE)).toBe(
+      `Job etl was not started: run setting workerType is not allowed, because "G.64X" is not a worker type whose size the launcher knows (${Object.keys(WORKER_DPU).join(', ')}), so the run's DPUs could not be bounded by MAX_DPU; nothing was started.`,
+    );
+  });
+
+  it('a job sized by MaxCapacity counts 1 DPU a worker; a size the request leaves unknown is not judged', () => {
+    const maxCapacity = { workerType: undefined, numberOfWorkers: undefined };
+    expect(thrown(() => checkRunSize(request({ numberOfWorkers: 20 }), SAFE, maxCapacity)).message).toMatch(
+      /because 20 Standard or G\.1X workers are 20 DPUs, more than MAX_DPU=10/,
+    );
+    // A worker type on a job with no count of its own (MaxCapacity): no size to bound; Glue takes or refuses it.
+    expect(() => checkRunSize(request({ workerType: 'G.2X' }), SAFE, maxCapacity)).not.toThrow();
+    // A request that sets neither leaves the job as it is, however large.
+    expect(() => checkRunSize(request({}), SAFE, { workerType: 'G.8X', numberOfWorkers: 50 })).not.toThrow();
+  });
 
   it('safe and a list refuse securityConfiguration (the run’s encryption); "*" allows it', () => {
     for (const policy of [SAFE, list('--day')]) {

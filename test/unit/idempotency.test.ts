@@ -11,10 +11,10 @@ import {
   requestDigest,
   TOKEN_EXPIRY_ARGUMENT,
 } from '../../src/idempotency/record';
-import { FINISH_MARGIN_MS } from '../../src/launch/deadline';
+import { FINISH_MARGIN_MS, Progress } from '../../src/launch/deadline';
 import { START_MARGIN_MS } from '../../src/launch/launch';
 import { lockHoldMs } from '../../src/launch/round-trip';
-import { MAX_START_ATTEMPTS } from '../../src/launch/start';
+import { jitteredBackoff } from '../../src/launch/start';
 import type { FailureKind } from '../../src/ports';
 import { batchOf, EXPIRES, FakeLock, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
 
@@ -40,6 +40,18 @@ describe('the idempotency record', () => {
     expect(requestDigest({ ...request, arguments: { '--day': '2' } })).not.toBe(digest);
     expect(requestDigest({ ...request, timeout: 31 })).not.toBe(digest);
     expect(requestDigest({ ...request, jobName: 'hourly-etl' })).not.toBe(digest);
+  });
+
+  it('a request digest is the one 0.2 and 0.3 recorded on their runs: a redelivery across an upgrade finds its run', () => {
+    // sha256 of the JSON of [run settings, arguments], each with its keys in code-unit order, first 16 hex digits:
+    // python3 -c 'import hashlib,json;print(hashlib.sha256(json.dumps([{"jobName":"nightly-etl","timeout":30,"workerType":"G.1X"},{"--a":"1","--b":"2","--day":"x"}],separators=(",",":")).encode()).hexdigest()[:16])'
+    const digest = requestDigest({
+      workerType: 'G.1X',
+      jobName: 'nightly-etl',
+      arguments: { '--day': 'x', '--b': '2', '--a': '1' },
+      timeout: 30,
+    });
+    expect(digest).toBe('4b776809d0a164ed');
   });
 
   it('an earlier run of the same request is reused; of another request, a conflict', () => {
@@ -107,7 +119,15 @@ describe('how far back a launch looks', () => {
     expect(lookupHorizon({ keySource: 'request', idempotencyKey: later }, undefined, now)).toEqual(
       new Date('2026-11-22T11:55:00Z'),
     );
+    // Every partition's Scheduler writes such keys.
+    for (const partition of ['aws-cn', 'aws-us-gov']) {
+      const elsewhere = key.replace('arn:aws:', `arn:${partition}:`);
+      expect(lookupHorizon({ keySource: 'request', idempotencyKey: elsewhere }, undefined, now)).toEqual(
+        new Date('2026-11-22T01:55:00Z'),
+      );
+    }
     for (const other of [
+      `x${key}`,
       'nightly#2026-11-22T02:00:00Z',
       `${key}x`,
       key.replace(':scheduler:', ':states:'),
@@ -207,6 +227,18 @@ describe('how far back a launch looks', () => {
       { jobName: 'nightly-etl', pageSize: 200, nextToken: '25' },
       { jobName: 'nightly-etl', pageSize: 200, nextToken: '225' },
     ]);
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('finds the newest run with its own key past newer runs with other keys', async () => {
+    const l = testLauncher();
+    const hourAgo = Date.now() - 60 * 60_000;
+    l.glue.addRun('nightly-etl', 'jr_older', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(hourAgo - 60_000));
+    l.glue.addRun('nightly-etl', 'jr_own', { [IDEMPOTENCY_ARGUMENT]: KEY }, new Date(hourAgo));
+    for (let i = 0; i < 40; i += 1) {
+      l.glue.addRun('nightly-etl', `jr_other_${i}`, { [IDEMPOTENCY_ARGUMENT]: `other-${i}` });
+    }
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_own', reused: true });
     expect(l.glue.starts).toEqual([]);
   });
 
@@ -357,11 +389,7 @@ describe('keyed launches', () => {
 describe('starts whose answer is lost', () => {
   it('a keyed start that timed out finds its own run instead of starting another', async () => {
     const l = testLauncher();
-    const start = l.glue.startJobRun.bind(l.glue);
-    l.deps.jobs.startJobRun = async (run) => {
-      await start(run); // the run lands...
-      throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out'); // ...and the answer is lost
-    };
+    l.glue.loseNextStart(); // the run lands, and the answer is lost
     const result = await l.launch(keyed());
     expect(result).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(result).not.toHaveProperty('reused');
@@ -374,11 +402,7 @@ describe('starts whose answer is lost', () => {
 
   it('a start whose success answer could not be read is ambiguous too: it finds its own run', async () => {
     const l = testLauncher();
-    const start = l.glue.startJobRun.bind(l.glue);
-    l.deps.jobs.startJobRun = async (run) => {
-      await start(run);
-      throw failure('StartJobRun', 'unreadable', 'SyntaxError: Unexpected end of JSON input');
-    };
+    l.glue.loseNextStart({ kind: 'unreadable' });
     expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
     expect(l.glue.starts).toHaveLength(1);
     const unkeyed = await rejectionOf(testLauncherFailingWith('unreadable').launch(single({ jobName: 'nightly-etl' })));
@@ -418,15 +442,77 @@ describe('starts whose answer is lost', () => {
     expect(l.glue.callsOf('GetJobRuns')).toEqual([]);
   });
 
-  it('gives up after four attempts with the service’s error', async () => {
+  it('gives up after four attempts (docs/reliability.md) with the service’s error; a fourth that succeeds starts', async () => {
     const l = testLauncher();
     l.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'), 10);
     const error = await rejectionOf(l.launch(single({ jobName: 'hourly-etl' })));
     expect(error.message).toBe(
       'Job hourly-etl was not started: StartJobRun failed with ThrottlingException: Rate exceeded.',
     );
-    expect(l.glue.callsOf('StartJobRun')).toHaveLength(MAX_START_ATTEMPTS);
-    expect(MAX_START_ATTEMPTS).toBe(4);
+    expect(l.glue.callsOf('StartJobRun')).toHaveLength(4);
+    const patient = testLauncher();
+    patient.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'), 3);
+    expect(await patient.launch(single({ jobName: 'hourly-etl' }))).toMatchObject({ jobRunId: 'jr_hourly-etl_1' });
+    expect(patient.glue.callsOf('StartJobRun')).toHaveLength(4);
+  });
+
+  it('a 5xx is looked for at once, without waiting out the effect window: Glue has answered', async () => {
+    const l = testLauncher({ startEffectWindowMs: 60_000 });
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    // 30 s left: too little to wait 60 s, enough to look and try again.
+    expect(await l.launch(keyed(), 30_000)).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.glue.starts).toHaveLength(2);
+  });
+
+  it('looks for a lost run only with 1 s to answer and 5 s to look left, to the millisecond', async () => {
+    const lookable = FINISH_MARGIN_MS + 5_000;
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    expect(await l.launch(keyed(), lookable)).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.glue.starts).toHaveLength(2);
+    const short = testLauncher();
+    short.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    const error = await rejectionOf(short.launch(keyed(), lookable - 1));
+    expect(error.message).toBe(
+      "Job nightly-etl may have started: StartJobRun failed with InternalServiceException (HTTP 500), and the function's time ends before the launcher could tell; a redelivery with the same key finds the run if it started.",
+    );
+  });
+
+  it('after a lost answer, every later failure is told by the first, the one after which a run may exist', async () => {
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'no-answer', 'TimeoutError: timed out'));
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'server-error', 'InternalServiceException (HTTP 500)'));
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'throttled', 'ThrottlingException: Rate exceeded'), 2);
+    const error = await rejectionOf(l.launch(keyed()));
+    expect(error.message).toBe(
+      'Job nightly-etl may have started: StartJobRun failed with TimeoutError: timed out; a redelivery with the same key finds the run if it started.',
+    );
+    const broken = testLauncher();
+    broken.glue.failNext('StartJobRun', failure('StartJobRun', 'no-answer', 'TimeoutError: timed out'));
+    broken.glue.failNext('StartJobRun', new TypeError('x is not a function'));
+    expect((await rejectionOf(broken.launch(keyed()))).message).toBe(
+      'Job nightly-etl may have started: StartJobRun failed with TimeoutError: timed out; a redelivery with the same key finds the run if it started.',
+    );
+  });
+
+  it('a StartJobRun that finds no entity names what the request named, the job being there', async () => {
+    const l = testLauncher();
+    l.glue.failNext('StartJobRun', failure('StartJobRun', 'not-found', 'EntityNotFoundException: no such thing'));
+    expect((await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })))).message).toBe(
+      'Job nightly-etl was not started: StartJobRun failed with EntityNotFoundException: no such thing; the job exists, so check what the request names (its securityConfiguration).',
+    );
+  });
+
+  it('backs off with full jitter: up to 250 ms, doubling each attempt, at most 4 s', () => {
+    const random = jest.spyOn(Math, 'random');
+    try {
+      random.mockReturnValue(0.5);
+      expect([1, 2, 3, 4, 5, 6, 7].map(jitteredBackoff)).toEqual([125, 250, 500, 1000, 2000, 2000, 2000]);
+      random.mockReturnValue(0);
+      expect(jitteredBackoff(3)).toBe(0);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('a failed look for the lost run says the run may have started, never that it was not', async () => {
@@ -488,6 +574,39 @@ describe('the function’s own timeout', () => {
     );
   });
 
+  it('says of each job whether it started (and its run), may have started (with a key or without), or was not sent', () => {
+    const progress = new Progress();
+    const plan = batchOf(
+      { jobName: 'nightly-etl' },
+      { jobName: 'hourly-etl' },
+      { jobName: 'busy-job', idempotencyKey: 'busy:1' },
+      { jobName: 'other-job' },
+    );
+    for (const jobName of ['nightly-etl', 'hourly-etl', 'busy-job']) progress.sending(jobName);
+    progress.startedRun('nightly-etl', 'jr_1');
+    const error = progress.stop(plan);
+    expect([error.name, error.message, error.mayHaveStarted, progress.timeIsUp]).toEqual([
+      'OutOfTime',
+      "The function's time ran out before the launch ended: job nightly-etl started (jr_1); job hourly-etl may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell); job busy-job may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another); job other-job was not started (a redelivery will start it).",
+      true,
+      true,
+    ]);
+    // Started or never sent: none may have started unseen.
+    const settled = new Progress();
+    settled.sending('nightly-etl');
+    settled.startedRun('nightly-etl', 'jr_1');
+    expect(settled.stop(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' })).mayHaveStarted).toBe(false);
+  });
+
+  it('a run started just before the time ran out is told with its id', async () => {
+    const l = testLauncher({ lock: true });
+    l.locks.holdNext('UpdateItem', new Promise(() => undefined)); // recording the run never ends
+    const error = await rejectionOf(l.launch(keyed(), FINISH_MARGIN_MS + 100));
+    expect(error.message).toBe(
+      "The function's time ran out before the launch ended: job nightly-etl started (jr_nightly-etl_1).",
+    );
+  });
+
   it('cut off before any start, it says nothing was started', async () => {
     const l = testLauncher();
     l.glue.holdNext('GetJob', new Promise(() => undefined));
@@ -510,26 +629,14 @@ describe('the function’s own timeout', () => {
 
 describe('never twice, for real', () => {
   /** A StartJobRun whose answer is lost and whose run lands `ms` later, as Glue may act on a request late. */
-  const lateStart = (l: ReturnType<typeof testLauncher>, ms: number) => {
-    const start = l.glue.startJobRun.bind(l.glue);
-    let first = true;
-    l.deps.jobs.startJobRun = async (run) => {
-      if (!first) return start(run);
-      first = false;
-      setTimeout(() => void start(run), ms);
-      throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out');
-    };
-  };
-  const withWindow = (ms: number) => {
-    const l = testLauncher();
-    (l.deps as { startEffectWindowMs: number }).startEffectWindowMs = ms;
-    return l;
-  };
+  const lateStart = (l: ReturnType<typeof testLauncher>, ms: number) => l.glue.loseNextStart({ landsAfterMs: ms });
+  const withWindow = (ms: number) => testLauncher({ startEffectWindowMs: ms });
 
   it('a start that lands after the client gave up is found by a look made after it could land: one run', async () => {
     const l = withWindow(120);
     lateStart(l, 60);
     const result = await l.launch(keyed());
+    await new Promise((resolve) => setTimeout(resolve, 100)); // long after the late one landed
     expect(l.glue.runsOf('nightly-etl')).toHaveLength(1);
     expect(result).toMatchObject({ jobRunId: l.glue.runsOf('nightly-etl')[0]?.id });
   });
@@ -548,15 +655,8 @@ describe('never twice, for real', () => {
       [CLOCK_SKEW_MS + 1_000, 2],
     ] as const) {
       const l = withWindow(0);
-      const start = l.glue.startJobRun.bind(l.glue);
-      let first = true;
-      l.deps.jobs.startJobRun = async (run) => {
-        if (!first) return start(run);
-        first = false;
-        // The start landed, its StartedOn read from a clock behind the launcher's; its answer was lost.
-        l.glue.addRun(run.jobName, 'jr_landed', run.arguments, new Date(Date.now() - behindMs));
-        throw failure('StartJobRun', 'no-answer', 'TimeoutError: request timed out');
-      };
+      // The start landed, its StartedOn read from a clock behind the launcher's; its answer was lost.
+      l.glue.loseNextStart({ behindMs });
       await l.launch(keyed());
       expect([behindMs, l.glue.runsOf('nightly-etl').length]).toEqual([behindMs, runs]);
     }
@@ -604,7 +704,7 @@ describe('never twice, for real', () => {
 
   it('a lookup asks for 20 pages at most, empty pages included, then fails closed', async () => {
     const l = testLauncher();
-    l.deps.jobs.jobRuns = async () => ({ runs: [], nextToken: 'more' });
+    l.glue.pageWithoutEnd();
     const error = await rejectionOf(l.launch(keyed()));
     expect(error.message).toMatch(
       /^Job nightly-etl was not started: 20 pages of its runs \(0 runs\) were read without reaching/,
@@ -648,6 +748,48 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
     const again = await l.launch(keyed());
     expect(again).toEqual({ ...first, reused: true });
     expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('a run found in Glue’s run list completes the record with what the run recorded', async () => {
+    const l = testLauncher({ lock: true });
+    const digest = requestDigest({ jobName: 'nightly-etl', idempotencyKey: KEY });
+    l.glue.addRun('nightly-etl', 'jr_first', {
+      [IDEMPOTENCY_ARGUMENT]: KEY,
+      [DIGEST_ARGUMENT]: digest,
+      [TOKEN_EXPIRY_ARGUMENT]: '2026-11-22T04:00:00.000Z',
+      [DELIVERY_ARGUMENT]: 'requirements-file',
+    });
+    await l.launch(keyed());
+    expect(l.locks.records.get(NIGHTLY)).toEqual({
+      digest,
+      status: 'COMPLETED',
+      until: Number.POSITIVE_INFINITY,
+      run: { jobRunId: 'jr_first', tokenExpiresAt: '2026-11-22T04:00:00.000Z', tokenDelivery: 'requirements-file' },
+    });
+  });
+
+  it('a completed record answers by itself, even while Glue’s run list does not show the run yet', async () => {
+    const l = testLauncher({ lock: true });
+    const digest = requestDigest({ jobName: 'nightly-etl', idempotencyKey: KEY });
+    const run = { jobRunId: 'jr_recorded', tokenExpiresAt: EXPIRES.toISOString(), tokenDelivery: 'arguments' };
+    l.locks.records.set(NIGHTLY, { digest, status: 'COMPLETED', until: Number.POSITIVE_INFINITY, run });
+    expect(await l.launch(keyed())).toEqual({ jobName: 'nightly-etl', ...run, reused: true });
+    expect(l.glue.starts).toEqual([]);
+  });
+
+  it('a record that cannot be written after the start is logged; the run stands, and Glue’s run list still has it', async () => {
+    const l = testLauncher({ lock: true });
+    l.locks.failNext('UpdateItem', failure('UpdateItem', 'server-error', 'InternalServerError (HTTP 500)'));
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1' });
+    expect(l.logger.records.filter((r) => r.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'The launch lock could not record how the launch ended',
+        attributes: { jobName: 'nightly-etl', idempotencyKey: KEY, error: 'InternalServerError (HTTP 500)' },
+      },
+    ]);
+    l.locks.records.delete(NIGHTLY); // as if its hold ran out
+    expect(await l.launch(keyed())).toMatchObject({ jobRunId: 'jr_nightly-etl_1', reused: true });
   });
 
   it('two deliveries in flight at once: one starts, the other is LaunchInProgress and starts nothing', async () => {

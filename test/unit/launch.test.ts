@@ -1,6 +1,7 @@
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import type { LauncherErrorName } from '../../src/errors';
 import { DELIVERY_ARGUMENT, DIGEST_ARGUMENT, requestDigest, TOKEN_EXPIRY_ARGUMENT } from '../../src/idempotency/record';
+import { START_MARGIN_MS } from '../../src/launch/launch';
 import { GLUE_READS_IN_FLIGHT } from '../../src/launch/round-trip';
 import type { FailureKind } from '../../src/ports';
 import {
@@ -413,16 +414,14 @@ describe('failures become named errors', () => {
         super(detail);
       }
     }
-    l.glue.failNext('StartJobRun', new CopiedFailure('StartJobRun', 'refused', 'InvalidInputException: no') as never);
+    l.glue.failNext('StartJobRun', new CopiedFailure('StartJobRun', 'refused', 'InvalidInputException: no'));
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect(error.message).toBe('Job nightly-etl was not started: StartJobRun failed with InvalidInputException: no.');
   });
 
   it('something that is not a service’s answer still leaves as a named error', async () => {
     const l = testLauncher();
-    l.deps.jobs.startJobRun = async () => {
-      throw new TypeError('x is not a function');
-    };
+    l.glue.failNext('StartJobRun', new TypeError('x is not a function'));
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect(error.name).toBe('StartJobRunFailed');
     expect(error.message).toBe('Job nightly-etl was not started: TypeError: x is not a function.');
@@ -501,5 +500,129 @@ describe('batches', () => {
     expect([l.glue.callsOf('GetJob').length, l.glue.callsOf('GetJobRuns').length]).toEqual([100, 100]);
     expect(l.glue.peakInFlight('GetJob', 'GetJobRuns')).toBe(GLUE_READS_IN_FLIGHT);
     expect(GLUE_READS_IN_FLIGHT).toBeLessThan(50); // the SDK's sockets per host (@smithy/node-http-handler)
+  });
+});
+
+describe('the edges the mutation report found untested', () => {
+  const keyed = (jobName: string, key: string) => ({ jobName, idempotencyKey: key });
+
+  it('a token refused fails only the jobs waiting for it: a reused one stays reused', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_first', {
+      '--launch-idempotency-key': 'k:1',
+      [DIGEST_ARGUMENT]: requestDigest(keyed('nightly-etl', 'k:1')),
+    });
+    l.repository.failNext('GetAuthorizationToken', failure('GetAuthorizationToken', 'denied', 'AccessDenied: no'));
+    const error = await rejectionOf(l.launch(batchOf(keyed('nightly-etl', 'k:1'), keyed('hourly-etl', 'k:2'))));
+    expect(error.message).toBe(
+      '1 of 2 jobs were not started: hourly-etl (TokenUnavailable: Job hourly-etl was not started: CodeArtifact gave no token for domain data-platform: AccessDenied: no). Started: nightly-etl (jr_first).',
+    );
+  });
+
+  it('logs the token it asks for and gets at debug, by duration, host and expiry, never the token', async () => {
+    const l = testLauncher({ tokenDuration: 3600 });
+    await l.launch(single({ jobName: 'nightly-etl' }));
+    const debug = l.logger.records.filter((r) => r.level === 'debug');
+    expect(debug).toEqual([
+      { level: 'debug', message: 'Requesting authorization token', attributes: { durationSeconds: 3600 } },
+      {
+        level: 'debug',
+        message: 'Authorization token ready',
+        attributes: { indexHost: INDEX_HOST, tokenExpiresAt: EXPIRES.toISOString() },
+      },
+    ]);
+    const started = l.logger.records.find((r) => r.message === 'Job run started')?.attributes;
+    expect(started?.durationMs).toEqual(expect.any(Number));
+    expect(started?.durationMs as number).toBeGreaterThanOrEqual(0);
+    expect(started?.durationMs as number).toBeLessThan(60_000);
+  });
+
+  it('a keyed and an unkeyed launch of one job: a failed look refuses only the keyed one', async () => {
+    const l = testLauncher();
+    l.glue.failNext('GetJobRuns', failure('GetJobRuns', 'server-error', 'InternalServiceException (HTTP 500)'), 3);
+    const error = await rejectionOf(l.launch(batchOf(keyed('nightly-etl', 'k:1'), { jobName: 'nightly-etl' })));
+    expect(error.message).toMatch(
+      /^1 of 2 jobs were not started: nightly-etl \(StartJobRunFailed: .*\)\. Started: nightly-etl \(jr_nightly-etl_1\)\.$/,
+    );
+    expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('the run’s DPUs count the job’s own worker type once GetJob says it; an unknown one cannot be bounded', async () => {
+    const l = testLauncher({}, [sparkJob('nightly-etl', { workerType: 'G.2X', numberOfWorkers: 2 })]);
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl', numberOfWorkers: 6 })));
+    expect([error.name, error.message]).toEqual([
+      'ArgumentNotAllowed',
+      'Job nightly-etl was not started: run setting numberOfWorkers is not allowed, because 6 G.2X workers are 12 DPUs, more than MAX_DPU=10 (raise the template parameter MaxDpu to allow it); nothing was started.',
+    ]);
+    expect(l.glue.starts).toEqual([]);
+    const unknown = testLauncher({}, [sparkJob('nightly-etl', { workerType: 'G.64X', numberOfWorkers: 2 })]);
+    const refused = await rejectionOf(unknown.launch(single({ jobName: 'nightly-etl', numberOfWorkers: 2 })));
+    expect(refused.message).toMatch(
+      /^Job nightly-etl was not started: run setting numberOfWorkers is not allowed, because the job's worker type "G\.64X" is not a worker type whose size the launcher knows/,
+    );
+    // A job of that type may still run as it is: only a size the request changes needs bounding.
+    await expect(unknown.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+
+  it('a batch with exactly the start margin left still starts', async () => {
+    const l = testLauncher();
+    const result = await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }), START_MARGIN_MS);
+    expect('runs' in result && result.runs).toHaveLength(2);
+  });
+
+  it('a token with exactly 15 minutes of life is used; a second less is refused', async () => {
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    for (const [lifeMs, name] of [
+      [15 * 60_000, undefined],
+      [15 * 60_000 - 1_000, 'TokenUnavailable'],
+    ] as const) {
+      const l = testLauncher({ clock: () => now });
+      l.repository.token = { token: TOKEN, expiresAt: new Date(now + lifeMs) };
+      const outcome = await l.launch(single({ jobName: 'nightly-etl' })).catch((error: Error) => error);
+      expect([lifeMs, outcome instanceof Error ? outcome.name : undefined]).toEqual([lifeMs, name]);
+    }
+  });
+
+  it('a job without its own requirements file reads nothing from S3', async () => {
+    const l = testLauncher({ tokenDelivery: 'auto' });
+    await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }));
+    expect(l.store.callsOf('GetObject')).toEqual([]);
+  });
+
+  it('an endpoint too long to show is cut at 80 characters in the message', async () => {
+    const l = testLauncher();
+    l.repository.endpoint = `ftp://${'x'.repeat(100)}`;
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.message).toBe(
+      `Job nightly-etl was not started: CodeArtifact did not give the endpoint of data-platform/private-pypi: the endpoint "ftp://${'x'.repeat(74)}..." is not an http(s) URL.`,
+    );
+  });
+
+  it('a batch’s expiry is the earliest of its runs’ tokens, a reused run’s recorded one included', async () => {
+    const l = testLauncher();
+    const earlier = new Date(EXPIRES.getTime() - 60 * 60_000).toISOString();
+    l.glue.addRun('hourly-etl', 'jr_first', {
+      '--launch-idempotency-key': 'k:2',
+      [DIGEST_ARGUMENT]: requestDigest(keyed('hourly-etl', 'k:2')),
+      [TOKEN_EXPIRY_ARGUMENT]: earlier,
+    });
+    const result = await l.launch(batchOf({ jobName: 'nightly-etl' }, keyed('hourly-etl', 'k:2')));
+    expect(result).toStrictEqual({
+      runs: [
+        { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_1', tokenDelivery: 'arguments' },
+        { jobName: 'hourly-etl', jobRunId: 'jr_first', reused: true },
+      ],
+      tokenExpiresAt: earlier,
+    });
+  });
+
+  it('a reused run that recorded neither expiry nor delivery is returned with neither field', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_first', { '--launch-idempotency-key': 'k:1' });
+    expect(await l.launch(single(keyed('nightly-etl', 'k:1')))).toStrictEqual({
+      jobName: 'nightly-etl',
+      jobRunId: 'jr_first',
+      reused: true,
+    });
   });
 });

@@ -86,6 +86,50 @@ describe('requirements-file delivery', () => {
     expect(l.glue.starts).toEqual([]);
   });
 
+  it('a job’s own file S3 would not decrypt says which KMS key to grant', async () => {
+    const own = 's3://team-bucket/requirements.txt';
+    const job = glue5('nightly-etl', {
+      defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
+    });
+    const l = testLauncher(FILE, [job]);
+    const denied = 'AccessDenied: not authorized to perform: kms:Decrypt on the resource';
+    l.store.failNext('GetObject', failure('GetObject', 'denied', denied));
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.message).toBe(
+      `Job nightly-etl was not started: its own requirements file ${own} is missing or not readable (${denied}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets), and decrypt with its KMS key (JobRequirementsKmsKeyArns).`,
+    );
+  });
+
+  it('a job’s own file pip would read two ways is refused with its line, and nothing starts', async () => {
+    const own = 's3://team-bucket/requirements.txt';
+    const job = glue5('nightly-etl', {
+      defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
+    });
+    const l = testLauncher(FILE, [job]);
+    l.store.objects.set(own, '# -*- coding: utf-7 -*-\nacme-pipelines==1.4.0\n');
+    const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
+    expect(error.name).toBe('InstallerOptionConflict');
+    expect(error.message).toMatch(/^Job nightly-etl was not started: .*line 1.*utf-7/);
+    expect([l.glue.starts, l.store.callsOf('PutObject')]).toEqual([[], []]);
+  });
+
+  it('says at debug which output-only options it left out of the file, and nothing when there are none', async () => {
+    const job = (options: string) =>
+      glue5('nightly-etl', { defaultArguments: { '--python-modules-installer-option': options } });
+    const quiet = testLauncher(FILE, [job('-q --no-cache-dir')]);
+    await quiet.launch(single({ jobName: 'nightly-etl' }));
+    expect(quiet.logger.records.filter((r) => r.message.startsWith('Output-only'))).toEqual([
+      {
+        level: 'debug',
+        message: 'Output-only pip options left out of the requirements file',
+        attributes: { jobName: 'nightly-etl', options: ['-q', '--no-cache-dir'] },
+      },
+    ]);
+    const plain = testLauncher(FILE, [job('--prefer-binary')]);
+    await plain.launch(single({ jobName: 'nightly-etl' }));
+    expect(plain.logger.records.filter((r) => r.message.startsWith('Output-only'))).toEqual([]);
+  });
+
   it('a job that cannot take a file is UnsupportedJobType, and nothing is called for it', async () => {
     const l = testLauncher(FILE, [sparkJob('nightly-etl', { glueVersion: '4.0' })]);
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
