@@ -12,10 +12,10 @@ import { parseEvent } from './input/events';
 import { launch } from './launch/launch';
 import type { LaunchDeps } from './launch/model';
 import type { LaunchResult } from './launch/outcome';
-import { cachedEndpoint } from './launch/round-trip';
 import { jitteredBackoff, START_EFFECT_MARGIN_MS } from './launch/start';
 import { InvocationMetrics } from './observability';
 import type { LaunchLock, RequirementsStore } from './ports';
+import { cachedEndpoint } from './token/access';
 import { redact } from './token/redact';
 
 /**

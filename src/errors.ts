@@ -130,9 +130,6 @@ export const installerOptionConflict = (jobName: string, why: string) =>
 export const unsupportedJobType = (jobName: string, why: string) =>
   new LauncherError('UnsupportedJobType', notStarted(jobName, why));
 
-export const tokenUnavailable = (jobName: string, why: string) =>
-  new LauncherError('TokenUnavailable', notStarted(jobName, why));
-
 export const concurrentRunsExceeded = (jobName: string, detail: string) =>
   new LauncherError(
     'ConcurrentRunsExceeded',
@@ -160,23 +157,146 @@ export const launchInProgress = (jobName: string, key: string) =>
   );
 
 /** A start that did not happen: refused, or never sent because something before it failed. */
-export const startJobRunFailed = (jobName: string, why: string) =>
+const startJobRunFailed = (jobName: string, why: string) =>
   new LauncherError('StartJobRunFailed', notStarted(jobName, why));
 
 /** A start that was sent and not answered readably: the run may exist. */
-export const startUncertain = (jobName: string, why: string) =>
+const startUncertain = (jobName: string, why: string) =>
   new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why), true);
 
-/** The function's time ran out: what became of each job. */
-export const outOfTime = (said: readonly string[], anyMayHaveStarted: boolean) =>
-  new LauncherError(
-    'OutOfTime',
-    `The function's time ran out before the launch ended: ${said.join('; ')}.`,
-    anyMayHaveStarted,
+const tokenUnavailable = (jobName: string, why: string) =>
+  new LauncherError('TokenUnavailable', notStarted(jobName, why));
+
+// The launch's own sentences, from the facts its steps know.
+
+/** GetJob or GetJobRuns failed (other than "no such job"): nothing is started for the job. */
+export const jobLookupFailed = (jobName: string, operation: string, detail: string) =>
+  startJobRunFailed(
+    jobName,
+    `${operation} failed with ${detail}${operation === 'GetJobRuns' ? ', so an earlier start of this launch could not be ruled out' : ''}`,
   );
 
-/** One job left unstarted because too little of the function's time was left to start it. */
-export const jobOutOfTime = (jobName: string, why: string) => new LauncherError('OutOfTime', notStarted(jobName, why));
+/** The look for earlier runs read its limit without reaching the horizon or the key: it fails closed. */
+export const runsTooMany = (jobName: string, pages: number, runs: number, horizon: Date) =>
+  startJobRunFailed(
+    jobName,
+    `${pages} pages of its runs (${runs} runs) were read without reaching ${horizon.toISOString()} or this launch's key, so an earlier start could not be ruled out without reading further`,
+  );
+
+/** The optional lock could not be taken: an earlier start cannot be ruled out, so nothing is started. */
+export const lockNotTaken = (jobName: string, detail: string) =>
+  startJobRunFailed(
+    jobName,
+    `the launch lock (IDEMPOTENCY_TABLE) could not be taken (${detail}), so an earlier start of this launch could not be ruled out`,
+  );
+
+/** What CodeArtifact did not give for the token, as facts. */
+export type TokenProblem =
+  | { readonly missing: 'endpoint'; readonly domain: string; readonly repository: string; readonly detail: string }
+  | { readonly missing: 'token'; readonly domain: string; readonly detail: string }
+  | { readonly missing: 'life'; readonly expiresAt: Date };
+
+export const noToken = (jobName: string, problem: TokenProblem) =>
+  tokenUnavailable(
+    jobName,
+    problem.missing === 'endpoint'
+      ? `CodeArtifact did not give the endpoint of ${problem.domain}/${problem.repository}: ${problem.detail}`
+      : problem.missing === 'token'
+        ? `CodeArtifact gave no token for domain ${problem.domain}: ${problem.detail}`
+        : `CodeArtifact gave a token that expires at ${problem.expiresAt.toISOString()}, less than 15 minutes from now`,
+  );
+
+/** What is wrong with an endpoint CodeArtifact gave: shown, cut at 80 characters. */
+export const endpointNotUrl = (endpoint: string) =>
+  `the endpoint ${JSON.stringify(endpoint.length > 80 ? `${endpoint.slice(0, 80)}...` : endpoint)} is not an http(s) URL`;
+
+/** A job's own requirements file S3 would not give (a KMS denial says which key to grant). */
+export const ownFileUnreadable = (jobName: string, uri: string, detail: string) =>
+  tokenUnavailable(
+    jobName,
+    `its own requirements file ${uri} is missing or not readable (${detail}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)${/kms:/i.test(detail) ? ', and decrypt with its KMS key (JobRequirementsKmsKeyArns)' : ''}`,
+  );
+
+export const ownFileTooLarge = (jobName: string, uri: string, maxBytes: number) =>
+  installerOptionConflict(
+    jobName,
+    `its requirements file ${uri} is larger than ${maxBytes / 1024} KiB, which the launcher does not read; split it or shorten it`,
+  );
+
+/** The launcher's requirements file for a run could not be written: the run cannot get its index. */
+export const fileNotWritten = (jobName: string, uri: string, detail: string) =>
+  tokenUnavailable(jobName, `the requirements file ${uri} could not be written (${detail})`);
+
+/** Glue refused the start for good; "not found" then is what the request named, the job being there. */
+export const startRefused = (jobName: string, detail: string, notFound: boolean) =>
+  startJobRunFailed(
+    jobName,
+    `StartJobRun failed with ${detail}${notFound ? '; the job exists, so check what the request names (its securityConfiguration)' : ''}`,
+  );
+
+/** An unkeyed start whose answer was lost: it may have started, and nothing can tell. */
+export const unkeyedStartLost = (jobName: string, detail: string) =>
+  startUncertain(
+    jobName,
+    `StartJobRun failed with ${detail}, and without an idempotency key the launcher cannot tell, so it did not try again`,
+  );
+
+/** After a lost answer, what ended the keyed start: told by the first lost answer, the one after which a run may exist. */
+export type AfterLost =
+  | { readonly ending: 'gave-up' | 'time-ran-out' | 'no-time-to-look' }
+  | { readonly ending: 'refused' | 'look-failed'; readonly detail: string };
+
+export const keyedStartLost = (jobName: string, firstDetail: string, after: AfterLost) => {
+  const why =
+    after.ending === 'refused'
+      ? `, then ${after.detail}`
+      : after.ending === 'look-failed'
+        ? `, and the look for its run failed too (${after.detail})`
+        : after.ending === 'time-ran-out'
+          ? ", and the function's time ran out"
+          : after.ending === 'no-time-to-look'
+            ? ", and the function's time ends before the launcher could tell"
+            : '';
+  return startUncertain(
+    jobName,
+    `StartJobRun failed with ${firstDetail}${why}; a redelivery with the same key finds the run if it started`,
+  );
+};
+
+/** What became of one job when the function's time ran out. */
+export type JobFate =
+  | { readonly jobName: string; readonly fate: 'started'; readonly jobRunId: string }
+  | { readonly jobName: string; readonly fate: 'in-flight'; readonly keyed: boolean }
+  | { readonly jobName: string; readonly fate: 'not-sent' };
+
+/** The function's time ran out: what became of each job. */
+export const outOfTime = (jobs: readonly JobFate[]) =>
+  new LauncherError(
+    'OutOfTime',
+    `The function's time ran out before the launch ended: ${jobs
+      .map((job) =>
+        job.fate === 'started'
+          ? `job ${job.jobName} started (${job.jobRunId})`
+          : job.fate === 'not-sent'
+            ? `job ${job.jobName} was not started (a redelivery will start it)`
+            : job.keyed
+              ? `job ${job.jobName} may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another)`
+              : `job ${job.jobName} may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell)`,
+      )
+      .join('; ')}.`,
+    jobs.some((job) => job.fate === 'in-flight'),
+  );
+
+/** One job not started: the function's time ran out before its start was sent. */
+export const timeRanOut = (jobName: string) =>
+  new LauncherError('OutOfTime', notStarted(jobName, "the function's time ran out"));
+
+/** A batch's job left for a redelivery: too little of the function's time was left to start it. */
+export const tooLittleTime = (jobName: string, leftMs: number) =>
+  new LauncherError(
+    'OutOfTime',
+    notStarted(jobName, `only ${leftMs} ms of the function's time were left; a redelivery of the event will start it`),
+  );
 
 export interface FailedJob {
   readonly jobName: string;

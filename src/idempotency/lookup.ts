@@ -1,4 +1,4 @@
-import { startJobRunFailed } from '../errors';
+import { runsTooMany } from '../errors';
 import type { JobService } from '../ports';
 import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_PAGES, MAX_RUNS_READ, type RecentRun } from './record';
 
@@ -29,10 +29,7 @@ export const earlierRuns = async (
     }
     if (found.size === keys.size || page.nextToken === undefined) return found;
     if (read >= MAX_RUNS_READ || pages >= MAX_RUNS_PAGES) {
-      throw startJobRunFailed(
-        jobName,
-        `${pages} pages of its runs (${read} runs) were read without reaching ${horizon.toISOString()} or this launch's key, so an earlier start could not be ruled out without reading further`,
-      );
+      throw runsTooMany(jobName, pages, read, horizon);
     }
     nextToken = page.nextToken;
     pageSize = Math.min(MAX_RUNS_PAGE, MAX_RUNS_READ - read);

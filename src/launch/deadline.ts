@@ -1,4 +1,4 @@
-import { type LauncherError, outOfTime } from '../errors';
+import { type JobFate, type LauncherError, outOfTime } from '../errors';
 import type { LaunchPlan } from '../plan';
 import type { Invocation } from './model';
 
@@ -30,17 +30,13 @@ export class Progress {
   /** Stops the invocation (no start is sent after this) and returns the answer it owes: each job, and its fate. */
   stop(plan: LaunchPlan): LauncherError {
     this.stopped = true;
-    const inFlight = plan.requests.some(({ jobName }) => this.sent.has(jobName) && !this.started.has(jobName));
     return outOfTime(
-      plan.requests.map(({ jobName, idempotencyKey }) => {
-        const runId = this.started.get(jobName);
-        if (runId) return `job ${jobName} started (${runId})`;
-        if (!this.sent.has(jobName)) return `job ${jobName} was not started (a redelivery will start it)`;
-        return idempotencyKey === undefined
-          ? `job ${jobName} may have started (its StartJobRun was in flight, and without an idempotency key a redelivery cannot tell)`
-          : `job ${jobName} may have started (its StartJobRun was in flight; a redelivery with the same key finds the run instead of starting another)`;
+      plan.requests.map(({ jobName, idempotencyKey }): JobFate => {
+        const jobRunId = this.started.get(jobName);
+        if (jobRunId !== undefined) return { jobName, fate: 'started', jobRunId };
+        if (!this.sent.has(jobName)) return { jobName, fate: 'not-sent' };
+        return { jobName, fate: 'in-flight', keyed: idempotencyKey !== undefined };
       }),
-      inFlight,
     );
   }
 }

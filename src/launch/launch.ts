@@ -1,21 +1,20 @@
 import { checkAllowed } from '../boundary/allowlist';
-import { type ArgumentPolicy, checkArguments, checkRunSize } from '../boundary/argument-policy';
-import { mapWithLimit } from '../concurrency';
+import { checkArguments, checkRunSize } from '../boundary/argument-policy';
+import { mapWithLimit, type Settled, settle } from '../concurrency';
 import {
   idempotencyConflict,
-  installerOptionConflict,
-  jobOutOfTime,
   launchInProgress,
-  startJobRunFailed,
-  tokenUnavailable,
+  lockNotTaken,
+  noToken,
   toLauncherError,
+  tooLittleTime,
 } from '../errors';
 import { judgeEarlier, lookupHorizon, requestDigest } from '../idempotency/record';
-import { checkOwnFile, draftPlacement, placeIndex } from '../pip/placement';
+import { draftPlacement, finishPlacement } from '../pip/placement';
 import { MAX_REQUIREMENTS_FILE_BYTES } from '../pip/requirements';
 import type { LaunchPlan, LaunchRequest } from '../plan';
-import { failureDetail } from '../ports';
-import { jobTimeoutMinutes } from '../token/lifetime';
+import { failureDetail, type StoredBytes } from '../ports';
+import { type AccessOutcome, decideToken, type IndexAccess } from '../token/access';
 import { Progress, withinTime } from './deadline';
 import {
   type Concluded,
@@ -28,16 +27,7 @@ import {
   type Ready,
 } from './model';
 import { conclude, type LaunchResult } from './outcome';
-import {
-  type IndexAccess,
-  indexAccess,
-  type JobFacts,
-  lookupFailure,
-  type OwnFiles,
-  type RoundTrip,
-  readOwnFiles,
-  roundTrip,
-} from './round-trip';
+import { type JobFacts, lookupFailure, type RoundTrip, roundTrip } from './round-trip';
 import { startRun } from './start';
 
 /**
@@ -47,79 +37,110 @@ import { startRun } from './start';
  */
 export const START_MARGIN_MS = 15_000;
 
-const UNBOUNDED: InvocationTime = { remainingMs: () => Number.POSITIVE_INFINITY };
-
 /**
- * The use case, top-down (docs/architecture.md): the plan checked before any call; round trip 1 (the jobs, their
- * earlier runs for keyed launches, the endpoint and, when its lifetime is known, the token); each job judged; one
- * token for every ready job; each ready job started once (round trip 2); the outcome. An answer always comes
- * before the function's time is up.
+ * The use case, top-down (docs/architecture.md). Each step is a call whose name says it: the plan checked before any
+ * call; round trip 1 (each job, its earlier runs for keyed launches, the endpoint, the token when its lifetime is
+ * already known); each job judged; the token decided while each eligible job is placed; the ready jobs started
+ * (round trip 2); the lock's records written; the outcome. An answer always comes before the function's time is up.
  */
-export const launch = async (
-  plan: LaunchPlan,
-  deps: LaunchDeps,
-  time: InvocationTime = UNBOUNDED,
-): Promise<LaunchResult> => {
+export const launch = async (plan: LaunchPlan, deps: LaunchDeps, time: InvocationTime): Promise<LaunchResult> => {
   checkAllowed(plan.requests, deps.settings.allowlist);
   checkArguments(plan.requests, deps.settings.argumentPolicy);
   const startedAt = deps.clock();
   const invocation: Invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
-  const horizon = (request: LaunchRequest) => lookupHorizon(request, plan.eventTime, startedAt);
-  return withinTime(launchAll(invocation, horizon, deps), invocation);
+  return withinTime(launchAll(invocation, startedAt, deps), invocation);
 };
 
-const launchAll = async (
-  invocation: Invocation,
-  horizon: (request: LaunchRequest) => Date,
-  deps: LaunchDeps,
-): Promise<LaunchResult> => {
+const launchAll = async (invocation: Invocation, startedAt: number, deps: LaunchDeps): Promise<LaunchResult> => {
   const { plan } = invocation;
-  const trip = await roundTrip(plan.requests, horizon, deps, invocation.time.remainingMs());
-  const { states, access } = await launchJudged(invocation, trip, deps);
+  const digests = plan.requests.map(requestDigest);
+  const horizon = (request: LaunchRequest) => lookupHorizon(request, plan.eventTime, startedAt);
+  const trip = await roundTrip(plan.requests, digests, horizon, deps, invocation.time.remainingMs());
+  const judged = judgeAll(plan.requests, digests, trip, deps);
+  const decided = await tokenAndPlacement(judged, trip, deps);
+  const states = decided.token === undefined ? decided.placed : await startAll(decided, invocation, deps);
+  const access = decided.token?.ok ? decided.token.access : undefined;
   await recordInLock(plan.requests, trip, states, access, deps);
   return conclude(plan.batch, states, access, deps);
 };
 
-/** From round trip 1 to each job's outcome: judged, placed, the token fetched, the ready ones started. */
-const launchJudged = async (
-  invocation: Invocation,
+/** Each request judged from what round trip 1 brought; the reused ones said in the log. */
+const judgeAll = (
+  requests: readonly LaunchRequest[],
+  digests: readonly string[],
   trip: RoundTrip,
   deps: LaunchDeps,
-): Promise<{ states: Concluded[]; access?: IndexAccess }> => {
-  const { plan } = invocation;
-  const judged = plan.requests.map((request, at) =>
-    judge(request, trip.facts[at] as JobFacts, deps.delivery, deps.settings.argumentPolicy),
+): JobState[] => {
+  const judged = requests.map((request, at) =>
+    judge(request, digests[at] as string, trip.facts[at] as JobFacts, { ...deps.settings, delivery: deps.delivery }),
   );
   logReused(judged, deps);
-  const eligible = judged.filter((state): state is Eligible => state.kind === 'eligible');
-  for (const { job } of eligible) deps.jobTimeouts.set(job.name, jobTimeoutMinutes(job));
-  const settled = judged.filter((state): state is Concluded => state.kind !== 'eligible');
-  if (eligible.length === 0) return { states: settled };
-
-  // Jobs' own requirements files and the token, at once: each job is placed before anything is started.
-  const [ownFiles, got] = await Promise.all([readOwnFiles(eligible, deps), indexAccess(eligible, trip, deps)]);
-  const placed = judged.map((state) => (state.kind === 'eligible' ? place(state, ownFiles) : state));
-  if (!got.ok) {
-    const refused = placed.map((state) =>
-      state.kind === 'ready' ? failed(state.request, got.refusal(state.request.jobName)) : state,
-    );
-    return { states: refused };
-  }
-  deps.logger.debug('Authorization token ready', {
-    indexHost: got.access.host,
-    tokenExpiresAt: got.access.expiresAt.toISOString(),
-  });
-  // Round trip 2: the starts, bounded so that a batch does not trip Glue's rate limit.
-  const started = await mapWithLimit(
-    placed,
-    deps.settings.maxParallelStarts,
-    async (state): Promise<Concluded> =>
-      state.kind === 'ready'
-        ? startInTime(state, invocation, () => startRun(state, got.access, invocation, deps))
-        : state,
-  );
-  return { states: started, access: got.access };
+  return judged;
 };
+
+const isEligible = (state: JobState): state is Eligible => state.kind === 'eligible';
+const isConcluded = (state: JobState): state is Concluded => state.kind !== 'eligible' && state.kind !== 'ready';
+
+/** The token and each eligible job's placement, decided together; with no job eligible, neither. */
+type Decided =
+  | { readonly token: undefined; readonly placed: Concluded[] }
+  | { readonly token: AccessOutcome; readonly placed: Array<Ready | Concluded> };
+
+/** The token for every eligible job (token/access.ts), decided while each is placed. */
+const tokenAndPlacement = async (judged: JobState[], trip: RoundTrip, deps: LaunchDeps): Promise<Decided> => {
+  const eligible = judged.filter(isEligible);
+  if (eligible.length === 0) return { token: undefined, placed: judged.filter(isConcluded) };
+  const uses = eligible.map(({ request, job }) => ({ jobName: request.jobName, requestTimeout: request.timeout, job }));
+  const [token, placed] = await Promise.all([
+    decideToken(uses, trip.early, trip.endpoint, deps),
+    placeAll(judged, deps),
+  ]);
+  return { token, placed };
+};
+
+/**
+ * Each eligible job placed (pip/placement.ts finishPlacement): ready, or refused for what its own
+ * requirements file holds or because S3 would not give it. A file two jobs share is read once; files are read in parallel with the token.
+ */
+const placeAll = (judged: readonly JobState[], deps: LaunchDeps): Promise<Array<Ready | Concluded>> => {
+  const reads = new Map<string, Promise<Settled<StoredBytes>>>();
+  const readOwnFile = (uri: string) => {
+    const read = reads.get(uri) ?? settle(deps.files.read(uri, MAX_REQUIREMENTS_FILE_BYTES));
+    reads.set(uri, read);
+    return read;
+  };
+  return Promise.all(
+    judged.map(async (state): Promise<Ready | Concluded> => {
+      if (state.kind !== 'eligible') return state;
+      const { request, job, draft, digest } = state;
+      try {
+        const placement = await finishPlacement(draft, readOwnFile);
+        return { kind: 'ready', request, job, placement, digest };
+      } catch (error) {
+        return failed(request, toLauncherError(error, request.jobName));
+      }
+    }),
+  );
+};
+
+/**
+ * Round trip 2: each ready job started once (launch/start.ts), at most MAX_PARALLEL_STARTS at a time so that a
+ * batch does not trip Glue's rate limit; or, without a token, each failed with why.
+ */
+const startAll = (
+  { token, placed }: Extract<Decided, { token: AccessOutcome }>,
+  invocation: Invocation,
+  deps: LaunchDeps,
+): Promise<Concluded[]> =>
+  mapWithLimit(placed, deps.settings.maxParallelStarts, async (state): Promise<Concluded> => {
+    if (state.kind !== 'ready') return state;
+    const { jobName } = state.request;
+    if (!token.ok) return failed(state.request, noToken(jobName, token.problem));
+    // A batch leaves a job for a redelivery of the event rather than start it with too little time left.
+    const left = invocation.time.remainingMs();
+    if (invocation.plan.batch && left < START_MARGIN_MS) return failed(state.request, tooLittleTime(jobName, left));
+    return startRun(state, token.access, invocation, deps);
+  });
 
 /**
  * With the optional lock: each key this invocation took records how its launch ended. A run (started now, or
@@ -169,21 +190,20 @@ const defined = <T extends Record<string, unknown>>(fields: T): Partial<T> =>
 
 /**
  * One request, judged from what round trip 1 brought, before any token exists: its job is not found, it was
- * already started by an earlier delivery of this launch (or its key was used for another request), its pip cannot
- * be given the launcher's index alone, or it is ready to start.
+ * already started by an earlier delivery of this launch (or its key was used for another request), its run would
+ * be larger than MAX_DPU allows with the job's own size, or it is eligible to be placed.
  */
 export const judge = (
   request: LaunchRequest,
+  digest: string,
   { job, earlier, locks }: JobFacts,
-  delivery: LaunchDeps['delivery'],
-  policy: ArgumentPolicy,
+  { argumentPolicy, delivery }: Pick<LaunchDeps['settings'], 'argumentPolicy'> & Pick<LaunchDeps, 'delivery'>,
 ): JobState => {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
-  const digest = requestDigest(request);
   const key = request.idempotencyKey;
   const held = key === undefined ? undefined : locks.get(key);
   if (key !== undefined && held !== undefined) {
-    if (!held.ok) return failed(request, lockFailure(request.jobName, held.error));
+    if (!held.ok) return failed(request, lockNotTaken(request.jobName, failureDetail(held.error)));
     const outcome = held.value;
     if (outcome.kind === 'in-progress') return failed(request, launchInProgress(request.jobName, key));
     if (outcome.kind === 'conflict') return failed(request, idempotencyConflict(request.jobName, key));
@@ -203,46 +223,14 @@ export const judge = (
   }
   try {
     // The run's size with the job's own worker type or count, now that GetJob has said them (MAX_DPU).
-    checkRunSize(request, policy, job.value);
+    checkRunSize(request, argumentPolicy, job.value);
+    // What its arguments say pip will do: a job the launcher cannot serve is refused before any token is asked for.
     const draft = draftPlacement(job.value, request.arguments, delivery);
     return { kind: 'eligible', request, job: job.value, draft, digest };
   } catch (error) {
     return failed(request, toLauncherError(error, request.jobName));
   }
 };
-
-/**
- * An eligible job placed, once its own requirements file (when it has one) was read: ready, or refused for what the
- * file holds, or because S3 would not give it.
- */
-const place = ({ request, job, draft, digest }: Eligible, ownFiles: OwnFiles): Ready | Concluded => {
-  const { jobName } = request;
-  try {
-    const uri = draft.ownFile;
-    const read = uri === undefined ? undefined : ownFiles.get(uri);
-    if (uri !== undefined && read !== undefined && !read.ok) {
-      const detail = failureDetail(read.error);
-      const key = /kms:/i.test(detail) ? ', and decrypt with its KMS key (JobRequirementsKmsKeyArns)' : '';
-      const why = `its own requirements file ${uri} is missing or not readable (${detail}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)${key}`;
-      return failed(request, tokenUnavailable(jobName, why));
-    }
-    if (read?.ok && 'tooLarge' in read.value) {
-      const why = `its requirements file ${uri} is larger than ${MAX_REQUIREMENTS_FILE_BYTES / 1024} KiB, which the launcher does not read; split it or shorten it`;
-      return failed(request, installerOptionConflict(jobName, why));
-    }
-    const own = read?.ok && 'bytes' in read.value ? checkOwnFile(jobName, uri as string, read.value.bytes) : undefined;
-    return { kind: 'ready', request, job, placement: placeIndex(draft, own), digest };
-  } catch (error) {
-    return failed(request, toLauncherError(error, jobName));
-  }
-};
-
-/** The lock could not be taken: an earlier start cannot be ruled out, so nothing is started. */
-const lockFailure = (jobName: string, error: unknown) =>
-  startJobRunFailed(
-    jobName,
-    `the launch lock (IDEMPOTENCY_TABLE) could not be taken (${failureDetail(error)}), so an earlier start of this launch could not be ruled out`,
-  );
 
 const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
   for (const state of states) {
@@ -253,18 +241,4 @@ const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
       idempotencyKey: state.request.idempotencyKey,
     });
   }
-};
-
-/** A batch leaves a job for a redelivery of the event rather than start it with too little time left. */
-const startInTime = async (
-  state: Ready,
-  invocation: Invocation,
-  start: () => Promise<Concluded>,
-): Promise<Concluded> => {
-  const left = invocation.time.remainingMs();
-  if (invocation.plan.batch && left < START_MARGIN_MS) {
-    const why = `only ${left} ms of the function's time were left; a redelivery of the event will start it`;
-    return failed(state.request, jobOutOfTime(state.request.jobName, why));
-  }
-  return start();
 };

@@ -70,10 +70,9 @@ export interface Invocation {
 }
 
 /**
- * One job of the plan as the launch goes: failed, or reused (started by an earlier delivery of the same launch),
- * or eligible (its arguments read) before any token; ready (its index placed, its own requirements file read);
- * then started or failed. The caller's JSON is made from it at the edge
- * (launch/outcome.ts).
+ * One job of the plan as the launch goes: judged failed, reused (started by an earlier delivery of the same launch)
+ * or eligible; placed ready (its index placed, its own requirements file read) or failed; then started or failed.
+ * The caller's JSON is made from it at the edge (launch/outcome.ts).
  */
 export type JobState =
   | { readonly kind: 'failed'; readonly request: LaunchRequest; readonly error: LauncherError }
@@ -89,7 +88,7 @@ export type JobState =
       readonly kind: 'eligible';
       readonly request: LaunchRequest;
       readonly job: GlueJob;
-      /** What its arguments say pip will do, read by the strict grammars. */
+      /** What its arguments say pip will do, read by the strict grammars (pip/placement.ts). */
       readonly draft: PlacementDraft;
       /** What the request asks for, recorded on the run (idempotency/record.ts). */
       readonly digest: string;

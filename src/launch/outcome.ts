@@ -1,7 +1,7 @@
 import { batchFailed, type FailedJob, reworded } from '../errors';
+import type { IndexAccess } from '../token/access';
 import { redact } from '../token/redact';
 import type { Concluded, LaunchDeps } from './model';
-import type { IndexAccess } from './round-trip';
 
 /** One run as the caller sees it: started now, or reused (started by an earlier delivery of the same launch). */
 export interface RunResult {

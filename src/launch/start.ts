@@ -1,22 +1,23 @@
 import {
+  type AfterLost,
   concurrentRunsExceeded,
-  jobOutOfTime,
+  fileNotWritten,
+  keyedStartLost,
   type LauncherError,
-  startJobRunFailed,
-  startUncertain,
-  tokenUnavailable,
+  startRefused,
+  timeRanOut,
   toLauncherError,
+  unkeyedStartLost,
 } from '../errors';
 import { earlierRuns } from '../idempotency/lookup';
 import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
-import { fileArguments, type IndexPlacement, indexArguments, mergeArguments, tokenDeliveryOf } from '../pip/placement';
+import { type Carried, type IndexPlacement, runArguments, tokenDeliveryOf } from '../pip/placement';
 import { writeRequirementsFile } from '../pip/requirements';
 import { requirementsFileKey } from '../pip/requirements-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
-import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
+import type { IndexAccess } from '../token/access';
 import { FINISH_MARGIN_MS } from './deadline';
 import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } from './model';
-import type { IndexAccess } from './round-trip';
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
@@ -30,14 +31,6 @@ export const startRun = async (
   deps: LaunchDeps,
 ): Promise<Concluded> => {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
-  const needed = secondsNeeded({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) });
-  if (access.durationSeconds < needed) {
-    deps.logger.warn('Token may expire before the run ends', {
-      jobName: job.name,
-      tokenSeconds: access.durationSeconds,
-      runNeedsSeconds: needed,
-    });
-  }
   const tokenDelivery = tokenDeliveryOf(placement);
   if (placement.via !== 'requirements-file' && placement.fileUnfit !== undefined) {
     // TOKEN_DELIVERY=auto never moves a job's token into its arguments silently.
@@ -47,9 +40,9 @@ export const startRun = async (
     });
   }
   try {
-    const { carrying, file } = await carry(jobName, placement, access, deps);
+    const carried = await carry(jobName, placement, access, deps);
     const args = {
-      ...mergeArguments(job, requestArguments, carrying),
+      ...runArguments(job, requestArguments, carried),
       ...launchArguments(idempotencyKey, digest, access.expiresAt, tokenDelivery),
     };
     const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
@@ -60,7 +53,7 @@ export const startRun = async (
       indexHost: access.host,
       tokenExpiresAt: access.expiresAt.toISOString(),
       tokenDelivery,
-      requirementsFile: file, // absent in arguments delivery: the logger leaves out what is undefined
+      requirementsFile: 'file' in carried ? carried.file : undefined, // the logger leaves out what is undefined
       durationMs: invocation.elapsedMs(),
     });
     return { kind: 'started', request, jobRunId, tokenDelivery };
@@ -70,17 +63,17 @@ export const startRun = async (
 };
 
 /**
- * The arguments that bring the run its index: the URL itself, or the S3 URI of the file written for it (round trip
- * 3 in requirements-file delivery: the file is written before the run that reads it starts).
+ * What brings the run its index: the URL itself, or the requirements file written for it (round trip 3 in
+ * requirements-file delivery: the file is written before the run that reads it starts).
  */
 const carry = async (
   jobName: string,
   placement: IndexPlacement,
   access: IndexAccess,
   deps: LaunchDeps,
-): Promise<{ carrying: Record<string, string>; file: string | undefined }> => {
+): Promise<Carried> => {
   if (placement.via !== 'requirements-file') {
-    return { carrying: indexArguments(placement, deps.settings.pipIndexOption, access.url), file: undefined };
+    return { placement, option: deps.settings.pipIndexOption, url: access.url };
   }
   const { plan } = placement;
   const key = requirementsFileKey(plan.location, jobName, new Date(deps.clock()), crypto.randomUUID());
@@ -93,9 +86,9 @@ const carry = async (
     await deps.files.write(plan.location.bucket, key, body);
   } catch (error) {
     // The run cannot get its index: it is not started.
-    throw tokenUnavailable(jobName, `the requirements file ${uri} could not be written (${failureDetail(error)})`);
+    throw fileNotWritten(jobName, uri, failureDetail(error));
   }
-  return { carrying: fileArguments(uri), file: uri };
+  return { file: uri };
 };
 
 const MAX_START_ATTEMPTS = 4;
@@ -123,12 +116,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A StartJobRun that Glue refused for good. Not found, here, is not the job (GetJob found it a moment ago) but
  * something the request names: a security configuration that does not exist.
  */
-const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError => {
-  if (failure.kind === 'busy') return concurrentRunsExceeded(jobName, failure.detail);
-  const because =
-    failure.kind === 'not-found' ? '; the job exists, so check what the request names (its securityConfiguration)' : '';
-  return startJobRunFailed(jobName, `StartJobRun failed with ${failure.detail}${because}`);
-};
+const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError =>
+  failure.kind === 'busy'
+    ? concurrentRunsExceeded(jobName, failure.detail)
+    : startRefused(jobName, failure.detail, failure.kind === 'not-found');
 
 /**
  * How long after a StartJobRun was sent it may still take effect, beyond the client's own request timeout: the
@@ -153,18 +144,11 @@ const startOnce = async (
   deps: LaunchDeps,
 ): Promise<string> => {
   let lost: ServiceFailure | undefined; // the first answer that was lost: a run may exist from then on
-  // Always told by the first lost answer: the one after which a run may exist.
-  const uncertain = (first: ServiceFailure, why: string) =>
-    startUncertain(
-      run.jobName,
-      `StartJobRun failed with ${first.detail}${why}; a redelivery with the same key finds the run if it started`,
-    );
+  const uncertain = (first: ServiceFailure, after: AfterLost) => keyedStartLost(run.jobName, first.detail, after);
   for (let attempt = 1; ; attempt += 1) {
     if (progress.timeIsUp) {
       // Only seen by a launch that outlived its answer: the caller was already told OutOfTime.
-      throw lost
-        ? uncertain(lost, ", and the function's time ran out")
-        : jobOutOfTime(run.jobName, "the function's time ran out");
+      throw lost ? uncertain(lost, { ending: 'time-ran-out' }) : timeRanOut(run.jobName);
     }
     let failure: ServiceFailure;
     const sentAt = deps.clock();
@@ -172,38 +156,35 @@ const startOnce = async (
     try {
       return await deps.jobs.startJobRun(run);
     } catch (error) {
-      if (!isServiceFailure(error)) throw lost ? uncertain(lost, '') : toLauncherError(error, run.jobName);
+      if (!isServiceFailure(error))
+        throw lost ? uncertain(lost, { ending: 'gave-up' }) : toLauncherError(error, run.jobName);
       failure = error;
     }
     const verdict = verdictOf(failure.kind);
     if (verdict === 'definite')
-      throw lost ? uncertain(lost, `, then ${failure.detail}`) : refusedStart(run.jobName, failure);
+      throw lost ? uncertain(lost, { ending: 'refused', detail: failure.detail }) : refusedStart(run.jobName, failure);
     if (verdict === 'ambiguous') {
       lost ??= failure;
       const first = lost;
-      if (key === undefined) {
-        throw startUncertain(
-          run.jobName,
-          `StartJobRun failed with ${failure.detail}, and without an idempotency key the launcher cannot tell, so it did not try again`,
-        );
-      }
+      if (key === undefined) throw unkeyedStartLost(run.jobName, failure.detail);
       // No look before the request can no longer take effect: a run that lands later would be missed. A request that
       // was answered (a 5xx, a 200 cut short) is done at Glue; one that got no answer may still be in flight there.
       const wait = failure.kind === 'no-answer' ? Math.max(0, sentAt + deps.startEffectWindowMs - deps.clock()) : 0;
       if (time.remainingMs() - FINISH_MARGIN_MS - wait < LOOKUP_BUDGET_MS) {
-        throw uncertain(first, ", and the function's time ends before the launcher could tell");
+        throw uncertain(first, { ending: 'no-time-to-look' });
       }
       await sleep(wait);
       const since = new Date(sentAt - CLOCK_SKEW_MS);
       const landed = await earlierRuns(deps.jobs, run.jobName, new Set([key]), since, LOST_ANSWER_PAGE).catch(
         (error: unknown) => {
-          throw uncertain(first, `, and the look for its run failed too (${failureDetail(error)})`);
+          throw uncertain(first, { ending: 'look-failed', detail: failureDetail(error) });
         },
       );
       const own = landed.get(key);
       if (own) return own.id;
     }
-    if (attempt >= MAX_START_ATTEMPTS) throw lost ? uncertain(lost, '') : refusedStart(run.jobName, failure);
+    if (attempt >= MAX_START_ATTEMPTS)
+      throw lost ? uncertain(lost, { ending: 'gave-up' }) : refusedStart(run.jobName, failure);
     await sleep(deps.backoffMs(attempt));
   }
 };

@@ -1,5 +1,13 @@
-import { installerOptionConflict, parameterOf, unsupportedJobType } from '../errors';
+import type { Settled } from '../concurrency';
+import {
+  installerOptionConflict,
+  ownFileTooLarge,
+  ownFileUnreadable,
+  parameterOf,
+  unsupportedJobType,
+} from '../errors';
 import type { Arguments } from '../plan';
+import { failureDetail, type StoredBytes } from '../ports';
 import { type JobCommand, type JobKind, jobKind } from './job-kind';
 import { readShellModules, readSparkModules, withShellIndex } from './modules-value';
 import {
@@ -13,7 +21,7 @@ import {
   words,
 } from './options';
 import { isRequirementRefusal, type Requirement, readRequirement } from './requirement';
-import { type RequirementsSource, readRequirementsFile } from './requirements';
+import { MAX_REQUIREMENTS_FILE_BYTES, type RequirementsSource, readRequirementsFile } from './requirements';
 import {
   type DeliverySetting,
   FILE_INSTALLER_OPTION,
@@ -261,6 +269,48 @@ export const placeIndex = (draft: PlacementDraft, own: RequirementsSource | unde
   return { via: 'installer-option', options: draft.options, ...said };
 };
 
+/** Reads a job's own requirements file (at most MAX_REQUIREMENTS_FILE_BYTES): as S3 gave it, or why it did not. */
+export type OwnFileReader = (uri: string) => Promise<Settled<StoredBytes>>;
+
+/**
+ * The placement finished: the job's own requirements file, when it has one, read into the model
+ * (`TokenUnavailable` when S3 would not give it, `InstallerOptionConflict` for what pip would read two ways), then
+ * the index placed in the run's arguments or in a file, as `TOKEN_DELIVERY` and the job allow. The draft, which
+ * needs no read, is made when the job is judged, so that a job the launcher cannot serve costs no token.
+ */
+export const finishPlacement = async (draft: PlacementDraft, readOwnFile: OwnFileReader): Promise<IndexPlacement> => {
+  const uri = draft.ownFile;
+  if (uri === undefined) return placeIndex(draft, undefined);
+  const read = await readOwnFile(uri);
+  if (!read.ok) throw ownFileUnreadable(draft.jobName, uri, failureDetail(read.error));
+  if ('tooLarge' in read.value) throw ownFileTooLarge(draft.jobName, uri, MAX_REQUIREMENTS_FILE_BYTES);
+  return placeIndex(draft, checkOwnFile(draft.jobName, uri, read.value.bytes));
+};
+
+/** What carries the index to a run: its URL, placed in its arguments, or the requirements file written for it. */
+export type Carried =
+  | {
+      readonly placement: Exclude<IndexPlacement, { readonly via: 'requirements-file' }>;
+      readonly option: PipIndexOption;
+      readonly url: string;
+    }
+  | { readonly file: string };
+
+/**
+ * The run's arguments: the job's defaults, the request's over them key by key (Glue's own precedence), then the
+ * arguments that carry the index: its URL in the installer option or the modules value, or the file's S3 URI and
+ * exactly `-r`.
+ */
+export const runArguments = (
+  job: PipJob,
+  requestArguments: Arguments | undefined,
+  carried: Carried,
+): Record<string, string> => ({
+  ...job.defaultArguments,
+  ...requestArguments,
+  ...('file' in carried ? fileArguments(carried.file) : indexArguments(carried.placement, carried.option, carried.url)),
+});
+
 /** The arguments that carry the index URL itself; none when there is nothing to install. */
 export const indexArguments = (
   placement: Exclude<IndexPlacement, { readonly via: 'requirements-file' }>,
@@ -274,17 +324,7 @@ export const indexArguments = (
 };
 
 /** The arguments that name the requirements file holding the index: its S3 URI, and exactly `-r`. */
-export const fileArguments = (uri: string): Record<string, string> => ({
+const fileArguments = (uri: string): Record<string, string> => ({
   [MODULES_OPTION]: uri,
   [INSTALLER_OPTION]: FILE_INSTALLER_OPTION,
 });
-
-/**
- * The run's arguments: the job's defaults, the request's over them key by key (Glue's own precedence), then the
- * arguments that carry the index (`indexArguments` or `fileArguments`).
- */
-export const mergeArguments = (
-  job: PipJob,
-  requestArguments: Arguments | undefined,
-  carrying: Record<string, string>,
-): Record<string, string> => ({ ...job.defaultArguments, ...requestArguments, ...carrying });

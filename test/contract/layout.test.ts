@@ -83,6 +83,33 @@ describe('modules that hold a concept whole', () => {
   });
 });
 
+describe('docs/architecture.md is the code as it is', () => {
+  const page = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+  const source = filesUnder('src')
+    .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+    .join('\n');
+
+  it('every src/ file it cites exists: by its path, or by its name under its folder', () => {
+    const src = filesUnder('src').map((file) => file.slice('src/'.length));
+    const cited = [...new Set([...page.matchAll(/\b((?:[\w-]+\/)*[\w-]+\.ts)\b/g)].map((m) => m[1] as string))];
+    const missing = cited
+      .map((file) => file.replace(/^src\//, ''))
+      .filter((file) =>
+        file.includes('/') ? !src.includes(file) : !src.some((path) => path.split('/').at(-1) === file),
+      )
+      .filter((file) => ![...filesUnder('test'), ...filesUnder('local')].some((other) => other.endsWith(file)));
+    expect(cited.length).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
+  });
+
+  it('every function it names, as `name()`, is one in src/', () => {
+    const named = [...new Set([...page.matchAll(/`(\w+)\(\)`/g)].map((m) => m[1] as string))];
+    expect(named.length).toBeGreaterThan(10);
+    const missing = named.filter((name) => !new RegExp(`(const|function) ${name}\\b`).test(source));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('tests sorted by kind', () => {
   it('unit tests need no build, no server and no SDK mock (types aside)', () => {
     const needs =

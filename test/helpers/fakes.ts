@@ -5,7 +5,6 @@ import type { RecentRun } from '../../src/idempotency/record';
 import { launch } from '../../src/launch/launch';
 import type { LaunchDeps, LaunchSettings } from '../../src/launch/model';
 import type { LaunchResult } from '../../src/launch/outcome';
-import { cachedEndpoint } from '../../src/launch/round-trip';
 import type { TokenDeliverySetting } from '../../src/pip/requirements-file';
 import type { Arguments, LaunchPlan, LaunchRequest } from '../../src/plan';
 import {
@@ -26,6 +25,7 @@ import {
   ServiceFailure,
   type StoredBytes,
 } from '../../src/ports';
+import { cachedEndpoint } from '../../src/token/access';
 
 /** Not a real token: shaped like one (base64url segments and dots) plus characters that need encoding. */
 export const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.Zm9v+YmFy/YmF6=.c2VjcmV0';

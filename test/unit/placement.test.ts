@@ -4,9 +4,9 @@ import {
   INSTALLER_OPTION,
   indexArguments,
   MODULES_OPTION,
-  mergeArguments,
   type PipJob,
   placeIndex,
+  runArguments,
 } from '../../src/pip/placement';
 import type { DeliverySetting } from '../../src/pip/requirements-file';
 import type { Arguments } from '../../src/plan';
@@ -38,7 +38,7 @@ const shell = (modules: string | undefined): PipJob =>
 const merged = (job: PipJob, request?: Arguments) => {
   const placement = placeIndex(draftPlacement(job, request, ARGUMENTS), undefined);
   if (placement.via === 'requirements-file') throw new Error('not in arguments delivery');
-  return mergeArguments(job, request, indexArguments(placement, 'index-url', URL));
+  return runArguments(job, request, { placement, option: 'index-url', url: URL });
 };
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const H1 = `sha256:${'a'.repeat(64)}`;
