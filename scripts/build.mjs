@@ -20,9 +20,16 @@ const builds = [
   // The SDK clients alone, one bundle per handler bundle's set of clients (bench/sdk-only*.ts), and with the
   // frameworks the launcher is built on (bench/frameworks*.ts).
   ...(await Promise.all(
-    ['sdk-only', 'sdk-only-s3', 'sdk-only-lock', 'sdk-only-s3-lock', 'frameworks', 'frameworks-lock'].map((name) =>
-      inMemory({ ...single, entryPoints: [`bench/${name}.ts`], outfile: `${OUT}/bench/${name}.cjs` }),
-    ),
+    [
+      'sdk-only',
+      'sdk-only-s3',
+      'sdk-only-lock',
+      'sdk-only-s3-lock',
+      'frameworks',
+      'frameworks-s3',
+      'frameworks-lock',
+      'frameworks-s3-lock',
+    ].map((name) => inMemory({ ...single, entryPoints: [`bench/${name}.ts`], outfile: `${OUT}/bench/${name}.cjs` })),
   )),
   await inMemory({ ...previousLambdaBundle, outfile: `${OUT}/bench/handler-esm.mjs` }),
   // Tools are not shipped: CommonJS, dependencies left in node_modules, so they build in milliseconds.

@@ -203,7 +203,7 @@ export const noToken = (jobName: string, problem: TokenProblem) =>
       ? `CodeArtifact did not give the endpoint of ${problem.domain}/${problem.repository}: ${problem.detail}`
       : problem.missing === 'token'
         ? `CodeArtifact gave no token for domain ${problem.domain}: ${problem.detail}`
-        : `CodeArtifact gave a token that expires at ${problem.expiresAt.toISOString()}, less than 15 minutes from now`,
+        : `CodeArtifact gave a token that expires at ${problem.expiresAt.toISOString()}, less than 14 minutes from now`,
   );
 
 /** What is wrong with an endpoint CodeArtifact gave: shown, cut at 80 characters. */

@@ -48,8 +48,12 @@ export interface IndexAccess {
   readonly token: string;
 }
 
-/** A token that ends sooner than this is refused: a run's pip would not get far with it. */
-export const MIN_TOKEN_LIFE_MS = 15 * 60 * 1000;
+/**
+ * A token that ends sooner than this is refused: a run's pip would not get far with it. CodeArtifact's shortest
+ * lifetime (900 s) less a minute: its expiry is the request's time plus the duration, in whole seconds, so a token
+ * asked for 900 s arrives with a little under 15 minutes left, and must be used (docs/adr/0020).
+ */
+export const MIN_TOKEN_LIFE_MS = 14 * 60 * 1000;
 
 type TokenWithDuration = { readonly token: string; readonly expiresAt: Date; readonly durationSeconds: number };
 
@@ -109,7 +113,7 @@ export type AccessOutcome =
 
 /**
  * The token for the ready runs: the early token when it was sized for enough, else a new one sized now that GetJob
- * has answered, checked before it is used (an endpoint that is a URL, at least 15 minutes of life). Each job's
+ * has answered, checked before it is used (an endpoint that is a URL, at least 14 minutes of life). Each job's
  * timeout is remembered for the next launch; a fixed lifetime shorter than a run needs is said in a warning.
  */
 export const decideToken = async (

@@ -35,8 +35,12 @@ const { domain, owner, repository } = TEAM_REPOSITORY;
 export const INDEX_HOST = `${domain}-${owner}.d.codeartifact.eu-west-1.amazonaws.com`;
 export const ENDPOINT = `https://${INDEX_HOST}/pypi/${repository}/`;
 export const INDEX = `https://aws:${ENCODED_TOKEN}@${INDEX_HOST}/pypi/${repository}/simple/`;
-/** Two hours from when the tests started, to the second, as CodeArtifact gives it: long enough to be accepted. */
-export const EXPIRES = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 60 * 60 * 1000);
+/** When the tests started, to the second: the fake CodeArtifact answers every call as if it came then. */
+const ASKED_AT = Math.floor(Date.now() / 1000) * 1000;
+/** As CodeArtifact gives a token: `seconds` after it was asked for, to the second. */
+export const expiresAfter = (seconds: number): Date => new Date(ASKED_AT + seconds * 1000);
+/** Two hours: a fixed TOKEN_DURATION_SECONDS of 7200, and the role session's end for a duration of 0. */
+export const EXPIRES = expiresAfter(2 * 60 * 60);
 
 /** A request that sets every run setting StartJobRun takes. */
 export const WITH_RUN_SETTINGS = {
@@ -269,7 +273,8 @@ export class FakeGlue extends Scripted implements JobService {
  */
 export class FakeRepository extends Scripted implements PrivateRepository {
   endpoint = ENDPOINT;
-  token: AuthorizationToken = { token: TOKEN, expiresAt: EXPIRES };
+  /** What the next tokens are, when a test sets it (a short-lived one, say); else TOKEN, `durationSeconds` long. */
+  token: AuthorizationToken | undefined;
 
   async repositoryEndpoint(): Promise<string> {
     await this.call('GetRepositoryEndpoint', undefined);
@@ -282,7 +287,8 @@ export class FakeRepository extends Scripted implements PrivateRepository {
       const detail = `ValidationException: durationSeconds ${durationSeconds} is not 0 or between 900 and 43200`;
       throw failure('GetAuthorizationToken', 'refused', detail);
     }
-    return this.token;
+    // Duration 0: as long as the role session, which the launcher never asks for (docs/adr/0005).
+    return this.token ?? { token: TOKEN, expiresAt: durationSeconds === 0 ? EXPIRES : expiresAfter(durationSeconds) };
   }
 
   /** The durations asked for, in order. */

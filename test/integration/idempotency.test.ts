@@ -132,8 +132,16 @@ describe('every path ends in a named error', () => {
     }));
     const { error } = await invokeAgainst(standIn, {}, ENV);
     expect(error?.name).toBe('TokenUnavailable');
-    expect(error?.message).toMatch(/CodeArtifact gave a token that expires at .+, less than 15 minutes from now/);
+    expect(error?.message).toMatch(/CodeArtifact gave a token that expires at .+, less than 14 minutes from now/);
     expect(standIn.runs('nightly-etl')).toHaveLength(before);
+  });
+
+  it('the shortest lifetime CodeArtifact gives (TOKEN_DURATION_SECONDS=900) is used, though it arrives a little shorter', async () => {
+    // CodeArtifact's expiry is the request's time plus the duration, in whole seconds: under 15 minutes on arrival.
+    const before = standIn.runs('nightly-etl').length;
+    const { error, result } = await invokeAgainst(standIn, {}, { ...ENV, TOKEN_DURATION_SECONDS: '900' });
+    expect([error, standIn.runs('nightly-etl').length]).toEqual([undefined, before + 1]);
+    expect(result).toMatchObject({ jobName: 'nightly-etl' });
   });
 });
 

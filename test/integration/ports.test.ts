@@ -189,6 +189,14 @@ describe.each([
       expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     });
 
+    it('authorizationToken lives the duration asked for, counted from when it was asked', async () => {
+      for (const seconds of [900, 3_600, 43_200]) {
+        const { expiresAt } = await ports.repository.authorizationToken(seconds);
+        // The fake answers as if asked when its test file began: within a minute or two of now.
+        expect(Math.abs(expiresAt.getTime() - (Date.now() + seconds * 1000))).toBeLessThan(120_000);
+      }
+    });
+
     it('a lifetime CodeArtifact does not accept is refused', async () => {
       expect(await failureOf(ports.repository.authorizationToken(60))).toEqual({
         operation: 'GetAuthorizationToken',

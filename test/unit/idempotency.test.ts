@@ -16,7 +16,17 @@ import { START_MARGIN_MS } from '../../src/launch/launch';
 import { lockHoldMs } from '../../src/launch/round-trip';
 import { jitteredBackoff } from '../../src/launch/start';
 import type { FailureKind } from '../../src/ports';
-import { batchOf, EXPIRES, FakeLock, failure, gate, rejectionOf, single, testLauncher } from '../helpers/fakes';
+import {
+  batchOf,
+  EXPIRES,
+  expiresAfter,
+  FakeLock,
+  failure,
+  gate,
+  rejectionOf,
+  single,
+  testLauncher,
+} from '../helpers/fakes';
 
 const KEY = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
 const keyed = (jobName = 'nightly-etl', key = KEY) => single({ jobName, idempotencyKey: key });
@@ -291,7 +301,7 @@ describe('keyed launches', () => {
       jobName: 'nightly-etl',
       jobRunId: 'jr_nightly-etl_1',
       tokenDelivery: 'arguments',
-      tokenExpiresAt: EXPIRES.toISOString(),
+      tokenExpiresAt: expiresAfter(60 * 60 + 900).toISOString(),
     });
     expect(l.glue.starts[0]?.arguments[IDEMPOTENCY_ARGUMENT]).toBe(KEY);
   });
@@ -349,7 +359,7 @@ describe('keyed launches', () => {
         { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_1', tokenDelivery: 'arguments' },
         { jobName: 'nightly-etl', jobRunId: 'jr_n2', reused: true },
       ],
-      tokenExpiresAt: EXPIRES.toISOString(),
+      tokenExpiresAt: expiresAfter(60 * 60 + 900).toISOString(),
     });
     expect(l.glue.starts.map((s) => s.jobName)).toEqual(['hourly-etl']);
     // What the metrics record: one run started, the two earlier ones reused.

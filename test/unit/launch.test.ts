@@ -8,6 +8,7 @@ import {
   batchOf,
   ENDPOINT,
   EXPIRES,
+  expiresAfter,
   failure,
   gate,
   INDEX,
@@ -30,7 +31,7 @@ describe('one launch', () => {
       jobName: 'nightly-etl',
       jobRunId: 'jr_nightly-etl_1',
       tokenDelivery: 'arguments',
-      tokenExpiresAt: EXPIRES.toISOString(),
+      tokenExpiresAt: expiresAfter(60 * 60 + 900).toISOString(),
     });
     expect(l.glue.starts).toEqual([
       {
@@ -41,7 +42,7 @@ describe('one launch', () => {
           '--job-language': 'python',
           // No key: only what was asked for and the token's expiry, for whoever reads the run later.
           [DIGEST_ARGUMENT]: requestDigest({ jobName: 'nightly-etl' }),
-          [TOKEN_EXPIRY_ARGUMENT]: EXPIRES.toISOString(),
+          [TOKEN_EXPIRY_ARGUMENT]: expiresAfter(60 * 60 + 900).toISOString(),
           [DELIVERY_ARGUMENT]: 'arguments',
         },
       },
@@ -83,7 +84,7 @@ describe('one launch', () => {
           jobName: 'nightly-etl',
           jobRunId: 'jr_nightly-etl_1',
           indexHost: INDEX_HOST,
-          tokenExpiresAt: EXPIRES.toISOString(),
+          tokenExpiresAt: expiresAfter(900).toISOString(),
           durationMs: expect.any(Number),
         }),
       },
@@ -228,7 +229,7 @@ describe('what CodeArtifact gives is checked before it is used', () => {
 
   it.each([
     ['already past', -60_000],
-    ['less than 15 minutes away', 14 * 60_000],
+    ['less than 14 minutes away', 14 * 60_000 - 1_000],
   ])('a token whose expiry is %s is TokenUnavailable, and nothing starts', async (_case, fromNow) => {
     const l = testLauncher();
     const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + fromNow);
@@ -236,7 +237,7 @@ describe('what CodeArtifact gives is checked before it is used', () => {
     const error = await rejectionOf(l.launch(single({ jobName: 'nightly-etl' })));
     expect([error.name, error.message]).toEqual([
       'TokenUnavailable',
-      `Job nightly-etl was not started: CodeArtifact gave a token that expires at ${expiresAt.toISOString()}, less than 15 minutes from now.`,
+      `Job nightly-etl was not started: CodeArtifact gave a token that expires at ${expiresAt.toISOString()}, less than 14 minutes from now.`,
     ]);
     expect(l.glue.starts).toEqual([]);
   });
@@ -245,6 +246,14 @@ describe('what CodeArtifact gives is checked before it is used', () => {
     const l = testLauncher({ tokenDuration: 900 });
     l.repository.token = { token: TOKEN, expiresAt: new Date(Date.now() + 16 * 60_000) };
     await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({ jobName: 'nightly-etl' });
+  });
+
+  it('the shortest lifetime CodeArtifact gives, 900 s, is used though it arrives with less than 15 minutes left', async () => {
+    const l = testLauncher({ tokenDuration: 900 });
+    await expect(l.launch(single({ jobName: 'nightly-etl' }))).resolves.toMatchObject({
+      tokenExpiresAt: expiresAfter(900).toISOString(),
+    });
+    expect(expiresAfter(900).getTime()).toBeLessThan(Date.now() + 15 * 60_000);
   });
 });
 
@@ -440,7 +449,7 @@ describe('batches', () => {
         { jobName: 'hourly-etl', jobRunId: 'jr_hourly-etl_2', tokenDelivery: 'arguments' },
         { jobName: 'nightly-etl', jobRunId: 'jr_nightly-etl_3', tokenDelivery: 'arguments' },
       ],
-      tokenExpiresAt: EXPIRES.toISOString(),
+      tokenExpiresAt: expiresAfter(600 * 60 + 900).toISOString(),
     });
     expect(l.repository.durations).toEqual([600 * 60 + 900]);
     expect(l.glue.callsOf('GetJob')).toEqual(['nightly-etl', 'hourly-etl']);
@@ -528,7 +537,7 @@ describe('the edges the mutation report found untested', () => {
       {
         level: 'debug',
         message: 'Authorization token ready',
-        attributes: { indexHost: INDEX_HOST, tokenExpiresAt: EXPIRES.toISOString() },
+        attributes: { indexHost: INDEX_HOST, tokenExpiresAt: expiresAfter(3600).toISOString() },
       },
     ]);
     const started = l.logger.records.find((r) => r.message === 'Job run started')?.attributes;
@@ -570,11 +579,11 @@ describe('the edges the mutation report found untested', () => {
     expect('runs' in result && result.runs).toHaveLength(2);
   });
 
-  it('a token with exactly 15 minutes of life is used; a second less is refused', async () => {
+  it('a token with exactly 14 minutes of life is used; a second less is refused', async () => {
     const now = Math.floor(Date.now() / 1000) * 1000;
     for (const [lifeMs, name] of [
-      [15 * 60_000, undefined],
-      [15 * 60_000 - 1_000, 'TokenUnavailable'],
+      [14 * 60_000, undefined],
+      [14 * 60_000 - 1_000, 'TokenUnavailable'],
     ] as const) {
       const l = testLauncher({ clock: () => now });
       l.repository.token = { token: TOKEN, expiresAt: new Date(now + lifeMs) };
