@@ -110,7 +110,7 @@ const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, option
     jobs: new GlueJobService(glueClient, glueStartClient),
     repository,
     endpoint: cachedEndpoint(repository),
-    settings: config,
+    config,
     delivery,
     files:
       options.requirementsStore ??

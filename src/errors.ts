@@ -42,23 +42,23 @@ export const PARAMETERS = {
   IDEMPOTENCY_TABLE: 'IdempotencyTable',
 } as const;
 
-export type Setting = keyof typeof PARAMETERS;
+export type ConfigVariable = keyof typeof PARAMETERS;
 
 /** `template parameter TokenDelivery`: where a deployment sets the variable. */
-export const parameterOf = (variable: Setting): string => {
+export const parameterOf = (variable: ConfigVariable): string => {
   const parameter = PARAMETERS[variable];
   return parameter === undefined ? 'set by the template' : `template parameter ${parameter}`;
 };
 
 /** `TOKEN_DELIVERY="file" (template parameter TokenDelivery)`: the variable, and where a deployment sets it. */
-export const setting = (variable: Setting, value?: string): string =>
+export const variableText = (variable: ConfigVariable, value?: string): string =>
   `${value === undefined ? variable : `${variable}=${JSON.stringify(value)}`} (${parameterOf(variable)})`;
 
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
 
 /**
  * The names that answer the caller rather than report a failure of the launcher: the request was refused (bad,
- * not allowed, its key already used for another request), or must wait (another delivery of its key in flight, the
+ * not allowed, its key already used for another request), or must wait (another invocation with its key in flight, the
  * job at its concurrency limit), and the caller fixes or retries it. Counted as `RequestsRefused`, apart from
  * `LaunchesFailed`, so that the launcher's alarm fires on its own failures alone (docs/operations.md, Alarms).
  */
@@ -111,7 +111,7 @@ export const invalidRequest = (what: string) => new LauncherError('InvalidReques
 export const jobNotAllowed = (jobNames: readonly string[]) =>
   new LauncherError(
     'JobNotAllowed',
-    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ${setting('ALLOWED_JOB_NAMES')}, so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
+    `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ${variableText('ALLOWED_JOB_NAMES')}, so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
   );
 
 /** `what`: "argument --key" or "run setting name". */
@@ -146,13 +146,13 @@ export const idempotencyConflict = (jobName: string, key: string, jobRunId?: str
     ),
   );
 
-/** Another delivery of the same key is launching the job now (the optional lock): the caller retries. */
+/** Another invocation with the same key is launching the job now (the optional lock): the caller retries. */
 export const launchInProgress = (jobName: string, key: string) =>
   new LauncherError(
     'LaunchInProgress',
     notStarted(
       jobName,
-      `another delivery of idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
+      `another invocation with idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
     ),
   );
 

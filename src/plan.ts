@@ -36,6 +36,6 @@ export interface LaunchPlan {
   /** A batch answers with `runs`, a single request with one run, whatever the number of jobs. */
   readonly batch: boolean;
   readonly requests: readonly LaunchRequest[];
-  /** An EventBridge event's `time`: a redelivery of the event carries the first delivery's, which bounds the lookup. */
+  /** An EventBridge event's `time`: a redelivery of the event carries the first's, which bounds the lookup. */
   readonly eventTime?: Date;
 }

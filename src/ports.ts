@@ -122,7 +122,7 @@ export const isServiceFailure = (error: unknown): error is ServiceFailure =>
 export const failureDetail = (error: unknown): string =>
   isServiceFailure(error) ? error.detail : describeCause(error);
 
-/** A run as a launch recorded it: what a later delivery of the same key returns. */
+/** A run as a launch recorded it: what a later invocation with the same key returns. */
 export interface RecordedRun {
   readonly jobRunId: string;
   readonly tokenExpiresAt?: string;
@@ -132,7 +132,7 @@ export interface RecordedRun {
 /** What taking a key's lock came to. */
 export type LockOutcome =
   | { readonly kind: 'acquired' }
-  /** Another delivery of the key holds it now. */
+  /** Another invocation with the key holds it now. */
   | { readonly kind: 'in-progress' }
   /** A launch of the key ended with this run. */
   | { readonly kind: 'completed'; readonly run: RecordedRun }
@@ -149,7 +149,7 @@ export interface LockKey {
 }
 
 /**
- * The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE, docs/adr/0014-never-twice.md): one delivery of a
+ * The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE, docs/adr/0014-never-twice.md): one invocation with a
  * job's key at a time, and the run it started for the ones after. Methods throw a `ServiceFailure`.
  */
 export interface LaunchLock {

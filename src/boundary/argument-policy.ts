@@ -1,4 +1,4 @@
-import { argumentNotAllowed, parameterOf, setting } from '../errors';
+import { argumentNotAllowed, parameterOf, variableText } from '../errors';
 import type { LaunchRequest } from '../plan';
 import { abbreviatedParameter, glueParameterOf, ownKeyFor } from './glue-parameters';
 
@@ -55,7 +55,7 @@ export const WORKER_DPU: Readonly<Record<string, number>> = {
   'Z.2X': 2,
 };
 
-/** A policy that refuses something, as its setting is written: `safe`, or its list. */
+/** A policy that refuses something, as its variable is written: `safe`, or its list. */
 const describePolicy = (policy: Exclude<ArgumentPolicy, { mode: 'any' }>): string =>
   policy.mode === 'list' ? [...policy.keys].join(',') : 'safe';
 
@@ -77,7 +77,7 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
     parameter !== undefined
       ? `Glue reads ${parameter} itself`
       : `a Glue script's argument parser (up to Glue 5.0) would read it as ${abbreviated}, which it abbreviates`;
-  return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); name the job's own argument differently (${ownKeyFor(key)} would pass), or list the key in ${setting('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
+  return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); name the job's own argument differently (${ownKeyFor(key)} would pass), or list the key in ${variableText('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
 };
 
 /** What a run's size is made of: the request's worker type and count, over the job's own. */

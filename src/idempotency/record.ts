@@ -93,7 +93,7 @@ export const scheduledTimeOf = (key: string | undefined): Date | undefined => {
 
 /**
  * How far back an earlier start of this launch can be. A key that is an EventBridge event's `id`: the event's own
- * time (a redelivery of the event carries the first delivery's) less the skew; a Scheduler occurrence's key: its
+ * time (a redelivery of the event carries the first's) less the skew; a Scheduler occurrence's key: its
  * scheduled time less the skew; either never later than the launch's own start (a time in the future must not skip
  * the lookup). Any other key, a request's own even inside an EventBridge envelope: as far back as any redelivery can
  * come. A schedule run every 5 minutes is then looked up in one page of its runs, not 24 hours of them.

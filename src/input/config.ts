@@ -1,9 +1,9 @@
 import { type Allowlist, isAllowed } from '../boundary/allowlist';
 import { type ArgumentPolicy, DEFAULT_MAX_DPU } from '../boundary/argument-policy';
-import { configError, isLauncherError, type LauncherError, setting } from '../errors';
+import { configError, isLauncherError, type LauncherError, variableText } from '../errors';
 import type { PipIndexOption } from '../pip/options';
-import type { DeliverySetting } from '../pip/requirements-file';
-import type { TokenDurationSetting } from '../token/lifetime';
+import type { Delivery } from '../pip/requirements-file';
+import type { TokenDurationChoice } from '../token/lifetime';
 import { ACCEPTED, checkVariables, namesOf, setVariables, VARIABLES, type Variable } from './variables';
 
 export { CONFIG_VARIABLES, misspelledVariables } from './variables';
@@ -19,8 +19,8 @@ export interface Config {
   readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
   /** TOKEN_DELIVERY, with where requirements files go when it writes them. */
-  readonly delivery: DeliverySetting;
-  readonly tokenDuration: TokenDurationSetting;
+  readonly delivery: Delivery;
+  readonly tokenDuration: TokenDurationChoice;
   readonly maxParallelStarts: number;
   /** IDEMPOTENCY_TABLE: the optional atomic lock's table. */
   readonly lockTable: string | undefined;
@@ -29,7 +29,7 @@ export interface Config {
 /** A delivery that writes files needs a bucket to write them to. */
 const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undefined =>
   (set.TOKEN_DELIVERY === 'requirements-file' || set.TOKEN_DELIVERY === 'auto') && !set.REQUIREMENTS_BUCKET
-    ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or set ${setting('TOKEN_DELIVERY')} to arguments`
+    ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or set ${variableText('TOKEN_DELIVERY')} to arguments`
     : undefined;
 
 /**
@@ -48,11 +48,11 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
   if (list?.length === 1 && list[0] === '*') return { allowlist: { any: true } };
   if (list?.includes('*'))
     return {
-      problem: `${setting('ALLOWED_JOB_NAMES')} mixes "*" with job names; expected ${ACCEPTED.ALLOWED_JOB_NAMES}`,
+      problem: `${variableText('ALLOWED_JOB_NAMES')} mixes "*" with job names; expected ${ACCEPTED.ALLOWED_JOB_NAMES}`,
     };
   if (list === undefined && job === undefined) {
     return {
-      problem: `neither ${setting('GLUE_JOB_NAME')} nor ${setting('ALLOWED_JOB_NAMES')} is set; set at least one so the launcher knows which jobs it may start`,
+      problem: `neither ${variableText('GLUE_JOB_NAME')} nor ${variableText('ALLOWED_JOB_NAMES')} is set; set at least one so the launcher knows which jobs it may start`,
     };
   }
   const entries = list ?? [job as string];
@@ -63,7 +63,7 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
   };
   if (job !== undefined && !isAllowed(allowlist, job)) {
     return {
-      problem: `GLUE_JOB_NAME=${JSON.stringify(job)} is not in ${setting('ALLOWED_JOB_NAMES')}, so a launch without a job name could never start; add it to the list`,
+      problem: `GLUE_JOB_NAME=${JSON.stringify(job)} is not in ${variableText('ALLOWED_JOB_NAMES')}, so a launch without a job name could never start; add it to the list`,
     };
   }
   return { allowlist };
@@ -72,8 +72,8 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
 const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
   const value = env[variable];
   return value === undefined || value === ''
-    ? `${setting(variable)} is not set; expected ${ACCEPTED[variable]}`
-    : `${setting(variable, value)} is not valid; expected ${ACCEPTED[variable]}`;
+    ? `${variableText(variable)} is not set; expected ${ACCEPTED[variable]}`
+    : `${variableText(variable, value)} is not valid; expected ${ACCEPTED[variable]}`;
 };
 
 /**
@@ -93,7 +93,7 @@ const regionProblem = (env: NodeJS.ProcessEnv): string | undefined =>
  */
 const retiredProblem = (env: NodeJS.ProcessEnv): string | undefined =>
   env.MAX_WORKERS
-    ? `MAX_WORKERS=${JSON.stringify(env.MAX_WORKERS)} is no longer read: set ${setting('MAX_DPU')} instead, the most DPUs a request may ask for (worker size times count: MAX_WORKERS=10 of G.1X workers is MAX_DPU=10)`
+    ? `MAX_WORKERS=${JSON.stringify(env.MAX_WORKERS)} is no longer read: set ${variableText('MAX_DPU')} instead, the most DPUs a request may ask for (worker size times count: MAX_WORKERS=10 of G.1X workers is MAX_DPU=10)`
     : undefined;
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */

@@ -1,4 +1,4 @@
-import { invalidRequest, setting } from '../errors';
+import { invalidRequest, variableText } from '../errors';
 import { derivedKey, requestDigest } from '../idempotency/record';
 import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
 import {
@@ -53,7 +53,7 @@ const resolveJobName = (jobName: string | undefined, defaultJobName: string | un
   const name = jobName ?? defaultJobName;
   if (name === undefined) {
     throw invalidRequest(
-      `${where}jobName is missing and ${setting('GLUE_JOB_NAME')} is not set, so there is no job to start; name the job in the request`,
+      `${where}jobName is missing and ${variableText('GLUE_JOB_NAME')} is not set, so there is no job to start; name the job in the request`,
     );
   }
   return name;

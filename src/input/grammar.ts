@@ -32,16 +32,16 @@ const refuse = (path: Path, problem: string): never => {
   throw invalidRequest(at === '' ? problem : `${at}: ${problem}`);
 };
 
-const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
-export const isObject = (value: unknown): value is Record<string, unknown> => kindOf(value) === 'object';
+export const isObject = (value: unknown): value is Record<string, unknown> => typeOf(value) === 'object';
 
-const ofKind = <T>(value: unknown, kind: string, path: Path): T =>
-  kindOf(value) === kind ? (value as T) : refuse(path, `expected ${kind}, received ${kindOf(value)}`);
+const ofType = <T>(value: unknown, type: string, path: Path): T =>
+  typeOf(value) === type ? (value as T) : refuse(path, `expected ${type}, received ${typeOf(value)}`);
 
 /** An object with only these fields: a typo must not be silently ignored. Checked on the raw keys, `__proto__` too. */
 const fieldsOf = (value: unknown, known: ReadonlySet<string>, path: Path): Record<string, unknown> => {
-  const object = ofKind<Record<string, unknown>>(value, 'object', path);
+  const object = ofType<Record<string, unknown>>(value, 'object', path);
   const unknown = Object.keys(object).filter((key) => !known.has(key));
   if (unknown.length > 0) {
     const named = unknown.map((key) => {
@@ -64,7 +64,7 @@ interface Form {
 const matching = (pattern: RegExp, says: string): Form => ({ valid: (text) => pattern.test(text), says });
 
 const text = (value: unknown, path: Path, form?: Form): string => {
-  const string = ofKind<string>(value, 'string', path);
+  const string = ofType<string>(value, 'string', path);
   return form === undefined || form.valid(string) ? string : refuse(path, form.says);
 };
 
@@ -150,7 +150,7 @@ export const largerThan = (value: unknown, limit: number): boolean => {
 };
 
 const readArguments = (value: unknown, path: Path): Record<string, string> => {
-  const object = ofKind<Record<string, unknown>>(value, 'object', path);
+  const object = ofType<Record<string, unknown>>(value, 'object', path);
   const entries = Object.entries(object);
   if (entries.length > MAX_ARGUMENTS) refuse(path, `a request sets at most ${MAX_ARGUMENTS} arguments`);
   return Object.fromEntries(
@@ -198,7 +198,7 @@ const REQUEST_READERS: { readonly [F in keyof RequestFields]-?: (value: unknown,
   executionClass: (value, path) =>
     value === 'STANDARD' || value === 'FLEX' ? value : refuse(path, 'expected "STANDARD" or "FLEX"'),
   securityConfiguration: (value, path) => text(value, path, both(sized(255), dataValue('a security configuration'))),
-  jobRunQueuingEnabled: (value, path) => ofKind<boolean>(value, 'boolean', path),
+  jobRunQueuingEnabled: (value, path) => ofType<boolean>(value, 'boolean', path),
   idempotencyKey: (value, path) => text(value, path, KEY),
 };
 const REQUEST_FIELDS = new Set(Object.keys(REQUEST_READERS));
@@ -220,7 +220,7 @@ const BATCH_FIELDS = new Set(['jobs', 'idempotencyKey']);
 
 export const readBatch = (value: unknown, path: Path): BatchFields => {
   const object = fieldsOf(value, BATCH_FIELDS, path);
-  const jobs = ofKind<unknown[]>(object.jobs, 'array', [...path, 'jobs']);
+  const jobs = ofType<unknown[]>(object.jobs, 'array', [...path, 'jobs']);
   if (jobs.length < 1) refuse([...path, 'jobs'], 'a batch needs at least one job');
   if (jobs.length > MAX_BATCH) refuse([...path, 'jobs'], `a batch holds at most ${MAX_BATCH} jobs`);
   return {
@@ -263,7 +263,7 @@ const ENVELOPE_READERS: Readonly<Record<string, (value: unknown, path: Path) => 
   time: (value, path) => text(value, path, { valid: isDateTime, says: 'expected an ISO 8601 date and time' }),
   region: (value, path) => text(value, path),
   resources: (value, path) =>
-    ofKind<unknown[]>(value, 'array', path).map((resource, index) => text(resource, [...path, index])),
+    ofType<unknown[]>(value, 'array', path).map((resource, index) => text(resource, [...path, index])),
   detail: (value) => value,
 };
 export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(ENVELOPE_READERS), 'replay-name']);

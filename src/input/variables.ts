@@ -1,6 +1,6 @@
 import { GLUE_JOB_NAME } from '../boundary/allowlist';
 import { ARGUMENT_KEY, GLUE_MAX_DPU, LAUNCHER_PREFIX } from '../boundary/argument-policy';
-import type { Setting } from '../errors';
+import type { ConfigVariable } from '../errors';
 import { MAX_TOKEN_SECONDS, MIN_TOKEN_SECONDS } from '../token/lifetime';
 import { meantName } from './near-miss';
 
@@ -32,13 +32,13 @@ export const ACCEPTED = {
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
   MAX_DPU: `a whole number from 1 to ${GLUE_MAX_DPU}`,
   IDEMPOTENCY_TABLE: 'a DynamoDB table name (3-255 letters, digits, "_", "-", "."), or unset for no lock',
-} as const satisfies Record<Setting, string>;
+} as const satisfies Record<ConfigVariable, string>;
 
 export type Variable = keyof typeof ACCEPTED;
 
 /**
  * Variables that look like one of the launcher's, misspelled (`TOKEN_DELIVRY`): the launcher would ignore them,
- * so init warns instead of leaving the user to wonder why a setting has no effect.
+ * so init warns instead of leaving the user to wonder why a variable has no effect.
  */
 export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] => {
   const found: { given: string; meant: Variable }[] = [];

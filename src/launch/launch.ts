@@ -44,8 +44,8 @@ export const START_MARGIN_MS = 15_000;
  * (round trip 2); the lock's records written; the outcome. An answer always comes before the function's time is up.
  */
 export const launch = async (plan: LaunchPlan, deps: LaunchDeps, time: InvocationTime): Promise<LaunchResult> => {
-  checkAllowed(plan.requests, deps.settings.allowlist);
-  checkArguments(plan.requests, deps.settings.argumentPolicy);
+  checkAllowed(plan.requests, deps.config.allowlist);
+  checkArguments(plan.requests, deps.config.argumentPolicy);
   const startedAt = deps.clock();
   const invocation: Invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
   return withinTime(launchAll(invocation, startedAt, deps), invocation);
@@ -72,7 +72,7 @@ const judgeAll = (
   deps: LaunchDeps,
 ): JobState[] => {
   const judged = requests.map((request, at) =>
-    judge(request, digests[at] as string, trip.facts[at] as JobFacts, { ...deps.settings, delivery: deps.delivery }),
+    judge(request, digests[at] as string, trip.facts[at] as JobFacts, { ...deps.config, delivery: deps.delivery }),
   );
   logReused(judged, deps);
   return judged;
@@ -132,7 +132,7 @@ const startAll = (
   invocation: Invocation,
   deps: LaunchDeps,
 ): Promise<Concluded[]> =>
-  mapWithLimit(placed, deps.settings.maxParallelStarts, async (state): Promise<Concluded> => {
+  mapWithLimit(placed, deps.config.maxParallelStarts, async (state): Promise<Concluded> => {
     if (state.kind !== 'ready') return state;
     const { jobName } = state.request;
     if (!token.ok) return failed(state.request, noToken(jobName, token.problem));
@@ -144,8 +144,8 @@ const startAll = (
 
 /**
  * With the optional lock: each key this invocation took records how its launch ended. A run (started now, or
- * found in Glue's run list) completes the record, for later deliveries to reuse; a launch that certainly started
- * nothing frees the key; one that may have started keeps it until its hold ends, so that the next delivery looks
+ * found in Glue's run list) completes the record, for later invocations to reuse; a launch that certainly started
+ * nothing frees the key; one that may have started keeps it until its hold ends, so that the next invocation looks
  * in Glue's run list after it. A record that cannot be written is logged: Glue's run list still has the run.
  */
 const recordInLock = async (
@@ -190,14 +190,14 @@ const defined = <T extends Record<string, unknown>>(fields: T): Partial<T> =>
 
 /**
  * One request, judged from what round trip 1 brought, before any token exists: its job is not found, it was
- * already started by an earlier delivery of this launch (or its key was used for another request), its run would
+ * already started by an earlier invocation of this launch (or its key was used for another request), its run would
  * be larger than MAX_DPU allows with the job's own size, or it is eligible to be placed.
  */
 export const judge = (
   request: LaunchRequest,
   digest: string,
   { job, earlier, locks }: JobFacts,
-  { argumentPolicy, delivery }: Pick<LaunchDeps['settings'], 'argumentPolicy'> & Pick<LaunchDeps, 'delivery'>,
+  { argumentPolicy, delivery }: Pick<LaunchDeps['config'], 'argumentPolicy'> & Pick<LaunchDeps, 'delivery'>,
 ): JobState => {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
   const key = request.idempotencyKey;
@@ -235,7 +235,7 @@ export const judge = (
 const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
   for (const state of states) {
     if (state.kind !== 'reused') continue;
-    deps.logger.info('Job run already started by an earlier delivery', {
+    deps.logger.info('Job run already started by an earlier invocation', {
       jobName: state.request.jobName,
       jobRunId: state.jobRunId,
       idempotencyKey: state.request.idempotencyKey,

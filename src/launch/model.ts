@@ -3,7 +3,7 @@ import type { ArgumentPolicy } from '../boundary/argument-policy';
 import type { LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { IndexPlacement, PlacementDraft } from '../pip/placement';
-import type { DeliverySetting, TokenDelivery } from '../pip/requirements-file';
+import type { Delivery, TokenDelivery } from '../pip/requirements-file';
 import type { LaunchPlan, LaunchRequest } from '../plan';
 import type {
   GlueJob,
@@ -14,15 +14,15 @@ import type {
   PrivateRepository,
   RequirementsStore,
 } from '../ports';
-import type { TokenDurationSetting } from '../token/lifetime';
+import type { TokenDurationChoice } from '../token/lifetime';
 import type { Progress } from './deadline';
 
 /** The configuration the launch acts on. `domain` and `repository` only name the index in messages. */
-export interface LaunchSettings {
+export interface LaunchConfig {
   readonly allowlist: Allowlist;
   readonly argumentPolicy: ArgumentPolicy;
   readonly pipIndexOption: PipIndexOption;
-  readonly tokenDuration: TokenDurationSetting;
+  readonly tokenDuration: TokenDurationChoice;
   readonly maxParallelStarts: number;
   readonly domain: string;
   readonly repository: string;
@@ -34,9 +34,9 @@ export interface LaunchDeps {
   readonly repository: PrivateRepository;
   /** The repository endpoint, fetched once per container (a failure is not remembered). */
   readonly endpoint: () => Promise<string>;
-  readonly settings: LaunchSettings;
+  readonly config: LaunchConfig;
   /** Where tokens go (TOKEN_DELIVERY), and where requirements files go when it writes them. */
-  readonly delivery: DeliverySetting;
+  readonly delivery: Delivery;
   /** S3, for jobs' own requirements files (read in every delivery) and the launcher's (written in file deliveries). */
   readonly files: RequirementsStore;
   /** The optional atomic lock of keyed launches (IDEMPOTENCY_TABLE); absent, Glue's run list alone. */
@@ -70,7 +70,7 @@ export interface Invocation {
 }
 
 /**
- * One job of the plan as the launch goes: judged failed, reused (started by an earlier delivery of the same launch)
+ * One job of the plan as the launch goes: judged failed, reused (started by an earlier invocation of the same launch)
  * or eligible; placed ready (its index placed, its own requirements file read) or failed; then started or failed.
  * The caller's JSON is made from it at the edge (launch/outcome.ts).
  */

@@ -3,13 +3,13 @@ import type { IndexAccess } from '../token/access';
 import { redact } from '../token/redact';
 import type { Concluded, LaunchDeps } from './model';
 
-/** One run as the caller sees it: started now, or reused (started by an earlier delivery of the same launch). */
+/** One run as the caller sees it: started now, or reused (started by an earlier invocation of the same launch). */
 export interface RunResult {
   readonly jobName: string;
   readonly jobRunId: string;
   /** How the run got its token: in its arguments, or in a requirements file. Absent on runs that did not record it. */
   readonly tokenDelivery?: string;
-  /** The run was started by an earlier delivery of the same launch; nothing was started now. */
+  /** The run was started by an earlier invocation of the same launch; nothing was started now. */
   readonly reused?: true;
 }
 

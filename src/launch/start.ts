@@ -73,12 +73,12 @@ const carry = async (
   deps: LaunchDeps,
 ): Promise<Carried> => {
   if (placement.via !== 'requirements-file') {
-    return { placement, option: deps.settings.pipIndexOption, url: access.url };
+    return { placement, option: deps.config.pipIndexOption, url: access.url };
   }
   const { plan } = placement;
   const key = requirementsFileKey(plan.location, jobName, new Date(deps.clock()), crypto.randomUUID());
   const uri = `s3://${plan.location.bucket}/${key}`;
-  const body = writeRequirementsFile(plan.content, deps.settings.pipIndexOption, access.url);
+  const body = writeRequirementsFile(plan.content, deps.config.pipIndexOption, access.url);
   if (plan.dropped.length > 0) {
     deps.logger.debug('Output-only pip options left out of the requirements file', { jobName, options: plan.dropped });
   }

@@ -14,16 +14,16 @@ export const isRefused = (value: unknown): value is Refused =>
 /** The pip option the launcher puts its own index URL under: `PIP_INDEX_OPTION`. */
 export type PipIndexOption = 'index-url' | 'extra-index-url';
 
-type Kind = 'index' | 'no-index' | 'value' | 'flag';
+type Meaning = 'index' | 'no-index' | 'value' | 'flag';
 
-const longOptions = (kind: Kind, names: string): Array<[string, Kind]> =>
-  names.split(' ').map((name) => [`--${name}`, kind]);
+const longOptions = (meaning: Meaning, names: string): Array<[string, Meaning]> =>
+  names.split(' ').map((name) => [`--${name}`, meaning]);
 
 /**
  * `pip install`'s long options (pip 23.2; test/integration/pip-options.test.ts holds the table to the machine's
  * pip), used only to recognise an index option in every spelling pip accepts: optparse takes any unambiguous prefix.
  */
-export const PIP_LONG_OPTIONS: ReadonlyMap<string, Kind> = new Map([
+export const PIP_LONG_OPTIONS: ReadonlyMap<string, Meaning> = new Map([
   ...longOptions('index', 'index-url pypi-url extra-index-url'),
   ...longOptions('no-index', 'no-index'),
   ...longOptions(
@@ -49,7 +49,7 @@ export const PIP_SHORT_WITH_VALUE: ReadonlySet<string> = new Set(['C', 'c', 'e',
  * What a long option word (without its `=value`) can mean to pip. Exact names win; a prefix that could be an index
  * option counts as one, even when pip would find it ambiguous and refuse it: removing it is safe, keeping it is not.
  */
-const longKind = (name: string): Kind | undefined => {
+const longMeaning = (name: string): Meaning | undefined => {
   const exact = PIP_LONG_OPTIONS.get(name);
   if (exact) return exact;
   const meanings = new Set(
@@ -160,9 +160,9 @@ const indexAt = (words: readonly string[], at: number): IndexFound | Refused | u
   const takesNext = at + 1 < words.length ? 2 : 1;
   if (word.startsWith('--')) {
     const name = word.split('=', 1)[0] as string;
-    const kind = longKind(name);
-    if (kind === 'no-index') return { refused: `${name}, with which pip would ignore every index` };
-    if (kind !== 'index') return undefined;
+    const meaning = longMeaning(name);
+    if (meaning === 'no-index') return { refused: `${name}, with which pip would ignore every index` };
+    if (meaning !== 'index') return undefined;
     return { option: name, words: word.includes('=') ? 1 : takesNext, flags: [] };
   }
   const group = /^-([A-Za-z]+)(.*)$/.exec(word);

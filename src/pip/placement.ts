@@ -8,7 +8,7 @@ import {
 } from '../errors';
 import type { Arguments } from '../plan';
 import { failureDetail, type StoredBytes } from '../ports';
-import { type JobCommand, type JobKind, jobKind } from './job-kind';
+import { type JobCommand, type JobType, jobType } from './job-type';
 import { readShellModules, readSparkModules, withShellIndex } from './modules-value';
 import {
   type AllowedOption,
@@ -23,7 +23,7 @@ import {
 import { isRequirementRefusal, type Requirement, readRequirement } from './requirement';
 import { MAX_REQUIREMENTS_FILE_BYTES, type RequirementsSource, readRequirementsFile } from './requirements';
 import {
-  type DeliverySetting,
+  type Delivery,
   FILE_INSTALLER_OPTION,
   type FilePlan,
   type RequirementsLocation,
@@ -49,8 +49,8 @@ export interface PipJob extends JobCommand {
  */
 export interface PlacementDraft {
   readonly jobName: string;
-  readonly delivery: DeliverySetting['mode'];
-  readonly kind: JobKind;
+  readonly delivery: Delivery['mode'];
+  readonly jobType: JobType;
   readonly glueVersion: string | undefined;
   /** The installer option's allowlisted options (Spark), index options removed. */
   readonly options: readonly string[];
@@ -101,21 +101,21 @@ const conflict = (jobName: string, what: string, refused: Refused) =>
 export const draftPlacement = (
   job: PipJob,
   requestArguments: Arguments | undefined,
-  delivery: DeliverySetting,
+  delivery: Delivery,
 ): PlacementDraft => {
   checkLaunchArguments(job);
-  const kind = jobKind(job);
-  const carrier = kind === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
+  const type = jobType(job);
+  const carrier = type === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
   if (Object.hasOwn(job.nonOverridableArguments, carrier)) {
     throw installerOptionConflict(
       job.name,
       `it sets ${carrier} in its NonOverridableArguments, so a run cannot be given the index URL; move it to DefaultArguments`,
     );
   }
-  const base = { jobName: job.name, delivery: delivery.mode, kind, glueVersion: job.glueVersion };
+  const base = { jobName: job.name, delivery: delivery.mode, jobType: type, glueVersion: job.glueVersion };
   const modulesValue = resolved(job, requestArguments, MODULES_OPTION)?.trim() ?? '';
   const modulesFixed = Object.hasOwn(job.nonOverridableArguments, MODULES_OPTION);
-  if (kind === 'python-shell') {
+  if (type === 'python-shell') {
     if (delivery.mode === 'requirements-file') throw noFile(job.name, 'it is a Python shell job');
     const items = modulesValue === '' ? [] : readShellModules(modulesValue);
     if (isRefused(items)) throw conflict(job.name, MODULES_OPTION, items);
@@ -156,7 +156,7 @@ type Unplaced = Omit<PlacementDraft, 'file' | 'fileUnfit'>;
  * always when it has a requirements file of its own, which reaches pip only written by the launcher: a run given
  * `--index-url=<url> -r` would bet on Glue taking options before `-r`, which AWS does not document.
  */
-const withFitness = (draft: Unplaced, modulesFixed: boolean, delivery: DeliverySetting): PlacementDraft => {
+const withFitness = (draft: Unplaced, modulesFixed: boolean, delivery: Delivery): PlacementDraft => {
   const fileUnfit = unfitForFile(draft, modulesFixed);
   if (fileUnfit && (delivery.mode === 'requirements-file' || draft.ownFile !== undefined)) {
     throw noFile(draft.jobName, fileUnfit, draft.ownFile !== undefined);
@@ -181,7 +181,7 @@ const fixOf = (why: string): string =>
       ? 'move the job to Glue 5.0 or later'
       : `change that in the job's definition`;
 
-/** A job's own requirements file in a deployment that writes none: which setting serves it. */
+/** A job's own requirements file in a deployment that writes none: which TOKEN_DELIVERY serves it. */
 const ownFileNeedsFile = (jobName: string, uri: string) =>
   unsupportedJobType(
     jobName,
@@ -252,7 +252,7 @@ const requirementsOf = (items: readonly string[]): Requirement[] =>
 export const placeIndex = (draft: PlacementDraft, own: RequirementsSource | undefined): IndexPlacement => {
   const fileUnfit = draft.delivery === 'auto' ? draft.fileUnfit : undefined;
   const said = fileUnfit ? { fileUnfit } : {};
-  if (draft.kind === 'python-shell') return { via: 'modules-value', items: draft.items, ...said };
+  if (draft.jobType === 'python-shell') return { via: 'modules-value', items: draft.items, ...said };
   if (draft.file) {
     const inFile = draft.options.filter((_, at) => draft.optionKinds[at]?.effect === 'file');
     const dropped = draft.options.filter((_, at) => draft.optionKinds[at]?.effect === 'output');

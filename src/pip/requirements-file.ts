@@ -7,7 +7,7 @@ import type { RequirementsContent } from './requirements';
  * from an S3 requirements file when the installer option is `-r`, and pip reads `--index-url` lines inside a
  * requirements file.
  */
-export type TokenDeliverySetting = 'arguments' | 'requirements-file' | 'auto';
+export type TokenDeliveryMode = 'arguments' | 'requirements-file' | 'auto';
 /** Where one run's token went: in its arguments, or in a requirements file. */
 export type TokenDelivery = 'arguments' | 'requirements-file';
 
@@ -18,7 +18,7 @@ export interface RequirementsLocation {
 }
 
 /** `TOKEN_DELIVERY` as configured: a delivery that writes files always knows where (src/input/config.ts). */
-export type DeliverySetting =
+export type Delivery =
   | { readonly mode: 'arguments' }
   | { readonly mode: 'requirements-file' | 'auto'; readonly location: RequirementsLocation };
 

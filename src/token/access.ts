@@ -2,13 +2,7 @@ import { type Settled, settle } from '../concurrency';
 import { endpointNotUrl, type TokenProblem } from '../errors';
 import { indexHost, indexUrl, isRepositoryEndpoint } from '../pip/index-url';
 import { failureDetail, type LaunchLogger, type LaunchMetrics, type PrivateRepository, ServiceFailure } from '../ports';
-import {
-  jobTimeoutMinutes,
-  secondsNeeded,
-  type TokenDurationSetting,
-  tokenDuration,
-  upfrontDuration,
-} from './lifetime';
+import { jobTimeoutMinutes, secondsNeeded, type TokenDurationChoice, tokenDuration, upfrontDuration } from './lifetime';
 
 /**
  * The token decision, whole: how long the token must live, when it is asked for, and whether what CodeArtifact gave
@@ -22,8 +16,8 @@ export interface TokenDeps {
   readonly repository: PrivateRepository;
   /** The repository endpoint, fetched once per container (`cachedEndpoint`). */
   readonly endpoint: () => Promise<string>;
-  readonly settings: {
-    readonly tokenDuration: TokenDurationSetting;
+  readonly config: {
+    readonly tokenDuration: TokenDurationChoice;
     readonly domain: string;
     readonly repository: string;
   };
@@ -77,7 +71,7 @@ const fetchToken = (deps: TokenDeps, seconds: number): Promise<Settled<TokenWith
 /** Round trip 1's token: asked for at once when every run's lifetime is known before GetJob answers. */
 export const earlyToken = async (uses: readonly TokenUse[], deps: TokenDeps): Promise<EarlyToken> => {
   const seconds = upfrontDuration(
-    deps.settings.tokenDuration,
+    deps.config.tokenDuration,
     uses.map((use) => ({ requestTimeout: use.requestTimeout, jobTimeout: deps.jobTimeouts.get(use.jobName) })),
   );
   return seconds === undefined ? undefined : { seconds, token: await fetchToken(deps, seconds) };
@@ -127,10 +121,10 @@ export const decideToken = async (
     if (jobTimeout !== undefined) deps.jobTimeouts.set(jobName, jobTimeout);
     return { jobName, requestTimeout, jobTimeout };
   });
-  const needed = tokenDuration(deps.settings.tokenDuration, needs);
+  const needed = tokenDuration(deps.config.tokenDuration, needs);
   // No early token, or one sized for a timeout the job no longer has: every run must get a token that covers it.
   const got = early && early.seconds >= needed ? early.token : await fetchToken(deps, needed);
-  const { domain, repository } = deps.settings;
+  const { domain, repository } = deps.config;
   if (!endpoint.ok) {
     return { ok: false, problem: { missing: 'endpoint', domain, repository, detail: failureDetail(endpoint.error) } };
   }

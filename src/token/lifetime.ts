@@ -3,7 +3,7 @@ export const MIN_TOKEN_SECONDS = 900;
 export const MAX_TOKEN_SECONDS = 43_200;
 
 /** `TOKEN_DURATION_SECONDS`: sized per launch, or fixed. */
-export type TokenDurationSetting = 'auto' | number;
+export type TokenDurationChoice = 'auto' | number;
 
 /**
  * Glue's default run timeout when neither the request nor the job sets one: 2,880 minutes for Glue 4.0 and earlier,
@@ -39,16 +39,16 @@ export const secondsNeeded = ({ requestTimeout, jobTimeout }: TokenNeed): number
   clamp((requestTimeout ?? jobTimeout ?? LEGACY_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
 
 /** One token serves a whole invocation, so it is sized for the longest need (docs/adr/0005-one-token-per-invocation.md). */
-export const tokenDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number =>
-  setting === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : setting;
+export const tokenDuration = (choice: TokenDurationChoice, needs: readonly TokenNeed[]): number =>
+  choice === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : choice;
 
 /**
- * The lifetime to ask for before GetJob answers, when it can be known then: a fixed setting, or every run's
+ * The lifetime to ask for before GetJob answers, when it can be known then: a fixed lifetime, or every run's
  * timeout known (the request's own, or the job's `Timeout` as this container last saw it). Then the token is
  * fetched in parallel with GetJob instead of after it; `undefined` otherwise.
  */
-export const upfrontDuration = (setting: TokenDurationSetting, needs: readonly TokenNeed[]): number | undefined => {
-  if (setting !== 'auto') return setting;
+export const upfrontDuration = (choice: TokenDurationChoice, needs: readonly TokenNeed[]): number | undefined => {
+  if (choice !== 'auto') return choice;
   const known = needs.every((need) => need.requestTimeout !== undefined || need.jobTimeout !== undefined);
   return known ? tokenDuration('auto', needs) : undefined;
 };

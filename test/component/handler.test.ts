@@ -459,7 +459,7 @@ describe('the optional lock, over the DynamoDB client (Powertools’ persistence
     const { DynamoLaunchLock } = await import('../../src/aws/lock');
     return (table: string) => Promise.resolve(new DynamoLaunchLock(table, new DynamoDBClient({ region: 'eu-west-1' })));
   };
-  // What DynamoDB answers when another delivery of the same request holds the key: the record that stood in the way.
+  // What DynamoDB answers when another invocation with the same request holds the key: the record that stood in the way.
   const heldByAnother = (input: { Item?: Record<string, unknown> }) => {
     throw Object.assign(
       new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),

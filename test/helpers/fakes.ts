@@ -3,9 +3,9 @@ import { TEAM_REPOSITORY, teamJob } from '../../local/tools/fixtures';
 import { describeCause } from '../../src/errors';
 import type { RecentRun } from '../../src/idempotency/record';
 import { launch } from '../../src/launch/launch';
-import type { LaunchDeps, LaunchSettings } from '../../src/launch/model';
+import type { LaunchConfig, LaunchDeps } from '../../src/launch/model';
 import type { LaunchResult } from '../../src/launch/outcome';
-import type { TokenDeliverySetting } from '../../src/pip/requirements-file';
+import type { TokenDeliveryMode } from '../../src/pip/requirements-file';
 import type { Arguments, LaunchPlan, LaunchRequest } from '../../src/plan';
 import {
   type AuthorizationToken,
@@ -194,7 +194,7 @@ export class FakeGlue extends Scripted implements JobService {
     return this.runs.get(jobName) ?? [];
   }
 
-  /** A run started by someone else, or by an earlier delivery (now, unless said otherwise). */
+  /** A run started by someone else, or by an earlier invocation (now, unless said otherwise). */
   addRun(jobName: string, id: string, args: Arguments, startedOn = new Date()): void {
     this.runs.set(jobName, [{ id, startedOn, arguments: args }, ...this.runsOf(jobName)]);
   }
@@ -392,7 +392,7 @@ export class RecordingMetrics implements LaunchMetrics {
 
 export const JOB_NAMES = ['nightly-etl', 'hourly-etl', 'busy-job'];
 
-export const SETTINGS: LaunchSettings = {
+export const CONFIG: LaunchConfig = {
   allowlist: { any: false, names: new Set(JOB_NAMES), prefixes: [] },
   argumentPolicy: { mode: 'safe', maxDpu: 10 },
   pipIndexOption: 'index-url',
@@ -421,11 +421,11 @@ export const testLauncher = (
     lock = false,
     startEffectWindowMs = 0,
     clock = Date.now,
-    ...settings
-  }: Partial<LaunchSettings> & {
+    ...config
+  }: Partial<LaunchConfig> & {
     /** The launcher's clock: the machine's, or one a test holds still. */
     clock?: () => number;
-    tokenDelivery?: TokenDeliverySetting;
+    tokenDelivery?: TokenDeliveryMode;
     lock?: boolean;
     /** How long a StartJobRun may take effect after it was sent: none by default, so that tests do not wait. */
     startEffectWindowMs?: number;
@@ -438,12 +438,12 @@ export const testLauncher = (
   const locks = new FakeLock();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
-  const all = { ...SETTINGS, ...settings };
+  const all = { ...CONFIG, ...config };
   const deps: LaunchDeps = {
     jobs: glue,
     repository,
     endpoint: cachedEndpoint(repository),
-    settings: all,
+    config: all,
     logger,
     metrics,
     delivery: tokenDelivery === 'arguments' ? { mode: tokenDelivery } : { mode: tokenDelivery, location: REQUIREMENTS },

@@ -323,7 +323,7 @@ describe('keyed launches', () => {
     expect(l.repository.durations).toEqual([]);
     expect(l.logger.records).toContainEqual({
       level: 'info',
-      message: 'Job run already started by an earlier delivery',
+      message: 'Job run already started by an earlier invocation',
       attributes: { jobName: 'nightly-etl', jobRunId: 'jr_first', idempotencyKey: KEY },
     });
   });
@@ -747,7 +747,7 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
   /** The lock's record of nightly-etl's key: records are per job and key. */
   const NIGHTLY = FakeLock.id({ jobName: 'nightly-etl', key: KEY });
 
-  it('takes the key before the run list is read, starts once, and records the run for later deliveries', async () => {
+  it('takes the key before the run list is read, starts once, and records the run for later invocations', async () => {
     const l = testLauncher({ lock: true });
     const first = await l.launch(keyed());
     expect(l.locks.calls.map((c) => c.operation)).toEqual(['PutItem', 'UpdateItem']);
@@ -811,7 +811,7 @@ describe('the optional atomic lock (IDEMPOTENCY_TABLE)', () => {
     const second = await rejectionOf(l.launch(keyed()));
     expect([second.name, second.message]).toEqual([
       'LaunchInProgress',
-      `Job nightly-etl was not started: another delivery of idempotency key ${KEY} is launching it now; retry in a moment, and you will get its run.`,
+      `Job nightly-etl was not started: another invocation with idempotency key ${KEY} is launching it now; retry in a moment, and you will get its run.`,
     ]);
     job.open();
     await first;

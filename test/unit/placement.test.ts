@@ -8,15 +8,15 @@ import {
   placeIndex,
   runArguments,
 } from '../../src/pip/placement';
-import type { DeliverySetting } from '../../src/pip/requirements-file';
+import type { Delivery } from '../../src/pip/requirements-file';
 import type { Arguments } from '../../src/plan';
 
 const URL = 'https://aws:TOKEN@host.example/pypi/r/simple/';
 const EVIL = 'http://evil.example/simple/';
-const ARGUMENTS: DeliverySetting = { mode: 'arguments' };
+const ARGUMENTS: Delivery = { mode: 'arguments' };
 const LOCATION = { bucket: 'b', prefix: 'glue-launcher/' };
-const FILE: DeliverySetting = { mode: 'requirements-file', location: LOCATION };
-const AUTO: DeliverySetting = { mode: 'auto', location: LOCATION };
+const FILE: Delivery = { mode: 'requirements-file', location: LOCATION };
+const AUTO: Delivery = { mode: 'auto', location: LOCATION };
 
 const spark = (defaults: Arguments, overrides: Partial<PipJob> = {}): PipJob => ({
   name: 'nightly-etl',

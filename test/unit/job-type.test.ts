@@ -1,5 +1,5 @@
 import type { LauncherError } from '../../src/errors';
-import { type JobCommand, jobKind } from '../../src/pip/job-kind';
+import { type JobCommand, jobType } from '../../src/pip/job-type';
 
 const job = (overrides: Partial<JobCommand>): JobCommand => ({
   name: 'etl',
@@ -11,7 +11,7 @@ const job = (overrides: Partial<JobCommand>): JobCommand => ({
 
 const refusal = (overrides: Partial<JobCommand>): LauncherError => {
   try {
-    jobKind(job(overrides));
+    jobType(job(overrides));
   } catch (error) {
     return error as LauncherError;
   }
@@ -21,14 +21,14 @@ const refusal = (overrides: Partial<JobCommand>): LauncherError => {
 describe('which jobs pip can be pointed at', () => {
   it('Spark jobs from Glue 2.0 on, and Spark jobs that do not say which version they run', () => {
     for (const glueVersion of ['2.0', '3.0', '4.0', '5.0', undefined]) {
-      expect(jobKind(job({ glueVersion }))).toBe('spark');
-      expect(jobKind(job({ glueVersion, command: 'gluestreaming' }))).toBe('spark');
+      expect(jobType(job({ glueVersion }))).toBe('spark');
+      expect(jobType(job({ glueVersion, command: 'gluestreaming' }))).toBe('spark');
     }
-    expect(jobKind(job({ command: undefined }))).toBe('spark');
+    expect(jobType(job({ command: undefined }))).toBe('spark');
   });
 
   it('Python shell jobs on Python 3.9', () => {
-    expect(jobKind(job({ command: 'pythonshell', pythonVersion: '3.9', glueVersion: '3.0' }))).toBe('python-shell');
+    expect(jobType(job({ command: 'pythonshell', pythonVersion: '3.9', glueVersion: '3.0' }))).toBe('python-shell');
   });
 
   it.each<[string, Partial<JobCommand>, RegExp]>([

@@ -5,7 +5,7 @@ import { unsupportedJobType } from '../errors';
  * a Python shell 3.9 job reads pip options inside `--additional-python-modules`. Nothing else installs modules
  * with pip options the launcher can set.
  */
-export type JobKind = 'spark' | 'python-shell';
+export type JobType = 'spark' | 'python-shell';
 
 export interface JobCommand {
   readonly name: string;
@@ -21,8 +21,8 @@ const SPARK: ReadonlySet<string> = new Set(['glueetl', 'gluestreaming']);
 /** Glue versions whose Spark jobs do not install `--additional-python-modules` with pip. */
 const BEFORE_PIP: ReadonlySet<string> = new Set(['0.9', '1.0']);
 
-/** The job's kind, or `UnsupportedJobType` saying in one sentence why its pip cannot be pointed at the index. */
-export const jobKind = (job: JobCommand): JobKind => {
+/** The job's type, or `UnsupportedJobType` saying in one sentence why its pip cannot be pointed at the index. */
+export const jobType = (job: JobCommand): JobType => {
   const { command, glueVersion, pythonVersion } = job;
   if (command === undefined || SPARK.has(command)) {
     if (glueVersion !== undefined && BEFORE_PIP.has(glueVersion)) {
