@@ -105,6 +105,15 @@ describe('the argument policy', () => {
     expect(refusal('--enable-some-future-feature', SAFE)).toBeDefined();
   });
 
+  it('what Glue reads is a name, a family or an abbreviation a script’s parser reads; a script’s own key is none', () => {
+    expect([
+      isGlueParameter('--TempDir'),
+      isGlueParameter('--job-language'),
+      isGlueParameter('--Temp'),
+      isGlueParameter('--job_date'),
+    ]).toEqual([true, true, true, false]);
+  });
+
   it('safe refuses what every Glue script’s own argument parser reads: --continuation-option, --RedshiftTempDir, --SECURITY_CONFIGURATION', () => {
     for (const key of ['--continuation-option', '--RedshiftTempDir', '--SECURITY_CONFIGURATION']) {
       expect(refusal(key, SAFE)).toMatch(new RegExp(`Glue reads ${key} itself`));

@@ -11,7 +11,7 @@ import {
   requestDigest,
   TOKEN_EXPIRY_ARGUMENT,
 } from '../../src/idempotency/record';
-import { FINISH_MARGIN_MS, Progress } from '../../src/launch/deadline';
+import { FINISH_MARGIN_MS, Progress, withinTime } from '../../src/launch/deadline';
 import { START_MARGIN_MS } from '../../src/launch/launch';
 import { lockHoldMs } from '../../src/launch/round-trip';
 import { jitteredBackoff } from '../../src/launch/start';
@@ -624,6 +624,29 @@ describe('the function’s own timeout', () => {
     expect(error.message).toBe(
       "The function's time ran out before the launch ended: job nightly-etl was not started (a redelivery will start it).",
     );
+  });
+
+  it('answers OutOfTime exactly FINISH_MARGIN_MS before the function’s end, and leaves no timer once a launch ends', async () => {
+    jest.useFakeTimers();
+    try {
+      const plan = single({ jobName: 'nightly-etl' });
+      const time = { remainingMs: () => FINISH_MARGIN_MS + 1_000 };
+      let outcome: Error | undefined;
+      const invocation = { plan, time, progress: new Progress(), elapsedMs: () => 0 };
+      withinTime(new Promise(() => undefined), invocation).catch((error: Error) => {
+        outcome = error;
+      });
+      await jest.advanceTimersByTimeAsync(999);
+      expect(outcome).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(outcome?.name).toBe('OutOfTime');
+      // A launch that ends in time stops its deadline: nothing is left to stop its progress later.
+      const quick = { plan, time, progress: new Progress(), elapsedMs: () => 0 };
+      await expect(withinTime(Promise.resolve('done'), quick)).resolves.toBe('done');
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('once the time is up, a launch thawed later sends no start', async () => {

@@ -1,6 +1,16 @@
 import { OTHER_PIP_OPTIONS } from '../../local/tools/fixtures';
 import { DELIVERY_ARGUMENT } from '../../src/idempotency/record';
-import { failure, INDEX, REQUIREMENTS, rejectionOf, single, sparkJob, TOKEN, testLauncher } from '../helpers/fakes';
+import {
+  batchOf,
+  failure,
+  INDEX,
+  REQUIREMENTS,
+  rejectionOf,
+  single,
+  sparkJob,
+  TOKEN,
+  testLauncher,
+} from '../helpers/fakes';
 import { leakIn } from '../helpers/secrets';
 
 // Requirements-file delivery over the fakes: the token goes into an S3 object, never into a run's arguments.
@@ -69,6 +79,19 @@ describe('requirements-file delivery', () => {
       `Job nightly-etl was not started: its own requirements file ${own} is missing or not readable (AccessDenied: Access Denied); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets).`,
     ]);
     expect(l.glue.starts).toHaveLength(1);
+  });
+
+  it('a requirements file two jobs share is read once, and serves both', async () => {
+    const own = 's3://team-bucket/shared-requirements.txt';
+    const withOwn = (name: string) =>
+      glue5(name, {
+        defaultArguments: { '--additional-python-modules': own, '--python-modules-installer-option': '-r' },
+      });
+    const l = testLauncher(FILE, [withOwn('nightly-etl'), withOwn('hourly-etl')]);
+    l.store.objects.set(own, 'acme-pipelines==1.4.0\n');
+    await l.launch(batchOf({ jobName: 'nightly-etl' }, { jobName: 'hourly-etl' }));
+    expect(l.store.callsOf('GetObject')).toEqual([own]);
+    expect(l.glue.starts.map((start) => start.jobName)).toEqual(['nightly-etl', 'hourly-etl']);
   });
 
   it('a job’s own file over 1 MiB is refused, and nothing starts', async () => {
