@@ -1,12 +1,13 @@
 // Mutation testing (docs/testing.md): `npm run mutate`, over the unit and component tests, which hold the logic and
 // the adapters without a build or a server. Not part of `npm test`'s time: run it before a change to src/launch,
-// src/idempotency or src/boundary lands.
+// src/idempotency, src/boundary or src/token lands.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
   jest: { projectType: 'custom', configFile: 'jest.mutate.config.js', enableFindRelatedTests: true },
   coverageAnalysis: 'perTest',
-  mutate: ['src/idempotency/**/*.ts', 'src/launch/**/*.ts', 'src/boundary/**/*.ts'],
+  // src/token holds the token decision, which is launch policy (docs/adr/0020).
+  mutate: ['src/idempotency/**/*.ts', 'src/launch/**/*.ts', 'src/boundary/**/*.ts', 'src/token/**/*.ts'],
   // Only what the tests read: the bundles and the reports are not copied into the sandbox.
   ignorePatterns: ['dist', 'coverage', 'reports', 'bench/results.json', '.aws-sam'],
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],

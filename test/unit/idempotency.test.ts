@@ -202,6 +202,17 @@ describe('how far back a launch looks', () => {
     expect(l.glue.callsOf('GetJobRuns')).toHaveLength(1);
   });
 
+  it('counts only the keys it looks for: another launch’s key on the first page does not end the look', async () => {
+    const l = testLauncher();
+    l.glue.addRun('nightly-etl', 'jr_ours', { [IDEMPOTENCY_ARGUMENT]: 'key-ours' }, new Date(Date.now() - 60_000));
+    // A first page of newer runs: one with another launch's key, as many keys as this launch looks for.
+    for (let i = 0; i < 30; i += 1) l.glue.addRun('nightly-etl', `jr_unkeyed_${i}`, {});
+    l.glue.addRun('nightly-etl', 'jr_other', { [IDEMPOTENCY_ARGUMENT]: 'another-launch' });
+    const result = await l.launch(single({ jobName: 'nightly-etl', idempotencyKey: 'key-ours' }));
+    expect(result).toMatchObject({ jobRunId: 'jr_ours', reused: true });
+    expect([l.glue.callsOf('GetJobRuns').length, l.glue.starts]).toEqual([2, []]);
+  });
+
   it('one job’s keys share the earliest horizon of them: a Scheduler key beside a 24-hour one', async () => {
     const now = Date.now();
     const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -35,11 +35,30 @@ describe('every spelling of the token is masked', () => {
     );
   });
 
+  it('where the text begins and ends with it, or the token sits inside JSON quotes', () => {
+    expect(redactToken(LONG_TOKEN, LONG_TOKEN)).toBe(MASK);
+    expect(redactToken(`${LONG_TOKEN} (request 7)`, LONG_TOKEN)).toBe(`${MASK} (request 7)`);
+    expect(redactToken(`argument too long: ${LONG_TOKEN}`, LONG_TOKEN)).toBe(`argument too long: ${MASK}`);
+    const json = `{"password":${JSON.stringify(LONG_TOKEN)}}`;
+    expect(redactToken(json, LONG_TOKEN)).toBe(`{"password":"${MASK}"}`);
+  });
+
+  // Tokens shorter than FRAGMENT are masked whole, in every spelling; these two have a base64 with "+" or "/" and "==".
+  it.each([
+    ['!>!', 'YXdzOiE+IQ==', 'YXdzOiE-IQ'],
+    ['!?!', 'YXdzOiE/IQ==', 'YXdzOiE_IQ'],
+  ])('a short token, %s, in base64 (%s) and base64url without padding (%s)', (token, base64, base64url) => {
+    expect(redactToken(`Basic ${base64}, then ${base64url} and ${token}.`, token)).toBe(
+      `Basic ${MASK}, then ${MASK} and ${MASK}.`,
+    );
+  });
   it('leaves text alone that holds no run of the token, and short common runs', () => {
     expect(redactToken('nothing secret here, eyJ2 is a common prefix', LONG_TOKEN)).toBe(
       'nothing secret here, eyJ2 is a common prefix',
     );
     expect(redactToken('no token yet', undefined)).toBe('no token yet');
+    // An empty token has spellings too (the base64 of "aws:"), and none of them is a secret.
+    expect(redactToken('YXdzOg== is the base64 of aws:', '')).toBe('YXdzOg== is the base64 of aws:');
   });
 });
 
