@@ -33,17 +33,17 @@ import { redact } from './token/redact';
  */
 const STORE_BUNDLE = './aws/requirements-store.cjs';
 const LOCK_BUNDLE = './aws/lock.cjs';
-const bundledStore = async (): Promise<RequirementsStore> => {
+async function bundledStore(): Promise<RequirementsStore> {
   const s3: typeof import('./aws/requirements-store') = await import(STORE_BUNDLE);
   return new s3.S3RequirementsStore();
-};
-const bundledLock = async (table: string): Promise<LaunchLock> => {
+}
+async function bundledLock(table: string): Promise<LaunchLock> {
   const dynamo: typeof import('./aws/lock') = await import(LOCK_BUNDLE);
   return new dynamo.DynamoLaunchLock(table);
-};
+}
 
 /** A module loaded once (now, or when first used) and awaited when used; a failed load is tried again. */
-const loading = <T>(load: () => Promise<T>, now: boolean): (() => Promise<T>) => {
+function loading<T>(load: () => Promise<T>, now: boolean): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   const get = () => {
     loaded ??= load().catch((error: unknown) => {
@@ -55,24 +55,24 @@ const loading = <T>(load: () => Promise<T>, now: boolean): (() => Promise<T>) =>
   // reported by the first use, not as an unhandled rejection at init
   if (now) get().catch(() => undefined);
   return get;
-};
+}
 
-const lazyStore = (load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore => {
+function lazyStore(load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore {
   const store = loading(load, now);
   return {
     write: async (bucket, key, body) => (await store()).write(bucket, key, body),
     read: async (uri, maxBytes) => (await store()).read(uri, maxBytes),
   };
-};
+}
 
-const lazyLock = (load: () => Promise<LaunchLock>): LaunchLock => {
+function lazyLock(load: () => Promise<LaunchLock>): LaunchLock {
   const lock = loading(load, true);
   return {
     acquire: async (lockKey, digest, holdMs) => (await lock()).acquire(lockKey, digest, holdMs),
     complete: async (lockKey, digest, run) => (await lock()).complete(lockKey, digest, run),
     release: async (lockKey, digest) => (await lock()).release(lockKey, digest),
   };
-};
+}
 
 export interface ContainerOptions {
   /** The S3 adapter, in a handler bundle that holds it (src/handler-s3.ts). */
@@ -92,13 +92,15 @@ export interface ContainerOptions {
  * one-sentence reason: a bug that escaped the launch is still StartJobRunFailed, scrubbed of any URL password.
  * Lambda then reports the error's `name` as its errorType.
  */
-const nameAndLogFailure = (logger: Logger): middy.MiddlewareObj => ({
-  onError: (request) => {
-    const error = reworded(toLauncherError(request.error), (message) => redact(message, undefined));
-    request.error = error;
-    logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
-  },
-});
+function nameAndLogFailure(logger: Logger): middy.MiddlewareObj {
+  return {
+    onError: (request) => {
+      const error = reworded(toLauncherError(request.error), (message) => redact(message, undefined));
+      request.error = error;
+      logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
+    },
+  };
+}
 
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
 const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps => {

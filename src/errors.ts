@@ -45,14 +45,15 @@ export const PARAMETERS = {
 export type ConfigVariable = keyof typeof PARAMETERS;
 
 /** `template parameter TokenDelivery`: where a deployment sets the variable. */
-export const parameterOf = (variable: ConfigVariable): string => {
+export function parameterOf(variable: ConfigVariable): string {
   const parameter = PARAMETERS[variable];
   return parameter === undefined ? 'set by the template' : `template parameter ${parameter}`;
-};
+}
 
 /** `TOKEN_DELIVERY="file" (template parameter TokenDelivery)`: the variable, and where a deployment sets it. */
-export const variableText = (variable: ConfigVariable, value?: string): string =>
-  `${value === undefined ? variable : `${variable}=${JSON.stringify(value)}`} (${parameterOf(variable)})`;
+export function variableText(variable: ConfigVariable, value?: string): string {
+  return `${value === undefined ? variable : `${variable}=${JSON.stringify(value)}`} (${parameterOf(variable)})`;
+}
 
 export type LauncherErrorName = (typeof ERROR_NAMES)[number];
 
@@ -87,54 +88,71 @@ export class LauncherError extends Error {
   }
 }
 
-export const isLauncherError = (error: unknown): error is LauncherError => error instanceof LauncherError;
+export function isLauncherError(error: unknown): error is LauncherError {
+  return error instanceof LauncherError;
+}
 
 /** `name: message` of whatever was thrown, on one line: messages repeat it, and a message is one sentence. */
-export const describeCause = (error: unknown): string => {
+export function describeCause(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.replace(/\s+/g, ' ').trim();
-};
+}
 
 // The two sentence shapes of a job's failure. "was not started" is said only where no StartJobRun for the job was
 // sent, or Glue answered it with a refusal; once a start may have reached Glue, the sentence says so.
-const notStarted = (jobName: string, why: string) => `Job ${jobName} was not started: ${why}.`;
-const mayHaveStarted = (jobName: string, why: string) => `Job ${jobName} may have started: ${why}.`;
-const list = (names: readonly string[]) => names.join(', ');
+function notStarted(jobName: string, why: string) {
+  return `Job ${jobName} was not started: ${why}.`;
+}
+function mayHaveStarted(jobName: string, why: string) {
+  return `Job ${jobName} may have started: ${why}.`;
+}
+function list(names: readonly string[]) {
+  return names.join(', ');
+}
 
 // One constructor per name, each with the words its callers match on.
 
-export const configError = (problems: readonly string[]) =>
-  new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
+export function configError(problems: readonly string[]) {
+  return new LauncherError('ConfigError', `Invalid configuration: ${[...new Set(problems)].join('; ')}.`);
+}
 
-export const invalidRequest = (what: string) => new LauncherError('InvalidRequest', `Invalid launch request: ${what}.`);
+export function invalidRequest(what: string) {
+  return new LauncherError('InvalidRequest', `Invalid launch request: ${what}.`);
+}
 
-export const jobNotAllowed = (jobNames: readonly string[]) =>
-  new LauncherError(
+export function jobNotAllowed(jobNames: readonly string[]) {
+  return new LauncherError(
     'JobNotAllowed',
     `Job ${list(jobNames)} ${jobNames.length > 1 ? 'are' : 'is'} not in ${variableText('ALLOWED_JOB_NAMES')}, so nothing was started; add ${jobNames.length > 1 ? 'them' : 'it'} there to allow ${jobNames.length > 1 ? 'them' : 'it'}.`,
   );
+}
 
 /** `what`: "argument --key" or "run setting name". */
-export const argumentNotAllowed = (jobName: string, what: string, why: string) =>
-  new LauncherError(
+export function argumentNotAllowed(jobName: string, what: string, why: string) {
+  return new LauncherError(
     'ArgumentNotAllowed',
     notStarted(jobName, `${what} is not allowed, because ${why}; nothing was started`),
   );
+}
 
-export const jobNotFound = (jobName: string, detail: string) =>
-  new LauncherError('JobNotFound', notStarted(jobName, `Glue has no such job (${detail})`));
+export function jobNotFound(jobName: string, detail: string) {
+  return new LauncherError('JobNotFound', notStarted(jobName, `Glue has no such job (${detail})`));
+}
 
-export const installerOptionConflict = (jobName: string, why: string) =>
-  new LauncherError('InstallerOptionConflict', notStarted(jobName, why));
+export function installerOptionConflict(jobName: string, why: string) {
+  return new LauncherError('InstallerOptionConflict', notStarted(jobName, why));
+}
 
-export const unsupportedJobType = (jobName: string, why: string) =>
-  new LauncherError('UnsupportedJobType', notStarted(jobName, why));
+export function unsupportedJobType(jobName: string, why: string) {
+  return new LauncherError('UnsupportedJobType', notStarted(jobName, why));
+}
 
-export const concurrentRunsExceeded = (jobName: string, detail: string) =>
-  new LauncherError(
+export function concurrentRunsExceeded(jobName: string, detail: string) {
+  return new LauncherError(
     'ConcurrentRunsExceeded',
     notStarted(jobName, `it already has as many runs as its MaxConcurrentRuns allows (${detail})`),
   );
+}
 
 /** `jobRunId`: the run the key started, when it is known (the lock may hold a key before its run exists). */
 export const idempotencyConflict = (jobName: string, key: string, jobRunId?: string) =>
@@ -147,25 +165,29 @@ export const idempotencyConflict = (jobName: string, key: string, jobRunId?: str
   );
 
 /** Another invocation with the same key is launching the job now (the optional lock): the caller retries. */
-export const launchInProgress = (jobName: string, key: string) =>
-  new LauncherError(
+export function launchInProgress(jobName: string, key: string) {
+  return new LauncherError(
     'LaunchInProgress',
     notStarted(
       jobName,
       `another invocation with idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
     ),
   );
+}
 
 /** A start that did not happen: refused, or never sent because something before it failed. */
-const startJobRunFailed = (jobName: string, why: string) =>
-  new LauncherError('StartJobRunFailed', notStarted(jobName, why));
+function startJobRunFailed(jobName: string, why: string) {
+  return new LauncherError('StartJobRunFailed', notStarted(jobName, why));
+}
 
 /** A start that was sent and not answered readably: the run may exist. */
-const startUncertain = (jobName: string, why: string) =>
-  new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why), true);
+function startUncertain(jobName: string, why: string) {
+  return new LauncherError('StartJobRunFailed', mayHaveStarted(jobName, why), true);
+}
 
-const tokenUnavailable = (jobName: string, why: string) =>
-  new LauncherError('TokenUnavailable', notStarted(jobName, why));
+function tokenUnavailable(jobName: string, why: string) {
+  return new LauncherError('TokenUnavailable', notStarted(jobName, why));
+}
 
 // The launch's own sentences, from the facts its steps know.
 
@@ -196,8 +218,8 @@ export type TokenProblem =
   | { readonly missing: 'token'; readonly domain: string; readonly detail: string }
   | { readonly missing: 'life'; readonly expiresAt: Date };
 
-export const noToken = (jobName: string, problem: TokenProblem) =>
-  tokenUnavailable(
+export function noToken(jobName: string, problem: TokenProblem) {
+  return tokenUnavailable(
     jobName,
     problem.missing === 'endpoint'
       ? `CodeArtifact did not give the endpoint of ${problem.domain}/${problem.repository}: ${problem.detail}`
@@ -205,48 +227,55 @@ export const noToken = (jobName: string, problem: TokenProblem) =>
         ? `CodeArtifact gave no token for domain ${problem.domain}: ${problem.detail}`
         : `CodeArtifact gave a token that expires at ${problem.expiresAt.toISOString()}, less than 14 minutes from now`,
   );
+}
 
 /** What is wrong with an endpoint CodeArtifact gave: shown, cut at 80 characters. */
-export const endpointNotUrl = (endpoint: string) =>
-  `the endpoint ${JSON.stringify(endpoint.length > 80 ? `${endpoint.slice(0, 80)}...` : endpoint)} is not an http(s) URL`;
+export function endpointNotUrl(endpoint: string) {
+  return `the endpoint ${JSON.stringify(endpoint.length > 80 ? `${endpoint.slice(0, 80)}...` : endpoint)} is not an http(s) URL`;
+}
 
 /** A job's own requirements file S3 would not give (a KMS denial says which key to grant). */
-export const ownFileUnreadable = (jobName: string, uri: string, detail: string) =>
-  tokenUnavailable(
+export function ownFileUnreadable(jobName: string, uri: string, detail: string) {
+  return tokenUnavailable(
     jobName,
     `its own requirements file ${uri} is missing or not readable (${detail}); check that it exists and that the launcher may read its bucket (JobRequirementsBuckets)${/kms:/i.test(detail) ? ', and decrypt with its KMS key (JobRequirementsKmsKeyArns)' : ''}`,
   );
+}
 
-export const ownFileTooLarge = (jobName: string, uri: string, maxBytes: number) =>
-  installerOptionConflict(
+export function ownFileTooLarge(jobName: string, uri: string, maxBytes: number) {
+  return installerOptionConflict(
     jobName,
     `its requirements file ${uri} is larger than ${maxBytes / 1024} KiB, which the launcher does not read; split it or shorten it`,
   );
+}
 
 /** The launcher's requirements file for a run could not be written: the run cannot get its index. */
-export const fileNotWritten = (jobName: string, uri: string, detail: string) =>
-  tokenUnavailable(jobName, `the requirements file ${uri} could not be written (${detail})`);
+export function fileNotWritten(jobName: string, uri: string, detail: string) {
+  return tokenUnavailable(jobName, `the requirements file ${uri} could not be written (${detail})`);
+}
 
 /** Glue refused the start for good; "not found" then is what the request named, the job being there. */
-export const startRefused = (jobName: string, detail: string, notFound: boolean) =>
-  startJobRunFailed(
+export function startRefused(jobName: string, detail: string, notFound: boolean) {
+  return startJobRunFailed(
     jobName,
     `StartJobRun failed with ${detail}${notFound ? '; the job exists, so check what the request names (its securityConfiguration)' : ''}`,
   );
+}
 
 /** An unkeyed start whose answer was lost: it may have started, and nothing can tell. */
-export const unkeyedStartLost = (jobName: string, detail: string) =>
-  startUncertain(
+export function unkeyedStartLost(jobName: string, detail: string) {
+  return startUncertain(
     jobName,
     `StartJobRun failed with ${detail}, and without an idempotency key the launcher cannot tell, so it did not try again`,
   );
+}
 
 /** After a lost answer, what ended the keyed start: told by the first lost answer, the one after which a run may exist. */
 export type AfterLost =
   | { readonly ending: 'gave-up' | 'time-ran-out' | 'no-time-to-look' }
   | { readonly ending: 'refused' | 'look-failed'; readonly detail: string };
 
-export const keyedStartLost = (jobName: string, firstDetail: string, after: AfterLost) => {
+export function keyedStartLost(jobName: string, firstDetail: string, after: AfterLost) {
   const why =
     after.ending === 'refused'
       ? `, then ${after.detail}`
@@ -261,7 +290,7 @@ export const keyedStartLost = (jobName: string, firstDetail: string, after: Afte
     jobName,
     `StartJobRun failed with ${firstDetail}${why}; a redelivery with the same key finds the run if it started`,
   );
-};
+}
 
 /** What became of one job when the function's time ran out. */
 export type JobFate =
@@ -270,8 +299,8 @@ export type JobFate =
   | { readonly jobName: string; readonly fate: 'not-sent' };
 
 /** The function's time ran out: what became of each job. */
-export const outOfTime = (jobs: readonly JobFate[]) =>
-  new LauncherError(
+export function outOfTime(jobs: readonly JobFate[]) {
+  return new LauncherError(
     'OutOfTime',
     `The function's time ran out before the launch ended: ${jobs
       .map((job) =>
@@ -286,17 +315,20 @@ export const outOfTime = (jobs: readonly JobFate[]) =>
       .join('; ')}.`,
     jobs.some((job) => job.fate === 'in-flight'),
   );
+}
 
 /** One job not started: the function's time ran out before its start was sent. */
-export const timeRanOut = (jobName: string) =>
-  new LauncherError('OutOfTime', notStarted(jobName, "the function's time ran out"));
+export function timeRanOut(jobName: string) {
+  return new LauncherError('OutOfTime', notStarted(jobName, "the function's time ran out"));
+}
 
 /** A batch's job left for a redelivery: too little of the function's time was left to start it. */
-export const tooLittleTime = (jobName: string, leftMs: number) =>
-  new LauncherError(
+export function tooLittleTime(jobName: string, leftMs: number) {
+  return new LauncherError(
     'OutOfTime',
     notStarted(jobName, `only ${leftMs} ms of the function's time were left; a redelivery of the event will start it`),
   );
+}
 
 export interface FailedJob {
   readonly jobName: string;
@@ -307,11 +339,11 @@ export interface FailedJob {
  * A batch in which some job failed: each failed job with its cause, then each started one. One shared cause keeps
  * its name, so that a Step Functions Retry on it still matches.
  */
-export const batchFailed = (
+export function batchFailed(
   total: number,
   failed: readonly FailedJob[],
   started: ReadonlyArray<{ readonly jobName: string; readonly jobRunId: string }>,
-) => {
+) {
   const names = new Set(failed.map(({ error }) => error.name));
   const name = names.size === 1 ? (failed[0] as FailedJob).error.name : 'StartJobRunFailed';
   const causes = failed.map(({ jobName, error }) => `${jobName} (${error.name}: ${error.message.replace(/\.$/, '')})`);
@@ -324,24 +356,25 @@ export const batchFailed = (
     `${failed.length} of ${total} jobs ${what}: ${causes.join('; ')}.${startedText}`,
     uncertain,
   );
-};
+}
 
 /**
  * The same error with its message reworded (scrubbed of secrets): a new error, so that its stack, which V8 writes
  * from the message, holds only the new words.
  */
-export const reworded = (error: LauncherError, reword: (message: string) => string): LauncherError =>
-  new LauncherError(error.name, reword(error.message), error.mayHaveStarted);
+export function reworded(error: LauncherError, reword: (message: string) => string): LauncherError {
+  return new LauncherError(error.name, reword(error.message), error.mayHaveStarted);
+}
 
 /**
  * The one converter of anything thrown into a named error: a `LauncherError` as it is, anything else (a bug, not a
  * service's answer) `StartJobRunFailed`, about the job when one is known. Scrubbing is the caller's: only it knows
  * the token.
  */
-export const toLauncherError = (error: unknown, jobName?: string): LauncherError => {
+export function toLauncherError(error: unknown, jobName?: string): LauncherError {
   if (isLauncherError(error)) return error;
   const cause = describeCause(error);
   return jobName === undefined
     ? new LauncherError('StartJobRunFailed', `The launch failed unexpectedly: ${cause}.`)
     : startJobRunFailed(jobName, cause);
-};
+}

@@ -111,16 +111,20 @@ export class ServiceFailure extends Error {
  * Whether an error is a `ServiceFailure`, by its shape rather than its class: the S3 adapter is a bundle of its own
  * (docs/adr/0011-requirements-file-delivery.md), with its own copy of the class.
  */
-export const isServiceFailure = (error: unknown): error is ServiceFailure =>
-  error instanceof Error &&
-  error.name === 'ServiceFailure' &&
-  typeof (error as ServiceFailure).operation === 'string' &&
-  typeof (error as ServiceFailure).kind === 'string' &&
-  typeof (error as ServiceFailure).detail === 'string';
+export function isServiceFailure(error: unknown): error is ServiceFailure {
+  return (
+    error instanceof Error &&
+    error.name === 'ServiceFailure' &&
+    typeof (error as ServiceFailure).operation === 'string' &&
+    typeof (error as ServiceFailure).kind === 'string' &&
+    typeof (error as ServiceFailure).detail === 'string'
+  );
+}
 
 /** The service's own words for a failure (`Name: message`), or whatever else was thrown. */
-export const failureDetail = (error: unknown): string =>
-  isServiceFailure(error) ? error.detail : describeCause(error);
+export function failureDetail(error: unknown): string {
+  return isServiceFailure(error) ? error.detail : describeCause(error);
+}
 
 /** A run as a launch recorded it: what a later invocation with the same key returns. */
 export interface RecordedRun {

@@ -48,7 +48,7 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
  * timeout nor a network error was raised before anything was sent (a serializer, a missing region, a bug): it is
  * `local`, and it would fail the same way again.
  */
-export const failureKind = (error: unknown): FailureKind => {
+export function failureKind(error: unknown): FailureKind {
   const { name = '', code = '', $metadata, $retryable } = (error ?? {}) as SdkError;
   const status = $metadata?.httpStatusCode;
   if (name === 'ThrottlingException' || $retryable?.throttling || status === 429) return 'throttled';
@@ -61,7 +61,7 @@ export const failureKind = (error: unknown): FailureKind => {
   if (status >= 500) return 'server-error';
   if (status < 300) return 'unreadable';
   return 'refused';
-};
+}
 
 // The SDK's advice to developers, appended to a body it could not parse: not for the people reading the error.
 const SDK_ADVICE = /\s*Deserialization error: to see the raw response.*$/s;
@@ -104,7 +104,7 @@ const describeFailure = (error: unknown, kind: FailureKind): string => {
 };
 
 /** Runs one SDK call; whatever it throws leaves as a `ServiceFailure` for this operation. */
-export const translated = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+export async function translated<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -112,8 +112,9 @@ export const translated = async <T>(operation: string, call: () => Promise<T>): 
     const kind = failureKind(error);
     throw new ServiceFailure(operation, kind, describeFailure(error, kind));
   }
-};
+}
 
 /** An answer the SDK accepted but that lacks what the operation promises. */
-export const incomplete = (operation: string, what: string): ServiceFailure =>
-  new ServiceFailure(operation, 'unreadable', `${operation} returned no ${what}`);
+export function incomplete(operation: string, what: string): ServiceFailure {
+  return new ServiceFailure(operation, 'unreadable', `${operation} returned no ${what}`);
+}

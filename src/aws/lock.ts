@@ -21,10 +21,14 @@ type Status = 'INPROGRESS' | 'COMPLETED' | 'EXPIRED';
 type Record = Awaited<ReturnType<DynamoDBPersistenceLayer['getRecord']>>;
 
 /** Powertools' errors, told apart by name: a test runner or a bundle may hold two copies of their classes. */
-const named = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
+function named(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
 
 /** What Powertools reads a record's id (`[job, key]`) and payload (`digest`) from. */
-const dataOf = ({ jobName, key }: LockKey, digest: string) => ({ job: jobName, key, digest });
+function dataOf({ jobName, key }: LockKey, digest: string) {
+  return { job: jobName, key, digest };
+}
 
 export class DynamoLaunchLock implements LaunchLock {
   private readonly persistence: DynamoDBPersistenceLayer;

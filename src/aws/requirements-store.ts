@@ -11,15 +11,17 @@ import { incomplete, translated } from './failure';
  */
 export const s3Client = new S3Client(BOUNDED);
 
-const parts = (uri: string) => {
+function parts(uri: string) {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) throw new Error(`${uri} is not an s3://bucket/key URI`);
   return { Bucket: match[1] as string, Key: match[2] as string };
-};
+}
 
 type Body = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
 
-const timedOut = (ms: number) => Object.assign(new Error(`the read took more than ${ms} ms`), { name: 'TimeoutError' });
+function timedOut(ms: number) {
+  return Object.assign(new Error(`the read took more than ${ms} ms`), { name: 'TimeoutError' });
+}
 
 /** S3's PutObject and GetObject, for requirements files. */
 export class S3RequirementsStore implements RequirementsStore {

@@ -20,11 +20,14 @@ export type Allowlist =
   | { readonly any: false; readonly names: ReadonlySet<string>; readonly prefixes: readonly string[] };
 
 /** Whether the allowlist lets this job be started. */
-export const isAllowed = (allowlist: Allowlist, jobName: string): boolean =>
-  allowlist.any || allowlist.names.has(jobName) || allowlist.prefixes.some((prefix) => jobName.startsWith(prefix));
+export function isAllowed(allowlist: Allowlist, jobName: string): boolean {
+  return (
+    allowlist.any || allowlist.names.has(jobName) || allowlist.prefixes.some((prefix) => jobName.startsWith(prefix))
+  );
+}
 
 /** Refuses the whole plan, before any AWS call, if any of its jobs is not allowed. */
-export const checkAllowed = (requests: readonly LaunchRequest[], allowlist: Allowlist): void => {
+export function checkAllowed(requests: readonly LaunchRequest[], allowlist: Allowlist): void {
   const refused = [...new Set(requests.map((r) => r.jobName).filter((name) => !isAllowed(allowlist, name)))];
   if (refused.length > 0) throw jobNotAllowed(refused);
-};
+}

@@ -56,8 +56,9 @@ export const WORKER_DPU: Readonly<Record<string, number>> = {
 };
 
 /** A policy that refuses something, as its variable is written: `safe`, or its list. */
-const describePolicy = (policy: Exclude<ArgumentPolicy, { mode: 'any' }>): string =>
-  policy.mode === 'list' ? [...policy.keys].join(',') : 'safe';
+function describePolicy(policy: Exclude<ArgumentPolicy, { mode: 'any' }>): string {
+  return policy.mode === 'list' ? [...policy.keys].join(',') : 'safe';
+}
 
 /** Why the policy refuses this argument key, or undefined when it allows it. */
 export const refusal = (key: string, policy: ArgumentPolicy): string | undefined => {
@@ -90,20 +91,20 @@ export interface RunSize {
  * The DPUs a run of this size asks for, or undefined when its count is not known. A job without a worker type (one
  * sized by MaxCapacity) counts 1 DPU a worker, as Standard and G.1X workers are.
  */
-export const dpuOf = ({ workerType, numberOfWorkers }: RunSize): number | undefined => {
+export function dpuOf({ workerType, numberOfWorkers }: RunSize): number | undefined {
   const size = workerType === undefined ? 1 : WORKER_DPU[workerType];
   return size === undefined || numberOfWorkers === undefined ? undefined : size * numberOfWorkers;
-};
+}
 
 /**
  * Why the policy refuses the run's size, or undefined. `job`: the job's own worker type and count, which count where
  * the request sets only one of them (known after GetJob); without it, only what the request alone says is judged.
  */
-export const sizeRefusal = (
+export function sizeRefusal(
   request: LaunchRequest,
   policy: ArgumentPolicy,
   job?: RunSize,
-): [string, string] | undefined => {
+): [string, string] | undefined {
   if (policy.mode === 'any') return undefined;
   const { workerType, numberOfWorkers } = request;
   if (workerType === undefined && numberOfWorkers === undefined) return undefined;
@@ -127,10 +128,10 @@ export const sizeRefusal = (
     field,
     `${size.numberOfWorkers} ${size.workerType ?? 'Standard or G.1X'} workers are ${dpu} DPUs, more than MAX_DPU=${policy.maxDpu} (raise the ${parameterOf('MAX_DPU')} to allow it)`,
   ];
-};
+}
 
 /** Why the policy refuses one of the request's run settings, or undefined. */
-const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string, string] | undefined => {
+function settingRefusal(request: LaunchRequest, policy: ArgumentPolicy): [string, string] | undefined {
   if (policy.mode === 'any') return undefined;
   const named = `ALLOWED_RUN_ARGUMENTS=${describePolicy(policy)}`;
   if (request.securityConfiguration !== undefined) {
@@ -146,7 +147,7 @@ const settingRefusal = (request: LaunchRequest, policy: ArgumentPolicy): [string
     ];
   }
   return sizeRefusal(request, policy);
-};
+}
 
 /** Refuses the whole plan, before any AWS call, if any request sets what the policy does not allow. */
 export const checkArguments = (requests: readonly LaunchRequest[], policy: ArgumentPolicy): void => {
@@ -161,7 +162,7 @@ export const checkArguments = (requests: readonly LaunchRequest[], policy: Argum
 };
 
 /** Refuses a request whose run, with the job's own worker type or count, would pass MAX_DPU (after GetJob). */
-export const checkRunSize = (request: LaunchRequest, policy: ArgumentPolicy, job: RunSize): void => {
+export function checkRunSize(request: LaunchRequest, policy: ArgumentPolicy, job: RunSize): void {
   const refused = sizeRefusal(request, policy, job);
   if (refused) throw argumentNotAllowed(request.jobName, `run setting ${refused[0]}`, refused[1]);
-};
+}

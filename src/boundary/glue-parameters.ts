@@ -112,20 +112,24 @@ const NAMES: ReadonlySet<string> = new Set(GLUE_PARAMETERS.map((key) => key.toLo
  * The option of a script's parser a key abbreviates, if any: argparse's prefix matching, which is case-sensitive,
  * over what the parser registers.
  */
-export const abbreviatedParameter = (key: string): string | undefined =>
-  REGISTERED_BY_SCRIPTS.find((name) => name !== key && name.startsWith(key));
+export function abbreviatedParameter(key: string): string | undefined {
+  return REGISTERED_BY_SCRIPTS.find((name) => name !== key && name.startsWith(key));
+}
 
 /** The Glue parameter or family this key is, compared without case, as a key differing by case alone is refused too. */
-export const glueParameterOf = (key: string): string | undefined => {
+export function glueParameterOf(key: string): string | undefined {
   const lower = key.toLowerCase();
   if (NAMES.has(lower)) return GLUE_PARAMETERS.find((name) => name.toLowerCase() === lower);
   const family = GLUE_PREFIXES.find((prefix) => lower.startsWith(prefix));
   return family === undefined ? undefined : `${family}*`;
-};
+}
 
 /** Whether Glue reads this key itself: by name, by family, or as an abbreviation a script's parser reads. */
-export const isGlueParameter = (key: string): boolean =>
-  glueParameterOf(key) !== undefined || abbreviatedParameter(key) !== undefined;
+export function isGlueParameter(key: string): boolean {
+  return glueParameterOf(key) !== undefined || abbreviatedParameter(key) !== undefined;
+}
 
 /** A key of the job's own that neither Glue nor a script's parser reads as theirs, for a refusal to suggest. */
-export const ownKeyFor = (key: string): string => `--my_${key.replace(/^[-_]+/, '')}`;
+export function ownKeyFor(key: string): string {
+  return `--my_${key.replace(/^[-_]+/, '')}`;
+}

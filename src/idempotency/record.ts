@@ -25,27 +25,29 @@ export type Earlier =
   | { readonly verdict: 'conflict'; readonly jobRunId: string };
 
 // Keys in UTF-16 code unit order: Array.prototype.sort's own, the same in every Node (0.2 and 0.3 digests hold).
-const sorted = (value: Readonly<Record<string, unknown>>) =>
-  Object.fromEntries(
+function sorted(value: Readonly<Record<string, unknown>>) {
+  return Object.fromEntries(
     Object.keys(value)
       .sort()
       .map((key) => [key, value[key]]),
   );
+}
 
 /**
  * A short hash of what the request asks for: the job, its arguments as given and its run settings; not its key,
  * and nothing the launcher adds (the token above all). Equal requests have equal digests, in any key order.
  */
-export const requestDigest = ({
+export function requestDigest({
   idempotencyKey: _,
   keySource: __,
   arguments: args,
   ...settings
-}: LaunchRequest): string =>
-  createHash('sha256')
+}: LaunchRequest): string {
+  return createHash('sha256')
     .update(JSON.stringify([sorted(settings), sorted(args ?? {})]))
     .digest('hex')
     .slice(0, 16);
+}
 
 /**
  * The same key on an earlier run: the same request (or a run started before digests were recorded) is reused; a
@@ -64,17 +66,19 @@ export const judgeEarlier = (run: RecentRun, digest: string): Earlier => {
 };
 
 /** The launcher's own arguments for a run. */
-export const launchArguments = (
+export function launchArguments(
   key: string | undefined,
   digest: string,
   tokenExpiresAt: Date,
   tokenDelivery: string,
-): Record<string, string> => ({
-  ...(key === undefined ? {} : { [IDEMPOTENCY_ARGUMENT]: key }),
-  [DIGEST_ARGUMENT]: digest,
-  [TOKEN_EXPIRY_ARGUMENT]: tokenExpiresAt.toISOString(),
-  [DELIVERY_ARGUMENT]: tokenDelivery,
-});
+): Record<string, string> {
+  return {
+    ...(key === undefined ? {} : { [IDEMPOTENCY_ARGUMENT]: key }),
+    [DIGEST_ARGUMENT]: digest,
+    [TOKEN_EXPIRY_ARGUMENT]: tokenExpiresAt.toISOString(),
+    [DELIVERY_ARGUMENT]: tokenDelivery,
+  };
+}
 
 /** EventBridge and Scheduler stop redelivering an event 24 hours after it was sent. */
 export const REDELIVERY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -90,11 +94,11 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const SCHEDULER_KEY =
   /^arn:aws[a-z-]*:scheduler:[a-z0-9-]+:\d{12}:schedule\/[^\s#]+#(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)(?: |$)/;
 
-export const scheduledTimeOf = (key: string | undefined): Date | undefined => {
+export function scheduledTimeOf(key: string | undefined): Date | undefined {
   const time = key === undefined ? undefined : SCHEDULER_KEY.exec(key)?.[1];
   const date = time === undefined ? undefined : new Date(time);
   return date !== undefined && Number.isFinite(date.getTime()) ? date : undefined;
-};
+}
 
 /**
  * How far back an earlier start of this launch can be. A key that is an EventBridge event's `id`: the event's own
@@ -103,14 +107,14 @@ export const scheduledTimeOf = (key: string | undefined): Date | undefined => {
  * the lookup). Any other key, a request's own even inside an EventBridge envelope: as far back as any redelivery can
  * come. A schedule run every 5 minutes is then looked up in one page of its runs, not 24 hours of them.
  */
-export const lookupHorizon = (
+export function lookupHorizon(
   request: Pick<LaunchRequest, 'keySource' | 'idempotencyKey'>,
   eventTime: Date | undefined,
   now: number,
-): Date => {
+): Date {
   const since = request.keySource === 'event' ? eventTime : scheduledTimeOf(request.idempotencyKey);
   return new Date(since ? Math.min(since.getTime(), now) - CLOCK_SKEW_MS : now - REDELIVERY_WINDOW_MS);
-};
+}
 
 /**
  * A batch's key for one of its requests: independent of the request's position and of the order of the others, and
@@ -118,11 +122,12 @@ export const lookupHorizon = (
  * gives may hold) and a short hash of the job, what the request asks for, and how many identical requests came
  * before it in the batch (identical requests are numbered among themselves, which no reordering changes).
  */
-export const derivedKey = (key: string, jobName: string, digest: string, identicalBefore: number): string =>
-  `${key} ${createHash('sha256')
+export function derivedKey(key: string, jobName: string, digest: string, identicalBefore: number): string {
+  return `${key} ${createHash('sha256')
     .update(JSON.stringify([jobName, digest, identicalBefore]))
     .digest('hex')
     .slice(0, 16)}`;
+}
 
 /** GetJobRuns' largest page. */
 export const MAX_RUNS_PAGE = 200;
@@ -137,5 +142,6 @@ const MIN_FIRST_PAGE = 25;
  * The first page to ask for when `launches` keyed launches of one job look for earlier runs: every one of them
  * could have started, plus room for other runs; later pages, if the horizon is further back, are full ones.
  */
-export const firstPageSize = (launches: number): number =>
-  Math.min(MAX_RUNS_PAGE, Math.max(MIN_FIRST_PAGE, 2 * launches));
+export function firstPageSize(launches: number): number {
+  return Math.min(MAX_RUNS_PAGE, Math.max(MIN_FIRST_PAGE, 2 * launches));
+}

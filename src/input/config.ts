@@ -37,7 +37,7 @@ const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undef
  * ends with `*` allows every name it begins (docs/configuration.md). Checked on their own, so that its problems are
  * reported with every other variable's, in one message.
  */
-const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allowlist; problem?: string } => {
+function allowlistOf(set: Partial<Record<Variable, string>>): { allowlist?: Allowlist; problem?: string } {
   const valid = (name: 'ALLOWED_JOB_NAMES' | 'GLUE_JOB_NAME') => {
     const value = set[name];
     return value === undefined || VARIABLES[name].valid(value);
@@ -67,34 +67,36 @@ const allowlistOf = (set: Partial<Record<Variable, string>>): { allowlist?: Allo
     };
   }
   return { allowlist };
-};
+}
 
-const describe = (variable: Variable, env: NodeJS.ProcessEnv): string => {
+function describe(variable: Variable, env: NodeJS.ProcessEnv): string {
   const value = env[variable];
   return value === undefined || value === ''
     ? `${variableText(variable)} is not set; expected ${ACCEPTED[variable]}`
     : `${variableText(variable, value)} is not valid; expected ${ACCEPTED[variable]}`;
-};
+}
 
 /**
  * The SDK's clients need a region, which Lambda always sets (`AWS_REGION`); without one every call would fail before
  * it is sent, each as a failure of its own step. Said once, with the fix, instead. (The SDK for JavaScript reads
  * `AWS_REGION`, not `AWS_DEFAULT_REGION`; `npm run invoke` sets it from the user's profile where that has one.)
  */
-const regionProblem = (env: NodeJS.ProcessEnv): string | undefined =>
-  env.AWS_REGION
+function regionProblem(env: NodeJS.ProcessEnv): string | undefined {
+  return env.AWS_REGION
     ? undefined
     : 'AWS_REGION is not set, so no AWS call can be made; Lambda sets it itself, elsewhere set it to the region of your Glue jobs (export AWS_REGION=eu-west-1)';
+}
 
 /**
  * MAX_WORKERS (0.3) capped a run's worker count whatever the workers' size: 10 G.8X workers, 80 DPUs, passed it.
  * MAX_DPU caps the size times the count. A deployment that still sets MAX_WORKERS is told to move, not read as if
  * the two meant the same.
  */
-const retiredProblem = (env: NodeJS.ProcessEnv): string | undefined =>
-  env.MAX_WORKERS
+function retiredProblem(env: NodeJS.ProcessEnv): string | undefined {
+  return env.MAX_WORKERS
     ? `MAX_WORKERS=${JSON.stringify(env.MAX_WORKERS)} is no longer read: set ${variableText('MAX_DPU')} instead, the most DPUs a request may ask for (worker size times count: MAX_WORKERS=10 of G.1X workers is MAX_DPU=10)`
     : undefined;
+}
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
 export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
@@ -152,11 +154,11 @@ export type ConfigState =
   | { readonly ok: true; readonly config: Config }
   | { readonly ok: false; readonly error: LauncherError };
 
-export const loadConfigState = (env: NodeJS.ProcessEnv): ConfigState => {
+export function loadConfigState(env: NodeJS.ProcessEnv): ConfigState {
   try {
     return { ok: true, config: loadConfig(env) };
   } catch (error) {
     if (isLauncherError(error)) return { ok: false, error };
     throw error;
   }
-};
+}

@@ -14,22 +14,24 @@ import {
 
 type Body = BatchFields | RequestFields;
 
-const looksLikeEventBridge = (event: Record<string, unknown>) =>
-  Object.hasOwn(event, 'detail-type') && Object.hasOwn(event, 'source');
+function looksLikeEventBridge(event: Record<string, unknown>) {
+  return Object.hasOwn(event, 'detail-type') && Object.hasOwn(event, 'source');
+}
 
 // EventBridge Scheduler sends `detail` as a JSON string; rules and PutEvents send an object.
-const decodeDetail = (detail: unknown): unknown => {
+function decodeDetail(detail: unknown): unknown {
   if (typeof detail !== 'string') return detail;
   try {
     return JSON.parse(detail);
   } catch {
     return detail;
   }
-};
+}
 
 /** `jobs` tells a batch from a request; reading it as both would report both sets of errors, which helps nobody. */
-const parseBody = (body: unknown, path: readonly string[]): Body =>
-  isObject(body) && Object.hasOwn(body, 'jobs') ? readBatch(body, path) : readRequest(body, path);
+function parseBody(body: unknown, path: readonly string[]): Body {
+  return isObject(body) && Object.hasOwn(body, 'jobs') ? readBatch(body, path) : readRequest(body, path);
+}
 
 const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTime?: Date } => {
   if (!isObject(event)) {
@@ -49,7 +51,7 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
   return { body: parseBody(event, []) };
 };
 
-const resolveJobName = (jobName: string | undefined, defaultJobName: string | undefined, where = ''): string => {
+function resolveJobName(jobName: string | undefined, defaultJobName: string | undefined, where = ''): string {
   const name = jobName ?? defaultJobName;
   if (name === undefined) {
     throw invalidRequest(
@@ -57,12 +59,13 @@ const resolveJobName = (jobName: string | undefined, defaultJobName: string | un
     );
   }
   return name;
-};
+}
 
-const toRequest = ({ jobName: _, idempotencyKey, ...settings }: RequestFields, jobName: string): LaunchRequest =>
-  idempotencyKey === undefined
+function toRequest({ jobName: _, idempotencyKey, ...settings }: RequestFields, jobName: string): LaunchRequest {
+  return idempotencyKey === undefined
     ? { ...settings, jobName }
     : { ...settings, jobName, idempotencyKey, keySource: 'request' };
+}
 
 /**
  * Any supported event -> the jobs to start. The idempotency key is the request's own, else the batch's or the
@@ -70,7 +73,7 @@ const toRequest = ({ jobName: _, idempotencyKey, ...settings }: RequestFields, j
  * (docs/adr/0009-request-digests-and-a-lookup-horizon.md); an event's `time` bounds how far back an earlier start
  * of a key taken from that event can be.
  */
-export const parseEvent = (event: unknown, defaultJobName: string | undefined): LaunchPlan => {
+export function parseEvent(event: unknown, defaultJobName: string | undefined): LaunchPlan {
   const { body, eventId, eventTime } = parseEnvelope(event);
   const key = body.idempotencyKey ?? eventId;
   const source: KeySource = body.idempotencyKey !== undefined ? ('jobs' in body ? 'batch' : 'request') : 'event';
@@ -96,10 +99,10 @@ export const parseEvent = (event: unknown, defaultJobName: string | undefined): 
     return { ...request, idempotencyKey: derivedKey(key, request.jobName, digest, before), keySource: source };
   });
   return { batch: true, requests: keyed, ...when };
-};
+}
 
 /** Two requests of one batch with the same key of their own would start two runs under one key. */
-const refuseDuplicateKeys = (requests: readonly LaunchRequest[]) => {
+function refuseDuplicateKeys(requests: readonly LaunchRequest[]) {
   const seen = new Set<string>();
   const twice = new Set<string>();
   for (const { idempotencyKey } of requests) {
@@ -112,4 +115,4 @@ const refuseDuplicateKeys = (requests: readonly LaunchRequest[]) => {
       `the idempotency key ${[...twice].map((k) => JSON.stringify(k)).join(', ')} is given to more than one job of the batch; give each request its own key, or none (the batch's key is then derived per request)`,
     );
   }
-};
+}

@@ -20,27 +20,33 @@ export const MAX_EVENT_BYTES = 256 * 1024;
 type Path = readonly (string | number)[];
 
 /** `jobs[1].arguments["--a b"]`: the path as a reader of the event would write it. */
-const where = (path: Path): string =>
-  path.reduce<string>((text, key) => {
+function where(path: Path): string {
+  return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
     if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${text}[${JSON.stringify(key)}]`;
     return text === '' ? key : `${text}.${key}`;
   }, '');
+}
 
-const refuse = (path: Path, problem: string): never => {
+function refuse(path: Path, problem: string): never {
   const at = where(path);
   throw invalidRequest(at === '' ? problem : `${at}: ${problem}`);
-};
+}
 
-const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeOf(value) === 'object';
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeOf(value) === 'object';
+}
 
-const ofType = <T>(value: unknown, type: string, path: Path): T =>
-  typeOf(value) === type ? (value as T) : refuse(path, `expected ${type}, received ${typeOf(value)}`);
+function ofType<T>(value: unknown, type: string, path: Path): T {
+  return typeOf(value) === type ? (value as T) : refuse(path, `expected ${type}, received ${typeOf(value)}`);
+}
 
 /** An object with only these fields: a typo must not be silently ignored. Checked on the raw keys, `__proto__` too. */
-const fieldsOf = (value: unknown, known: ReadonlySet<string>, path: Path): Record<string, unknown> => {
+function fieldsOf(value: unknown, known: ReadonlySet<string>, path: Path): Record<string, unknown> {
   const object = ofType<Record<string, unknown>>(value, 'object', path);
   const unknown = Object.keys(object).filter((key) => !known.has(key));
   if (unknown.length > 0) {
@@ -54,31 +60,37 @@ const fieldsOf = (value: unknown, known: ReadonlySet<string>, path: Path): Recor
     );
   }
   return object;
-};
+}
 
 /** What a string must be, and what the refusal says it must be. */
 interface Form {
   readonly valid: (text: string) => boolean;
   readonly says: string;
 }
-const matching = (pattern: RegExp, says: string): Form => ({ valid: (text) => pattern.test(text), says });
+function matching(pattern: RegExp, says: string): Form {
+  return { valid: (text) => pattern.test(text), says };
+}
 
-const text = (value: unknown, path: Path, form?: Form): string => {
+function text(value: unknown, path: Path, form?: Form): string {
   const string = ofType<string>(value, 'string', path);
   return form === undefined || form.valid(string) ? string : refuse(path, form.says);
-};
+}
 
-const wholeNumber = (value: unknown, path: Path, says: string): number =>
-  Number.isSafeInteger(value) ? (value as number) : refuse(path, says);
+function wholeNumber(value: unknown, path: Path, says: string): number {
+  return Number.isSafeInteger(value) ? (value as number) : refuse(path, says);
+}
 
 /** Only what the caller set: an absent field stays absent. */
-const present = (
+function present(
   object: Record<string, unknown>,
   field: string,
   read: (value: unknown, path: Path) => unknown,
   path: Path,
-) =>
-  Object.hasOwn(object, field) && object[field] !== undefined ? { [field]: read(object[field], [...path, field]) } : {};
+) {
+  return Object.hasOwn(object, field) && object[field] !== undefined
+    ? { [field]: read(object[field], [...path, field]) }
+    : {};
+}
 
 const JOB_NAME = matching(GLUE_JOB_NAME, 'must be a Glue job name of 1 to 255 characters without control characters');
 /**
@@ -105,28 +117,34 @@ const PIP_FACING = new Set(['--additional-python-modules', '--python-modules-ins
  * (getResolvedOptions), which takes a value that starts with `-` for an option when the key before it is not one
  * the script registers (`{"--note": "--TempDir=s3://elsewhere/"}` set TempDir; `"--help"` ended the script).
  */
-const dataValue = (what: string): Form => ({
-  valid: (value) => !CONTROL.test(value) && (!value.startsWith('-') || NEGATIVE_NUMBER.test(value)),
-  says: `${what} may not hold a control character, nor start with "-" (a Glue script's argument parser would read it as an option; a negative number is read as a value)`,
-});
+function dataValue(what: string): Form {
+  return {
+    valid: (value) => !CONTROL.test(value) && (!value.startsWith('-') || NEGATIVE_NUMBER.test(value)),
+    says: `${what} may not hold a control character, nor start with "-" (a Glue script's argument parser would read it as an option; a negative number is read as a value)`,
+  };
+}
 const ARGUMENT_VALUE = dataValue('an argument value');
 // Which keys a caller may set is the argument policy's to say (ArgumentNotAllowed), after reading.
 const ARGUMENT_KEY_FORM = matching(ARGUMENT_KEY, ARGUMENT_KEY_RULE);
-const sized = (max: number): Form => ({
-  valid: (text) => text.length >= 1 && text.length <= max,
-  says: `must be 1 to ${max} characters`,
-});
-const both = (first: Form, second: Form): Form => ({
-  valid: (text) => first.valid(text) && second.valid(text),
-  says: `${first.says}; ${second.says}`,
-});
+function sized(max: number): Form {
+  return {
+    valid: (text) => text.length >= 1 && text.length <= max,
+    says: `must be 1 to ${max} characters`,
+  };
+}
+function both(first: Form, second: Form): Form {
+  return {
+    valid: (text) => first.valid(text) && second.valid(text),
+    says: `${first.says}; ${second.says}`,
+  };
+}
 
 /**
  * Whether an event holds more than `limit` bytes of JSON, found without serialising it (which would double the
  * memory a large event takes) and stopping as soon as it is over: an event of 400,000 keys took 590 MB through the
  * whole reading; refused at once, it takes what Lambda's runtime took to parse it.
  */
-export const largerThan = (value: unknown, limit: number): boolean => {
+export function largerThan(value: unknown, limit: number): boolean {
   let budget = limit;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -147,7 +165,7 @@ export const largerThan = (value: unknown, limit: number): boolean => {
     if (budget < 0) return true;
   }
   return false;
-};
+}
 
 const readArguments = (value: unknown, path: Path): Record<string, string> => {
   const object = ofType<Record<string, unknown>>(value, 'object', path);
@@ -164,14 +182,14 @@ const readArguments = (value: unknown, path: Path): Record<string, string> => {
   );
 };
 
-const readMinutes = (value: unknown, path: Path): number => {
+function readMinutes(value: unknown, path: Path): number {
   const minutes = wholeNumber(value, path, 'must be a whole number of minutes');
   if (minutes < 1) refuse(path, 'must be at least 1 minute');
   if (minutes > MAX_RUN_TIMEOUT_MINUTES) {
     refuse(path, `must be at most ${MAX_RUN_TIMEOUT_MINUTES} minutes (Glue refuses 7 days, 10080 minutes, or more)`);
   }
   return minutes;
-};
+}
 
 /** camelCase mirrors of StartJobRun's fields, every one optional. */
 export interface RequestFields {
@@ -203,13 +221,13 @@ const REQUEST_READERS: { readonly [F in keyof RequestFields]-?: (value: unknown,
 };
 const REQUEST_FIELDS = new Set(Object.keys(REQUEST_READERS));
 
-export const readRequest = (value: unknown, path: Path): RequestFields => {
+export function readRequest(value: unknown, path: Path): RequestFields {
   const object = fieldsOf(value, REQUEST_FIELDS, path);
   return Object.assign(
     {},
     ...Object.entries(REQUEST_READERS).map(([field, read]) => present(object, field, read, path)),
   ) as RequestFields;
-};
+}
 
 export interface BatchFields {
   readonly jobs: readonly RequestFields[];
@@ -218,7 +236,7 @@ export interface BatchFields {
 
 const BATCH_FIELDS = new Set(['jobs', 'idempotencyKey']);
 
-export const readBatch = (value: unknown, path: Path): BatchFields => {
+export function readBatch(value: unknown, path: Path): BatchFields {
   const object = fieldsOf(value, BATCH_FIELDS, path);
   const jobs = ofType<unknown[]>(object.jobs, 'array', [...path, 'jobs']);
   if (jobs.length < 1) refuse([...path, 'jobs'], 'a batch needs at least one job');
@@ -227,21 +245,21 @@ export const readBatch = (value: unknown, path: Path): BatchFields => {
     jobs: jobs.map((job, index) => readRequest(job, [...path, 'jobs', index])),
     ...present(object, 'idempotencyKey', REQUEST_READERS.idempotencyKey, path),
   };
-};
+}
 
 /**
  * An ISO 8601 date and time in UTC, to the second or finer, on a day the calendar has: what
  * @aws-lambda-powertools/parser's EventBridgeSchema accepts as `time` (test/unit/envelope.test.ts).
  */
 const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
-const isDateTime = (value: string): boolean => {
+function isDateTime(value: string): boolean {
   const match = DATE_TIME.exec(value);
   if (!match) return false;
   const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-};
+}
 
 export interface Envelope {
   readonly id: string;
@@ -268,7 +286,7 @@ const ENVELOPE_READERS: Readonly<Record<string, (value: unknown, path: Path) => 
 };
 export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(ENVELOPE_READERS), 'replay-name']);
 
-export const readEnvelope = (value: unknown): Envelope => {
+export function readEnvelope(value: unknown): Envelope {
   const object = fieldsOf(value, ENVELOPE_FIELDS, []);
   for (const [field, read] of Object.entries(ENVELOPE_READERS)) {
     if (!Object.hasOwn(object, field)) refuse([field], 'is missing');
@@ -276,4 +294,4 @@ export const readEnvelope = (value: unknown): Envelope => {
   }
   present(object, 'replay-name', (v, path) => text(v, path), []);
   return { id: object.id as string, time: new Date(object.time as string), detail: object.detail };
-};
+}

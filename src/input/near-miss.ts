@@ -3,7 +3,7 @@
  * `JobName` where the launcher reads `jobName`), or one letter added, dropped, changed or two swapped
  * (`TOKEN_DELIVRY`). Only a hint for a message: nothing is ever read under the name it suggests.
  */
-export const meantName = (given: string, known: Iterable<string>): string | undefined => {
+export function meantName(given: string, known: Iterable<string>): string | undefined {
   let folded: string | undefined;
   let typo: string | undefined;
   for (const name of known) {
@@ -15,9 +15,9 @@ export const meantName = (given: string, known: Iterable<string>): string | unde
     if (typo === undefined && oneEditApart(folded, other)) typo = name;
   }
   return typo;
-};
+}
 
-const oneEditApart = (a: string, b: string): boolean => {
+function oneEditApart(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1) return false;
   let start = 0;
   while (start < a.length && a[start] === b[start]) start++;
@@ -28,4 +28,4 @@ const oneEditApart = (a: string, b: string): boolean => {
   if (restA <= 1 && restB <= 1) return true; // one inserted, dropped or changed
   // two neighbours swapped
   return restA === 2 && restB === 2 && a[start] === b[start + 1] && a[start + 1] === b[start];
-};
+}

@@ -40,7 +40,7 @@ export type Variable = keyof typeof ACCEPTED;
  * Variables that look like one of the launcher's, misspelled (`TOKEN_DELIVRY`): the launcher would ignore them,
  * so init warns instead of leaving the user to wonder why a variable has no effect.
  */
-export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] => {
+export function misspelledVariables(env: NodeJS.ProcessEnv): { readonly given: string; readonly meant: Variable }[] {
   const found: { given: string; meant: Variable }[] = [];
   for (const given in env) {
     if (Object.hasOwn(ACCEPTED, given)) continue;
@@ -48,24 +48,29 @@ export const misspelledVariables = (env: NodeJS.ProcessEnv): { readonly given: s
     if (meant !== undefined) found.push({ given, meant });
   }
   return found;
-};
+}
 
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
 // Plain predicates, not zod: the configuration is checked at every cold start, in Lambda's init, and zod's module
 // cost that init more than every check below together (docs/adr/0015-a-handler-bundle-per-deployment.md).
-const whole = (min: number, max: number) => (value: string) =>
-  /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
-const oneOf =
-  (...values: readonly string[]) =>
-  (value: string) =>
-    values.includes(value);
-export const namesOf = (list: string) => list.split(',').map((name) => name.trim());
-const isArgumentPolicy = (value: string) =>
-  value === 'safe' ||
-  value === '*' ||
-  namesOf(value).every((key) => ARGUMENT_KEY.test(key) && !key.toLowerCase().startsWith(LAUNCHER_PREFIX));
+function whole(min: number, max: number) {
+  return (value: string) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
+}
+function oneOf(...values: readonly string[]) {
+  return (value: string) => values.includes(value);
+}
+export function namesOf(list: string) {
+  return list.split(',').map((name) => name.trim());
+}
+function isArgumentPolicy(value: string) {
+  return (
+    value === 'safe' ||
+    value === '*' ||
+    namesOf(value).every((key) => ARGUMENT_KEY.test(key) && !key.toLowerCase().startsWith(LAUNCHER_PREFIX))
+  );
+}
 
 /** Each variable's check, with whether it must be set. */
 export const VARIABLES: Readonly<
@@ -91,8 +96,9 @@ export const VARIABLES: Readonly<
 };
 
 /** SAM passes an empty string for an optional parameter left blank: it counts as unset. */
-export const setVariables = (env: NodeJS.ProcessEnv): Partial<Record<Variable, string>> =>
-  Object.fromEntries(CONFIG_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+export function setVariables(env: NodeJS.ProcessEnv): Partial<Record<Variable, string>> {
+  return Object.fromEntries(CONFIG_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
 
 /** The variables once checked: the required ones set, the enumerated ones one of their values. */
 export interface CheckedVariables extends Partial<Record<Variable, string>> {
@@ -103,13 +109,13 @@ export interface CheckedVariables extends Partial<Record<Variable, string>> {
 }
 
 /** The variables checked, or those that are missing or not valid, in the order ACCEPTED lists them. */
-export const checkVariables = (
+export function checkVariables(
   set: Partial<Record<Variable, string>>,
-): { readonly ok: true; readonly vars: CheckedVariables } | { readonly ok: false; readonly bad: Variable[] } => {
+): { readonly ok: true; readonly vars: CheckedVariables } | { readonly ok: false; readonly bad: Variable[] } {
   const bad = CONFIG_VARIABLES.filter((name) => {
     const value = set[name];
     return value === undefined ? VARIABLES[name].required : !VARIABLES[name].valid(value);
   });
   // Every variable passed its check above, which is what CheckedVariables states.
   return bad.length === 0 ? { ok: true, vars: set as CheckedVariables } : { ok: false, bad };
-};
+}

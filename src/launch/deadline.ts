@@ -42,7 +42,7 @@ export class Progress {
 }
 
 /** The launch's answer, or OutOfTime just before Lambda's own timeout would cut it off unanswered. */
-export const withinTime = async <T>(work: Promise<T>, { time, plan, progress }: Invocation): Promise<T> => {
+export async function withinTime<T>(work: Promise<T>, { time, plan, progress }: Invocation): Promise<T> {
   const budget = time.remainingMs() - FINISH_MARGIN_MS;
   if (!Number.isFinite(budget)) return work;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,4 +54,4 @@ export const withinTime = async <T>(work: Promise<T>, { time, plan, progress }: 
   } finally {
     clearTimeout(timer);
   }
-};
+}

@@ -43,15 +43,15 @@ export const START_MARGIN_MS = 15_000;
  * already known); each job judged; the token decided while each eligible job is placed; the ready jobs started
  * (round trip 2); the lock's records written; the outcome. An answer always comes before the function's time is up.
  */
-export const launch = async (plan: LaunchPlan, deps: LaunchDeps, time: InvocationTime): Promise<LaunchResult> => {
+export async function launch(plan: LaunchPlan, deps: LaunchDeps, time: InvocationTime): Promise<LaunchResult> {
   checkAllowed(plan.requests, deps.config.allowlist);
   checkArguments(plan.requests, deps.config.argumentPolicy);
   const startedAt = deps.clock();
   const invocation: Invocation = { plan, time, progress: new Progress(), elapsedMs: () => deps.clock() - startedAt };
   return withinTime(launchAll(invocation, startedAt, deps), invocation);
-};
+}
 
-const launchAll = async (invocation: Invocation, startedAt: number, deps: LaunchDeps): Promise<LaunchResult> => {
+async function launchAll(invocation: Invocation, startedAt: number, deps: LaunchDeps): Promise<LaunchResult> {
   const { plan } = invocation;
   const digests = plan.requests.map(requestDigest);
   const horizon = (request: LaunchRequest) => lookupHorizon(request, plan.eventTime, startedAt);
@@ -62,24 +62,28 @@ const launchAll = async (invocation: Invocation, startedAt: number, deps: Launch
   const access = decided.token?.ok ? decided.token.access : undefined;
   await recordInLock(plan.requests, trip, states, access, deps);
   return conclude(plan.batch, states, access, deps);
-};
+}
 
 /** Each request judged from what round trip 1 brought; the reused ones said in the log. */
-const judgeAll = (
+function judgeAll(
   requests: readonly LaunchRequest[],
   digests: readonly string[],
   trip: RoundTrip,
   deps: LaunchDeps,
-): JobState[] => {
+): JobState[] {
   const judged = requests.map((request, at) =>
     judge(request, digests[at] as string, trip.facts[at] as JobFacts, { ...deps.config, delivery: deps.delivery }),
   );
   logReused(judged, deps);
   return judged;
-};
+}
 
-const isEligible = (state: JobState): state is Eligible => state.kind === 'eligible';
-const isConcluded = (state: JobState): state is Concluded => state.kind !== 'eligible' && state.kind !== 'ready';
+function isEligible(state: JobState): state is Eligible {
+  return state.kind === 'eligible';
+}
+function isConcluded(state: JobState): state is Concluded {
+  return state.kind !== 'eligible' && state.kind !== 'ready';
+}
 
 /** The token and each eligible job's placement, decided together; with no job eligible, neither. */
 type Decided =
@@ -87,7 +91,7 @@ type Decided =
   | { readonly token: AccessOutcome; readonly placed: Array<Ready | Concluded> };
 
 /** The token for every eligible job (token/access.ts), decided while each is placed. */
-const tokenAndPlacement = async (judged: JobState[], trip: RoundTrip, deps: LaunchDeps): Promise<Decided> => {
+async function tokenAndPlacement(judged: JobState[], trip: RoundTrip, deps: LaunchDeps): Promise<Decided> {
   const eligible = judged.filter(isEligible);
   if (eligible.length === 0) return { token: undefined, placed: judged.filter(isConcluded) };
   const uses = eligible.map(({ request, job }) => ({ jobName: request.jobName, requestTimeout: request.timeout, job }));
@@ -96,13 +100,13 @@ const tokenAndPlacement = async (judged: JobState[], trip: RoundTrip, deps: Laun
     placeAll(judged, deps),
   ]);
   return { token, placed };
-};
+}
 
 /**
  * Each eligible job placed (pip/placement.ts finishPlacement): ready, or refused for what its own
  * requirements file holds or because S3 would not give it. A file two jobs share is read once; files are read in parallel with the token.
  */
-const placeAll = (judged: readonly JobState[], deps: LaunchDeps): Promise<Array<Ready | Concluded>> => {
+function placeAll(judged: readonly JobState[], deps: LaunchDeps): Promise<Array<Ready | Concluded>> {
   const reads = new Map<string, Promise<Settled<StoredBytes>>>();
   const readOwnFile = (uri: string) => {
     const read = reads.get(uri) ?? settle(deps.files.read(uri, MAX_REQUIREMENTS_FILE_BYTES));
@@ -121,18 +125,18 @@ const placeAll = (judged: readonly JobState[], deps: LaunchDeps): Promise<Array<
       }
     }),
   );
-};
+}
 
 /**
  * Round trip 2: each ready job started once (launch/start.ts), at most MAX_PARALLEL_STARTS at a time so that a
  * batch does not trip Glue's rate limit; or, without a token, each failed with why.
  */
-const startAll = (
+function startAll(
   { token, placed }: Extract<Decided, { token: AccessOutcome }>,
   invocation: Invocation,
   deps: LaunchDeps,
-): Promise<Concluded[]> =>
-  mapWithLimit(placed, deps.config.maxParallelStarts, async (state): Promise<Concluded> => {
+): Promise<Concluded[]> {
+  return mapWithLimit(placed, deps.config.maxParallelStarts, async (state): Promise<Concluded> => {
     if (state.kind !== 'ready') return state;
     const { jobName } = state.request;
     if (!token.ok) return failed(state.request, noToken(jobName, token.problem));
@@ -141,6 +145,7 @@ const startAll = (
     if (invocation.plan.batch && left < START_MARGIN_MS) return failed(state.request, tooLittleTime(jobName, left));
     return startRun(state, token.access, invocation, deps);
   });
+}
 
 /**
  * With the optional lock: each key this invocation took records how its launch ended. A run (started now, or
@@ -185,8 +190,9 @@ const recordInLock = async (
   );
 };
 
-const defined = <T extends Record<string, unknown>>(fields: T): Partial<T> =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 /**
  * One request, judged from what round trip 1 brought, before any token exists: its job is not found, it was
@@ -232,7 +238,7 @@ export const judge = (
   }
 };
 
-const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
+function logReused(states: readonly JobState[], deps: LaunchDeps) {
   for (const state of states) {
     if (state.kind !== 'reused') continue;
     deps.logger.info('Job run already started by an earlier invocation', {
@@ -241,4 +247,4 @@ const logReused = (states: readonly JobState[], deps: LaunchDeps) => {
       idempotencyKey: state.request.idempotencyKey,
     });
   }
-};
+}

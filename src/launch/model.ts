@@ -113,4 +113,6 @@ export type Ready = Extract<JobState, { kind: 'ready' }>;
 /** A job whose launch has ended: started, reused or failed. */
 export type Concluded = Exclude<JobState, { kind: 'eligible' | 'ready' }>;
 
-export const failed = (request: LaunchRequest, error: LauncherError): Concluded => ({ kind: 'failed', request, error });
+export function failed(request: LaunchRequest, error: LauncherError): Concluded {
+  return { kind: 'failed', request, error };
+}

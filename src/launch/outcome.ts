@@ -27,12 +27,12 @@ export type LaunchResult =
  * error thrown. A batch: every run, or, when any job failed, one error naming each failed job and each started one.
  * Messages are scrubbed of the token, known only here, and of any URL's password.
  */
-export const conclude = (
+export function conclude(
   batch: boolean,
   states: readonly Concluded[],
   access: IndexAccess | undefined,
   deps: Pick<LaunchDeps, 'metrics'>,
-): LaunchResult => {
+): LaunchResult {
   deps.metrics.runsStarted(states.filter((state) => state.kind === 'started').length);
   deps.metrics.runsReused(states.filter((state) => state.kind === 'reused').length);
   const failures: FailedJob[] = [];
@@ -60,7 +60,11 @@ export const conclude = (
   }
   if (failures.length > 0) throw batchFailed(states.length, failures, runs);
   return { runs, ...expiry };
-};
+}
 
-const defined = (value: string | undefined): string[] => (value === undefined ? [] : [value]);
-const delivery = (tokenDelivery: string | undefined) => (tokenDelivery === undefined ? {} : { tokenDelivery });
+function defined(value: string | undefined): string[] {
+  return value === undefined ? [] : [value];
+}
+function delivery(tokenDelivery: string | undefined) {
+  return tokenDelivery === undefined ? {} : { tokenDelivery };
+}

@@ -32,11 +32,11 @@ export interface RoundTrip {
 }
 
 /** A failed GetJob or GetJobRuns, for the job it was about: nothing is started for that job. */
-export const lookupFailure = (jobName: string, error: unknown): LauncherError => {
+export function lookupFailure(jobName: string, error: unknown): LauncherError {
   if (!isServiceFailure(error)) return toLauncherError(error, jobName);
   if (error.kind === 'not-found') return jobNotFound(jobName, error.detail);
   return jobLookupFailed(jobName, error.operation, error.detail);
-};
+}
 
 /** The lock's hold on a key when the function's time is not known (tests, tools): as long as a short run's. */
 const DEFAULT_HOLD_MS = 15 * 60 * 1000;
@@ -47,16 +47,17 @@ const DEFAULT_HOLD_MS = 15 * 60 * 1000;
  * just before the deadline may land that much later). Held less, a redelivery could take the record over, look in
  * Glue's run list before that start landed, and start a second run (docs/adr/0014-never-twice.md).
  */
-export const lockHoldMs = (remainingMs: number, startEffectWindowMs: number): number =>
-  (Number.isFinite(remainingMs) ? remainingMs : DEFAULT_HOLD_MS) + startEffectWindowMs;
+export function lockHoldMs(remainingMs: number, startEffectWindowMs: number): number {
+  return (Number.isFinite(remainingMs) ? remainingMs : DEFAULT_HOLD_MS) + startEffectWindowMs;
+}
 
 /** With the optional lock, each of the job's keys taken, all at once, before the run list is read. */
-const takeLocks = async (
+async function takeLocks(
   jobName: string,
   keys: ReadonlyMap<string, string>,
   remainingMs: number,
   deps: LaunchDeps,
-): Promise<ReadonlyMap<string, Settled<LockOutcome>>> => {
+): Promise<ReadonlyMap<string, Settled<LockOutcome>>> {
   const { lock } = deps;
   if (lock === undefined) return new Map();
   const holdMs = lockHoldMs(remainingMs, deps.startEffectWindowMs);
@@ -66,22 +67,22 @@ const takeLocks = async (
     ),
   );
   return new Map(taken);
-};
+}
 
 /** A job's keys taken (with the lock), then its run list read back to `since`: the read inside the locked section. */
-const lookAfterLocks = async (
+async function lookAfterLocks(
   jobName: string,
   keys: ReadonlyMap<string, string>,
   since: Date | undefined,
   remainingMs: number,
   reads: GlueReads,
   deps: LaunchDeps,
-): Promise<Pick<JobFacts, 'locks'> & { runs: JobFacts['earlier'] }> => {
+): Promise<Pick<JobFacts, 'locks'> & { runs: JobFacts['earlier'] }> {
   const locks = await takeLocks(jobName, keys, remainingMs, deps);
   if (since === undefined) return { runs: undefined, locks };
   const runs = await settle(earlierRuns(reads, jobName, new Set(keys.keys()), since, firstPageSize(keys.size)));
   return { runs, locks };
-};
+}
 
 /**
  * Glue reads in flight at once in round trip 1. The SDK's connection timeout counts from the moment a request is
@@ -94,20 +95,20 @@ export const GLUE_READS_IN_FLIGHT = 20;
 /** Glue's reads, through one gate (StartJobRun is bounded by MAX_PARALLEL_STARTS instead). */
 type GlueReads = Pick<JobService, 'getJob' | 'jobRuns'>;
 
-const gatedReads = (jobs: JobService): GlueReads => {
+function gatedReads(jobs: JobService): GlueReads {
   const through = gate(GLUE_READS_IN_FLIGHT);
   return {
     getJob: (jobName) => through(() => jobs.getJob(jobName)),
     jobRuns: (jobName, pageSize, nextToken) => through(() => jobs.jobRuns(jobName, pageSize, nextToken)),
   };
-};
+}
 
 /** Each job's keys (with what each asks for), and how far back the earliest of them must be looked for. */
-const keysByJob = (
+function keysByJob(
   requests: readonly LaunchRequest[],
   digests: readonly string[],
   horizon: (request: LaunchRequest) => Date,
-) => {
+) {
   const keys = new Map<string, { keys: Map<string, string>; since: Date | undefined }>();
   for (const [at, request] of requests.entries()) {
     const job = keys.get(request.jobName) ?? { keys: new Map<string, string>(), since: undefined };
@@ -119,7 +120,7 @@ const keysByJob = (
     keys.set(request.jobName, job);
   }
   return keys;
-};
+}
 
 /**
  * Round trip 1: everything that depends on nothing else, at once. GetJob once per job name; with the lock, each
@@ -127,13 +128,13 @@ const keysByJob = (
  * horizon of their keys); the repository endpoint; and the token, when its lifetime is already known. `digests`:
  * what each request asks for (idempotency/record.ts), computed once by the launch.
  */
-export const roundTrip = async (
+export async function roundTrip(
   requests: readonly LaunchRequest[],
   digests: readonly string[],
   horizon: (request: LaunchRequest) => Date,
   deps: LaunchDeps,
   remainingMs: number,
-): Promise<RoundTrip> => {
+): Promise<RoundTrip> {
   const endpoint = settle(deps.endpoint());
   const asked = new Map<string, Promise<JobFacts>>();
   const glue = gatedReads(deps.jobs);
@@ -155,4 +156,4 @@ export const roundTrip = async (
     early,
   ]);
   return { facts, endpoint: endpointValue, early: earlyValue };
-};
+}

@@ -66,12 +66,12 @@ export const startRun = async (
  * What brings the run its index: the URL itself, or the requirements file written for it (round trip 3 in
  * requirements-file delivery: the file is written before the run that reads it starts).
  */
-const carry = async (
+async function carry(
   jobName: string,
   placement: IndexPlacement,
   access: IndexAccess,
   deps: LaunchDeps,
-): Promise<Carried> => {
+): Promise<Carried> {
   if (placement.via !== 'requirements-file') {
     return { placement, option: deps.config.pipIndexOption, url: access.url };
   }
@@ -89,7 +89,7 @@ const carry = async (
     throw fileNotWritten(jobName, uri, failureDetail(error));
   }
   return { file: uri };
-};
+}
 
 const MAX_START_ATTEMPTS = 4;
 
@@ -104,22 +104,28 @@ const AMBIGUOUS: ReadonlySet<FailureKind> = new Set(['no-answer', 'server-error'
 /** Enough to hold a run started seconds ago, among a job's newest. */
 const LOST_ANSWER_PAGE = 25;
 
-export const verdictOf = (kind: FailureKind): StartVerdict =>
-  kind === 'throttled' ? 'throttled' : AMBIGUOUS.has(kind) ? 'ambiguous' : 'definite';
+export function verdictOf(kind: FailureKind): StartVerdict {
+  return kind === 'throttled' ? 'throttled' : AMBIGUOUS.has(kind) ? 'ambiguous' : 'definite';
+}
 
 /** Exponential backoff with full jitter, as the SDK's standard mode does: 250 ms, 500 ms, 1 s, ... at most 4 s. */
-export const jitteredBackoff = (attempt: number): number => Math.random() * Math.min(4_000, 250 * 2 ** (attempt - 1));
+export function jitteredBackoff(attempt: number): number {
+  return Math.random() * Math.min(4_000, 250 * 2 ** (attempt - 1));
+}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * A StartJobRun that Glue refused for good. Not found, here, is not the job (GetJob found it a moment ago) but
  * something the request names: a security configuration that does not exist.
  */
-const refusedStart = (jobName: string, failure: ServiceFailure): LauncherError =>
-  failure.kind === 'busy'
+function refusedStart(jobName: string, failure: ServiceFailure): LauncherError {
+  return failure.kind === 'busy'
     ? concurrentRunsExceeded(jobName, failure.detail)
     : startRefused(jobName, failure.detail, failure.kind === 'not-found');
+}
 
 /**
  * How long after a StartJobRun was sent it may still take effect, beyond the client's own request timeout: the
@@ -137,12 +143,12 @@ const LOOKUP_BUDGET_MS = 5_000;
  * own run (a run carries its key), and tries again only if it is not there, or gives up saying the run may have
  * started when the function's time would end first. Once a start may have reached Glue, every failure says so.
  */
-const startOnce = async (
+async function startOnce(
   run: JobRunStart,
   key: string | undefined,
   { progress, time }: Invocation,
   deps: LaunchDeps,
-): Promise<string> => {
+): Promise<string> {
   let lost: ServiceFailure | undefined; // the first answer that was lost: a run may exist from then on
   const uncertain = (first: ServiceFailure, after: AfterLost) => keyedStartLost(run.jobName, first.detail, after);
   for (let attempt = 1; ; attempt += 1) {
@@ -187,4 +193,4 @@ const startOnce = async (
       throw lost ? uncertain(lost, { ending: 'gave-up' }) : refusedStart(run.jobName, failure);
     await sleep(deps.backoffMs(attempt));
   }
-};
+}

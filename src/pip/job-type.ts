@@ -22,7 +22,7 @@ const SPARK: ReadonlySet<string> = new Set(['glueetl', 'gluestreaming']);
 const BEFORE_PIP: ReadonlySet<string> = new Set(['0.9', '1.0']);
 
 /** The job's type, or `UnsupportedJobType` saying in one sentence why its pip cannot be pointed at the index. */
-export const jobType = (job: JobCommand): JobType => {
+export function jobType(job: JobCommand): JobType {
   const { command, glueVersion, pythonVersion } = job;
   if (command === undefined || SPARK.has(command)) {
     if (glueVersion !== undefined && BEFORE_PIP.has(glueVersion)) {
@@ -51,4 +51,4 @@ export const jobType = (job: JobCommand): JobType => {
     job.name,
     `it is a ${command} job; only Spark (glueetl, gluestreaming) and Python shell 3.9 jobs are supported`,
   );
-};
+}

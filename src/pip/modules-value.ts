@@ -3,7 +3,9 @@ import { isRequirementRefusal, readRequirement } from './requirement';
 import { S3_WHEEL } from './requirements-file';
 
 /** An item of a modules value: one plain requirement without spaces, one extra and one specifier at most. */
-const isRequirementItem = (item: string): boolean => !isRequirementRefusal(readRequirement(item, { marker: false }));
+function isRequirementItem(item: string): boolean {
+  return !isRequirementRefusal(readRequirement(item, { marker: false }));
+}
 
 /**
  * `--additional-python-modules`, read by the strict grammar (docs/adr/0013-strict-grammars-at-the-boundary.md):
@@ -13,10 +15,12 @@ const isRequirementItem = (item: string): boolean => !isRequirementRefusal(readR
  */
 
 /** The items of a modules value, each trimmed of spaces. */
-const itemsOf = (value: string): string[] => value.split(',').map((item) => item.trim());
+function itemsOf(value: string): string[] {
+  return value.split(',').map((item) => item.trim());
+}
 
 /** A Spark job's modules: plain requirements and S3 wheels, in their order. */
-export const readSparkModules = (value: string): readonly string[] | Refused => {
+export function readSparkModules(value: string): readonly string[] | Refused {
   const odd = checkCharacters(value);
   if (odd) return odd;
   const items = itemsOf(value);
@@ -27,10 +31,10 @@ export const readSparkModules = (value: string): readonly string[] | Refused => 
     }
   }
   return items;
-};
+}
 
 /** A Python shell job's modules: one plain requirement per item, its index options removed. */
-export const readShellModules = (value: string): readonly string[] | Refused => {
+export function readShellModules(value: string): readonly string[] | Refused {
   const odd = checkCharacters(value);
   if (odd) return odd;
   const requirements: string[] = [];
@@ -44,11 +48,12 @@ export const readShellModules = (value: string): readonly string[] | Refused => 
     requirements.push(requirement);
   }
   return requirements;
-};
+}
 
 /**
  * A Python shell job's modules value with the launcher's index after every item: right whether Glue runs one pip
  * for the whole value (pip reads the last index option, the launcher's) or one pip per item (each has its own).
  */
-export const withShellIndex = (items: readonly string[], option: PipIndexOption, url: string): string =>
-  items.map((item) => `${item} ${option === 'index-url' ? '-i' : '--extra-index-url'} ${url}`).join(',');
+export function withShellIndex(items: readonly string[], option: PipIndexOption, url: string): string {
+  return items.map((item) => `${item} ${option === 'index-url' ? '-i' : '--extra-index-url'} ${url}`).join(',');
+}

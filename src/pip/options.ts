@@ -8,16 +8,18 @@
 
 /** Why a value or a word is refused: one phrase, naming what was found. */
 export type Refused = { readonly refused: string };
-export const isRefused = (value: unknown): value is Refused =>
-  typeof value === 'object' && value !== null && 'refused' in value;
+export function isRefused(value: unknown): value is Refused {
+  return typeof value === 'object' && value !== null && 'refused' in value;
+}
 
 /** The pip option the launcher puts its own index URL under: `PIP_INDEX_OPTION`. */
 export type PipIndexOption = 'index-url' | 'extra-index-url';
 
 type Meaning = 'index' | 'no-index' | 'value' | 'flag';
 
-const longOptions = (meaning: Meaning, names: string): Array<[string, Meaning]> =>
-  names.split(' ').map((name) => [`--${name}`, meaning]);
+function longOptions(meaning: Meaning, names: string): Array<[string, Meaning]> {
+  return names.split(' ').map((name) => [`--${name}`, meaning]);
+}
 
 /**
  * `pip install`'s long options (pip 23.2; test/integration/pip-options.test.ts holds the table to the machine's
@@ -49,7 +51,7 @@ export const PIP_SHORT_WITH_VALUE: ReadonlySet<string> = new Set(['C', 'c', 'e',
  * What a long option word (without its `=value`) can mean to pip. Exact names win; a prefix that could be an index
  * option counts as one, even when pip would find it ambiguous and refuse it: removing it is safe, keeping it is not.
  */
-const longMeaning = (name: string): Meaning | undefined => {
+function longMeaning(name: string): Meaning | undefined {
   const exact = PIP_LONG_OPTIONS.get(name);
   if (exact) return exact;
   const meanings = new Set(
@@ -58,7 +60,7 @@ const longMeaning = (name: string): Meaning | undefined => {
   if (meanings.has('no-index')) return 'no-index';
   if (meanings.has('index')) return 'index';
   return undefined;
-};
+}
 
 const NAMES = '[A-Za-z0-9][A-Za-z0-9._-]*(?:,[A-Za-z0-9][A-Za-z0-9._-]*)*';
 const BINARY = new RegExp(`^(?::all:|:none:|${NAMES})$`);
@@ -130,22 +132,22 @@ const BY_NAME: ReadonlyMap<string, AllowedOption> = new Map(
 );
 
 /** Characters outside printable ASCII: every installer splits lines and words at some of them, each at its own. */
-export const checkPrintable = (text: string): Refused | undefined => {
+export function checkPrintable(text: string): Refused | undefined {
   const odd = /[^\x20-\x7e]/.exec(text);
   if (!odd) return undefined;
   const code = (odd[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
   return { refused: `the character U+${code} (only printable ASCII and spaces read the same everywhere)` };
-};
+}
 
 /** What an option word may not hold: it reads differently to a split at spaces and to one honouring quotes. */
-export const checkCharacters = (text: string): Refused | undefined => {
+export function checkCharacters(text: string): Refused | undefined {
   const odd = checkPrintable(text);
   if (odd) return odd;
   const quote = /["'`\\]/.exec(text);
   return quote
     ? { refused: `a ${quote[0]} (quotes and backslashes read differently to different installers)` }
     : undefined;
-};
+}
 
 /** An index option found at `words[at]` (any spelling pip accepts), and how many words it takes. */
 interface IndexFound {
@@ -205,7 +207,7 @@ export interface ReadRules {
  * allowlisted option in one of its exact spellings (with a value of its grammar), or, where the rules allow, a
  * bare `-r` last. Anything else is refused, named.
  */
-export const readOptions = (words: readonly string[], rules: ReadRules): ReadOptions | Refused => {
+export function readOptions(words: readonly string[], rules: ReadRules): ReadOptions | Refused {
   const kept: string[] = [];
   const options: AllowedOption[] = [];
   const index: string[] = [];
@@ -259,12 +261,12 @@ export const readOptions = (words: readonly string[], rules: ReadRules): ReadOpt
     options.push(allowed);
   }
   return { kept, options, index, trailingR };
-};
+}
 
 /** The words with every index option (and its value) removed: what is left, and which index options were found. */
-export const withoutIndexOptions = (
+export function withoutIndexOptions(
   words: readonly string[],
-): { readonly rest: readonly string[]; readonly index: readonly string[] } | Refused => {
+): { readonly rest: readonly string[]; readonly index: readonly string[] } | Refused {
   const rest: string[] = [];
   const index: string[] = [];
   for (let at = 0; at < words.length; ) {
@@ -276,11 +278,14 @@ export const withoutIndexOptions = (
     at += found ? found.words : 1;
   }
   return { rest, index };
-};
+}
 
 /** Words split at ASCII spaces: the one separator every reading agrees on (after checkCharacters). */
-export const words = (text: string | undefined): string[] => (text ?? '').split(' ').filter((word) => word.length > 0);
+export function words(text: string | undefined): string[] {
+  return (text ?? '').split(' ').filter((word) => word.length > 0);
+}
 
 /** The installer option: the launcher's index first, then the other options as they were. */
-export const withInstallerIndex = (options: readonly string[], indexOption: PipIndexOption, url: string): string =>
-  [`--${indexOption}=${url}`, ...options].join(' ');
+export function withInstallerIndex(options: readonly string[], indexOption: PipIndexOption, url: string): string {
+  return [`--${indexOption}=${url}`, ...options].join(' ');
+}

@@ -84,14 +84,16 @@ export const tokenDeliveryOf = (placement: IndexPlacement): TokenDelivery =>
   placement.via === 'requirements-file' ? 'requirements-file' : 'arguments';
 
 /** The run's value of a key as Glue will resolve it: NonOverridableArguments, the request's, the job's default. */
-const resolved = (job: PipJob, requestArguments: Arguments | undefined, key: string) =>
-  job.nonOverridableArguments[key] ?? requestArguments?.[key] ?? job.defaultArguments[key];
+function resolved(job: PipJob, requestArguments: Arguments | undefined, key: string) {
+  return job.nonOverridableArguments[key] ?? requestArguments?.[key] ?? job.defaultArguments[key];
+}
 
-const conflict = (jobName: string, what: string, refused: Refused) =>
-  installerOptionConflict(
+function conflict(jobName: string, what: string, refused: Refused) {
+  return installerOptionConflict(
     jobName,
     `${what} holds ${refused.refused}; the launcher lets through only plain requirements and the pip options of docs/pip-options.md`,
   );
+}
 
 /**
  * Reads, before any token, what the job's arguments say pip will do, by the strict grammars: `UnsupportedJobType`
@@ -174,22 +176,24 @@ const noFile = (jobName: string, why: string, ownFile = false) =>
   );
 
 /** The fix of a reason a job cannot take a file, in its own terms. */
-const fixOf = (why: string): string =>
-  /takes only on its command line/.test(why)
+function fixOf(why: string): string {
+  return /takes only on its command line/.test(why)
     ? 'pin the versions in the requirements instead of the option, or remove it'
     : /Glue \S+, and only/.test(why)
       ? 'move the job to Glue 5.0 or later'
       : `change that in the job's definition`;
+}
 
 /** A job's own requirements file in a deployment that writes none: which TOKEN_DELIVERY serves it. */
-const ownFileNeedsFile = (jobName: string, uri: string) =>
-  unsupportedJobType(
+function ownFileNeedsFile(jobName: string, uri: string) {
+  return unsupportedJobType(
     jobName,
     `its ${MODULES_OPTION} is its own requirements file ${uri}, which pip would read itself, comments, encoding and all, and which the launcher serves only as a file it writes: set the ${parameterOf('TOKEN_DELIVERY')} to auto (with the bucket the template then creates) or requirements-file, or serve the job with a standing requirements file`,
   );
+}
 
 /** Why this job cannot take a requirements file, or undefined when it can. */
-const unfitForFile = (draft: Unplaced, modulesFixed: boolean): string | undefined => {
+function unfitForFile(draft: Unplaced, modulesFixed: boolean): string | undefined {
   if (modulesFixed) return `its ${MODULES_OPTION} is one of its NonOverridableArguments`;
   if (!(Number.parseFloat(draft.glueVersion ?? '') >= 5)) {
     return `it runs Glue ${draft.glueVersion ?? '(unset)'}, and only Glue 5.0 and later read a requirements file from S3`;
@@ -202,13 +206,13 @@ const unfitForFile = (draft: Unplaced, modulesFixed: boolean): string | undefine
     return `its ${INSTALLER_OPTION} holds ${commandLine.names.at(-1)}, which changes what is installed and which pip takes only on its command line (a file delivery's run gets exactly -r)`;
   }
   return undefined;
-};
+}
 
 /**
  * `--launch-*` in a job's own definition would make every run of the job look like a keyed launch to the lookup
  * that finds earlier runs: refused, named.
  */
-const checkLaunchArguments = (job: PipJob): void => {
+function checkLaunchArguments(job: PipJob): void {
   for (const [where, args] of [
     ['DefaultArguments', job.defaultArguments],
     ['NonOverridableArguments', job.nonOverridableArguments],
@@ -221,10 +225,10 @@ const checkLaunchArguments = (job: PipJob): void => {
       );
     }
   }
-};
+}
 
 /** A job's own requirements file, read into the model, or `InstallerOptionConflict` naming the line and the fix. */
-export const checkOwnFile = (jobName: string, uri: string, bytes: Uint8Array): RequirementsSource => {
+export function checkOwnFile(jobName: string, uri: string, bytes: Uint8Array): RequirementsSource {
   const own = readRequirementsFile(bytes);
   if (isRefused(own)) {
     const where = own.line === 0 ? `its requirements file ${uri}` : `line ${own.line} of its requirements file ${uri}`;
@@ -234,22 +238,23 @@ export const checkOwnFile = (jobName: string, uri: string, bytes: Uint8Array): R
     );
   }
   return own;
-};
+}
 
 /** A modules value's requirement items, as the model (a file delivery's job has no S3 wheels: unfitForFile). */
-const requirementsOf = (items: readonly string[]): Requirement[] =>
-  items.map((item) => {
+function requirementsOf(items: readonly string[]): Requirement[] {
+  return items.map((item) => {
     const requirement = readRequirement(item, { marker: false });
     if (isRequirementRefusal(requirement)) throw new Error(`${item} passed the item grammar but not the model's`);
     return requirement;
   });
+}
 
 /**
  * Places the index, once the job's own file (when it has one) was read: in the run's arguments or in a file, as
  * `TOKEN_DELIVERY` and the job allow. In a file, the options pip accepts there go in, output-only ones are left out
  * (they change nothing installed), the modules and the own file's requirements follow, its index lines dropped.
  */
-export const placeIndex = (draft: PlacementDraft, own: RequirementsSource | undefined): IndexPlacement => {
+export function placeIndex(draft: PlacementDraft, own: RequirementsSource | undefined): IndexPlacement {
   const fileUnfit = draft.delivery === 'auto' ? draft.fileUnfit : undefined;
   const said = fileUnfit ? { fileUnfit } : {};
   if (draft.jobType === 'python-shell') return { via: 'modules-value', items: draft.items, ...said };
@@ -267,7 +272,7 @@ export const placeIndex = (draft: PlacementDraft, own: RequirementsSource | unde
     return { via: 'requirements-file', plan };
   }
   return { via: 'installer-option', options: draft.options, ...said };
-};
+}
 
 /** Reads a job's own requirements file (at most MAX_REQUIREMENTS_FILE_BYTES): as S3 gave it, or why it did not. */
 export type OwnFileReader = (uri: string) => Promise<Settled<StoredBytes>>;
@@ -278,14 +283,14 @@ export type OwnFileReader = (uri: string) => Promise<Settled<StoredBytes>>;
  * the index placed in the run's arguments or in a file, as `TOKEN_DELIVERY` and the job allow. The draft, which
  * needs no read, is made when the job is judged, so that a job the launcher cannot serve costs no token.
  */
-export const finishPlacement = async (draft: PlacementDraft, readOwnFile: OwnFileReader): Promise<IndexPlacement> => {
+export async function finishPlacement(draft: PlacementDraft, readOwnFile: OwnFileReader): Promise<IndexPlacement> {
   const uri = draft.ownFile;
   if (uri === undefined) return placeIndex(draft, undefined);
   const read = await readOwnFile(uri);
   if (!read.ok) throw ownFileUnreadable(draft.jobName, uri, failureDetail(read.error));
   if ('tooLarge' in read.value) throw ownFileTooLarge(draft.jobName, uri, MAX_REQUIREMENTS_FILE_BYTES);
   return placeIndex(draft, checkOwnFile(draft.jobName, uri, read.value.bytes));
-};
+}
 
 /** What carries the index to a run: its URL, placed in its arguments, or the requirements file written for it. */
 export type Carried =
@@ -301,30 +306,36 @@ export type Carried =
  * arguments that carry the index: its URL in the installer option or the modules value, or the file's S3 URI and
  * exactly `-r`.
  */
-export const runArguments = (
+export function runArguments(
   job: PipJob,
   requestArguments: Arguments | undefined,
   carried: Carried,
-): Record<string, string> => ({
-  ...job.defaultArguments,
-  ...requestArguments,
-  ...('file' in carried ? fileArguments(carried.file) : indexArguments(carried.placement, carried.option, carried.url)),
-});
+): Record<string, string> {
+  return {
+    ...job.defaultArguments,
+    ...requestArguments,
+    ...('file' in carried
+      ? fileArguments(carried.file)
+      : indexArguments(carried.placement, carried.option, carried.url)),
+  };
+}
 
 /** The arguments that carry the index URL itself; none when there is nothing to install. */
-export const indexArguments = (
+export function indexArguments(
   placement: Exclude<IndexPlacement, { readonly via: 'requirements-file' }>,
   option: PipIndexOption,
   url: string,
-): Record<string, string> => {
+): Record<string, string> {
   if (placement.via === 'installer-option') {
     return { [INSTALLER_OPTION]: withInstallerIndex(placement.options, option, url) };
   }
   return placement.items.length === 0 ? {} : { [MODULES_OPTION]: withShellIndex(placement.items, option, url) };
-};
+}
 
 /** The arguments that name the requirements file holding the index: its S3 URI, and exactly `-r`. */
-const fileArguments = (uri: string): Record<string, string> => ({
-  [MODULES_OPTION]: uri,
-  [INSTALLER_OPTION]: FILE_INSTALLER_OPTION,
-});
+function fileArguments(uri: string): Record<string, string> {
+  return {
+    [MODULES_OPTION]: uri,
+    [INSTALLER_OPTION]: FILE_INSTALLER_OPTION,
+  };
+}

@@ -45,7 +45,7 @@ const MARKER_TOKEN =
   /[ \t]*(\(|\)|and\b|or\b|not[ \t]+in\b|in\b|===|==|!=|<=|>=|~=|<|>|"[A-Za-z0-9._*+!-]*"|'[A-Za-z0-9._*+!-]*'|[a-z_]+)/y;
 
 /** A PEP 508 marker of variables, quoted values without spaces, comparisons, `and`, `or` and parentheses; canonical. */
-const readMarker = (text: string): string | undefined => {
+function readMarker(text: string): string | undefined {
   const tokens: string[] = [];
   const trimmed = text.replace(/[ \t]+$/, '');
   MARKER_TOKEN.lastIndex = 0;
@@ -79,7 +79,7 @@ const readMarker = (text: string): string | undefined => {
   };
   if (tokens.length === 0 || !expression() || at !== tokens.length) return undefined;
   return tokens.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
-};
+}
 
 /** Why a requirement is refused: one phrase. */
 export type RequirementRefusal = { readonly refused: string };
@@ -91,10 +91,10 @@ const PLAIN = 'a requirement that is not plain (a name, extras, version specifie
  * whether one may follow a `;` (a requirements file's line: yes; a modules value's item, which Glue splits at
  * commas and spaces: no, and one specifier at most).
  */
-export const readRequirement = (
+export function readRequirement(
   text: string,
   { marker: markerAllowed = true, hashes = [] as readonly string[] } = {},
-): Requirement | RequirementRefusal => {
+): Requirement | RequirementRefusal {
   const [spec = '', markerText] = text.split(/;(.*)/s);
   let rest = spec.replace(/^[ \t]+|[ \t]+$/g, '');
   const name = /^[A-Za-z0-9._-]+/.exec(rest)?.[0] ?? '';
@@ -134,15 +134,16 @@ export const readRequirement = (
   const marker = readMarker(markerText);
   if (marker === undefined) return { refused: 'an environment marker that pip may not read plainly' };
   return { name, extras, specifiers, marker, hashes };
-};
+}
 
-export const isRequirementRefusal = (value: Requirement | RequirementRefusal): value is RequirementRefusal =>
-  'refused' in value;
+export function isRequirementRefusal(value: Requirement | RequirementRefusal): value is RequirementRefusal {
+  return 'refused' in value;
+}
 
 /** The requirement as the launcher writes it: `name[extras]specifiers; marker --hash=...`, on one line. */
-export const formatRequirement = (requirement: Requirement): string => {
+export function formatRequirement(requirement: Requirement): string {
   const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(',')}]` : '';
   const marker = requirement.marker === undefined ? '' : `; ${requirement.marker}`;
   const hashes = requirement.hashes.map((hash) => ` --hash=${hash}`).join('');
   return `${requirement.name}${extras}${requirement.specifiers.join(',')}${marker}${hashes}`;
-};
+}

@@ -47,13 +47,14 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9._-]{1,100}$/;
  * the name (two names never share a segment). Whether Glue decodes `%` in an S3 URI is undocumented; a key without
  * `%` makes the question moot.
  */
-export const keySegment = (jobName: string): string => {
+export function keySegment(jobName: string): string {
   if (PLAIN_SEGMENT.test(jobName) && jobName !== '.' && jobName !== '..') return jobName;
   const slug = jobName.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60);
   const hash = createHash('sha256').update(jobName).digest('hex').slice(0, 12);
   return `${slug}-${hash}`;
-};
+}
 
 /** Where one launch's file goes: `<prefix><job>/<date>/<launch id>.txt`. */
-export const requirementsFileKey = (location: RequirementsLocation, jobName: string, now: Date, launchId: string) =>
-  `${location.prefix}${keySegment(jobName)}/${now.toISOString().slice(0, 10)}/${launchId}.txt`;
+export function requirementsFileKey(location: RequirementsLocation, jobName: string, now: Date, launchId: string) {
+  return `${location.prefix}${keySegment(jobName)}/${now.toISOString().slice(0, 10)}/${launchId}.txt`;
+}

@@ -50,7 +50,7 @@ const SAVE_AS_UTF8 = 'save it as UTF-8 (without a coding line, or with # -*- cod
  * cookie in its first two lines (PEP 263; `# -*- coding: utf-7 -*-` made a comment an index line for pip), else by
  * the locale's encoding, which is UTF-8 on Glue. The launcher reads UTF-8 alone, strictly.
  */
-export const decodeRequirements = (bytes: Uint8Array): { readonly text: string } | FileRefusal => {
+export function decodeRequirements(bytes: Uint8Array): { readonly text: string } | FileRefusal {
   const starts = (prefix: readonly number[]) => prefix.every((byte, i) => bytes[i] === byte);
   if (starts([0xef, 0xbb, 0xbf])) return strictUtf8(bytes.subarray(3));
   for (const [bom, name] of OTHER_BOMS) {
@@ -68,22 +68,22 @@ export const decodeRequirements = (bytes: Uint8Array): { readonly text: string }
     start = end + 1;
   }
   return strictUtf8(bytes);
-};
+}
 
-const strictUtf8 = (bytes: Uint8Array): { readonly text: string } | FileRefusal => {
+function strictUtf8(bytes: Uint8Array): { readonly text: string } | FileRefusal {
   if (bytes.includes(0)) return { refused: `it holds a NUL byte, as UTF-16 text does; ${SAVE_AS_UTF8}`, line: 0 };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     return { refused: `it is not UTF-8 text; ${SAVE_AS_UTF8}`, line: 0 };
   }
-};
+}
 
 /**
  * pip's logical lines, each with the number of its first physical line: split as Python splits lines, joined where
  * a line ends with `\` (not a comment line, whose `\` ends nothing), comments removed, blank lines dropped.
  */
-const logicalLines = (text: string): Array<{ readonly line: number; readonly text: string }> => {
+function logicalLines(text: string): Array<{ readonly line: number; readonly text: string }> {
   const physical = text.split(PY_LINES);
   if (physical.at(-1) === '') physical.pop();
   const joined: Array<{ line: number; text: string }> = [];
@@ -105,15 +105,15 @@ const logicalLines = (text: string): Array<{ readonly line: number; readonly tex
   return joined
     .map(({ line, text }) => ({ line, text: text.replace(COMMENT, '').replace(PY_STRIP, '') }))
     .filter(({ text }) => text !== '');
-};
+}
 
 /** The refusal of anything but printable ASCII outside comments: a requirement or an option is ASCII. */
-const oddCharacter = (text: string): string | undefined => {
+function oddCharacter(text: string): string | undefined {
   const odd = /[^\x20-\x7e\t]/u.exec(text);
   if (!odd) return undefined;
   const code = (odd[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
   return `the character U+${code} outside a comment (a requirement or an option is ASCII)`;
-};
+}
 
 /**
  * A requirements file's text, read into the model, or its first refused line with why. A line's words up to the
@@ -121,7 +121,7 @@ const oddCharacter = (text: string): string | undefined => {
  * may carry only `--hash`; a line of options may hold the allowlisted ones pip accepts in a file, and index options,
  * which are dropped.
  */
-export const readRequirementsText = (text: string): RequirementsSource | FileRefusal => {
+export function readRequirementsText(text: string): RequirementsSource | FileRefusal {
   const requirements: Requirement[] = [];
   const options: string[] = [];
   const indexLines: Array<{ line: number; option: string }> = [];
@@ -198,13 +198,13 @@ export const readRequirementsText = (text: string): RequirementsSource | FileRef
     requirements.push(requirement);
   }
   return { requirements, options, indexLines };
-};
+}
 
 /** A requirements file's bytes, decoded as pip decodes them and read into the model. */
-export const readRequirementsFile = (bytes: Uint8Array): RequirementsSource | FileRefusal => {
+export function readRequirementsFile(bytes: Uint8Array): RequirementsSource | FileRefusal {
   const decoded = decodeRequirements(bytes);
   return 'text' in decoded ? readRequirementsText(decoded.text) : decoded;
-};
+}
 
 /** What a written requirements file holds: the launcher's index, options, then requirements. */
 export interface RequirementsContent {
@@ -216,5 +216,6 @@ export interface RequirementsContent {
  * The one text pip reads from the launcher: the index line first, the options (each once, in their order), then
  * one requirement per line with its hashes. ASCII and LF only; nothing of any input's text but what the model holds.
  */
-export const writeRequirementsFile = (content: RequirementsContent, option: PipIndexOption, url: string): string =>
-  `${[`--${option} ${url}`, ...new Set(content.options), ...content.requirements.map(formatRequirement)].join('\n')}\n`;
+export function writeRequirementsFile(content: RequirementsContent, option: PipIndexOption, url: string): string {
+  return `${[`--${option} ${url}`, ...new Set(content.options), ...content.requirements.map(formatRequirement)].join('\n')}\n`;
+}

@@ -62,31 +62,31 @@ export interface TokenUse {
 }
 
 /** Asks CodeArtifact for a token that lives `seconds`, remembering what was asked (the expiry is rounded). */
-const fetchToken = (deps: TokenDeps, seconds: number): Promise<Settled<TokenWithDuration>> => {
+function fetchToken(deps: TokenDeps, seconds: number): Promise<Settled<TokenWithDuration>> {
   deps.logger.debug('Requesting authorization token', { durationSeconds: seconds });
   deps.metrics.tokenRequested(seconds);
   return settle(deps.repository.authorizationToken(seconds).then((token) => ({ ...token, durationSeconds: seconds })));
-};
+}
 
 /** Round trip 1's token: asked for at once when every run's lifetime is known before GetJob answers. */
-export const earlyToken = async (uses: readonly TokenUse[], deps: TokenDeps): Promise<EarlyToken> => {
+export async function earlyToken(uses: readonly TokenUse[], deps: TokenDeps): Promise<EarlyToken> {
   const seconds = upfrontDuration(
     deps.config.tokenDuration,
     uses.map((use) => ({ requestTimeout: use.requestTimeout, jobTimeout: deps.jobTimeouts.get(use.jobName) })),
   );
   return seconds === undefined ? undefined : { seconds, token: await fetchToken(deps, seconds) };
-};
+}
 
-const checkedEndpoint = (endpoint: string): string => {
+function checkedEndpoint(endpoint: string): string {
   if (isRepositoryEndpoint(endpoint)) return endpoint;
   throw new ServiceFailure('GetRepositoryEndpoint', 'unreadable', endpointNotUrl(endpoint));
-};
+}
 
 /**
  * The repository's endpoint, asked for once per container. A failure, or an answer that is not a URL, is not
  * remembered: the next launch asks again.
  */
-export const cachedEndpoint = (repository: PrivateRepository): (() => Promise<string>) => {
+export function cachedEndpoint(repository: PrivateRepository): () => Promise<string> {
   let endpoint: Promise<string> | undefined;
   return () => {
     endpoint ??= repository
@@ -98,7 +98,7 @@ export const cachedEndpoint = (repository: PrivateRepository): (() => Promise<st
       });
     return endpoint;
   };
-};
+}
 
 /** The index access, or what CodeArtifact did not give: each ready job then fails with `TokenUnavailable`. */
 export type AccessOutcome =
@@ -110,12 +110,12 @@ export type AccessOutcome =
  * has answered, checked before it is used (an endpoint that is a URL, at least 14 minutes of life). Each job's
  * timeout is remembered for the next launch; a fixed lifetime shorter than a run needs is said in a warning.
  */
-export const decideToken = async (
+export async function decideToken(
   uses: readonly TokenUse[],
   early: EarlyToken,
   endpoint: Settled<string>,
   deps: TokenDeps,
-): Promise<AccessOutcome> => {
+): Promise<AccessOutcome> {
   const needs = uses.map(({ jobName, requestTimeout, job }) => {
     const jobTimeout = job === undefined ? undefined : jobTimeoutMinutes(job);
     if (jobTimeout !== undefined) deps.jobTimeouts.set(jobName, jobTimeout);
@@ -151,4 +151,4 @@ export const decideToken = async (
   };
   deps.logger.debug('Authorization token ready', { indexHost: access.host, tokenExpiresAt: expiresAt.toISOString() });
   return { ok: true, access };
-};
+}

@@ -14,14 +14,17 @@ export const GLUE_5_DEFAULT_TIMEOUT_MINUTES = 480;
 /** Glue refuses a run timeout of 7 days (10,080 minutes) or more. */
 export const MAX_RUN_TIMEOUT_MINUTES = 10_079;
 
-export const defaultTimeoutMinutes = (glueVersion: string | undefined): number =>
-  Number.parseFloat(glueVersion ?? '') >= 5 ? GLUE_5_DEFAULT_TIMEOUT_MINUTES : LEGACY_DEFAULT_TIMEOUT_MINUTES;
+export function defaultTimeoutMinutes(glueVersion: string | undefined): number {
+  return Number.parseFloat(glueVersion ?? '') >= 5 ? GLUE_5_DEFAULT_TIMEOUT_MINUTES : LEGACY_DEFAULT_TIMEOUT_MINUTES;
+}
 
 /** How long a run of this job may last when the request does not say: its `Timeout`, else its version's default. */
-export const jobTimeoutMinutes = (job: {
+export function jobTimeoutMinutes(job: {
   readonly timeout?: number | undefined;
   readonly glueVersion?: string | undefined;
-}) => job.timeout ?? defaultTimeoutMinutes(job.glueVersion);
+}) {
+  return job.timeout ?? defaultTimeoutMinutes(job.glueVersion);
+}
 /** Covers queueing and start-up, on top of the run itself (auto-scaled workers install modules late). */
 export const TOKEN_MARGIN_SECONDS = 900;
 
@@ -32,23 +35,27 @@ export interface TokenNeed {
   readonly jobTimeout?: number | undefined;
 }
 
-const clamp = (value: number) => Math.min(MAX_TOKEN_SECONDS, Math.max(MIN_TOKEN_SECONDS, value));
+function clamp(value: number) {
+  return Math.min(MAX_TOKEN_SECONDS, Math.max(MIN_TOKEN_SECONDS, value));
+}
 
 /** Seconds one run needs its token to live, for `TOKEN_DURATION_SECONDS=auto`. */
-export const secondsNeeded = ({ requestTimeout, jobTimeout }: TokenNeed): number =>
-  clamp((requestTimeout ?? jobTimeout ?? LEGACY_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
+export function secondsNeeded({ requestTimeout, jobTimeout }: TokenNeed): number {
+  return clamp((requestTimeout ?? jobTimeout ?? LEGACY_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
+}
 
 /** One token serves a whole invocation, so it is sized for the longest need (docs/adr/0005-one-token-per-invocation.md). */
-export const tokenDuration = (choice: TokenDurationChoice, needs: readonly TokenNeed[]): number =>
-  choice === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : choice;
+export function tokenDuration(choice: TokenDurationChoice, needs: readonly TokenNeed[]): number {
+  return choice === 'auto' ? Math.max(MIN_TOKEN_SECONDS, ...needs.map(secondsNeeded)) : choice;
+}
 
 /**
  * The lifetime to ask for before GetJob answers, when it can be known then: a fixed lifetime, or every run's
  * timeout known (the request's own, or the job's `Timeout` as this container last saw it). Then the token is
  * fetched in parallel with GetJob instead of after it; `undefined` otherwise.
  */
-export const upfrontDuration = (choice: TokenDurationChoice, needs: readonly TokenNeed[]): number | undefined => {
+export function upfrontDuration(choice: TokenDurationChoice, needs: readonly TokenNeed[]): number | undefined {
   if (choice !== 'auto') return choice;
   const known = needs.every((need) => need.requestTimeout !== undefined || need.jobTimeout !== undefined);
   return known ? tokenDuration('auto', needs) : undefined;
-};
+}
