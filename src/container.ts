@@ -103,7 +103,7 @@ function nameAndLogFailure(logger: Logger): middy.MiddlewareObj {
 }
 
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
-const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps => {
+function wire(config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
   const { delivery } = config;
   const table = config.lockTable;
@@ -126,10 +126,10 @@ const wire = (config: Config, logger: Logger, metrics: InvocationMetrics, option
     // The StartJobRun client's own timeout, then the margin in which Glue may still act on the request.
     startEffectWindowMs: options.startEffectWindowMs ?? REQUEST_TIMEOUT_MS + START_EFFECT_MARGIN_MS,
   };
-};
+}
 
 /** One container: configuration read and checked now, once; a handler for each of its invocations. */
-export const createContainer = (env: NodeJS.ProcessEnv, options: ContainerOptions = {}) => {
+export function createContainer(env: NodeJS.ProcessEnv, options: ContainerOptions = {}) {
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher';
   const logger = new Logger({ serviceName, logLevel: env.POWERTOOLS_LOG_LEVEL as never });
   const metrics = InvocationMetrics.create(env, serviceName);
@@ -160,4 +160,4 @@ export const createContainer = (env: NodeJS.ProcessEnv, options: ContainerOption
     .use(metrics.middleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(nameAndLogFailure(logger));
-};
+}

@@ -155,14 +155,15 @@ export function concurrentRunsExceeded(jobName: string, detail: string) {
 }
 
 /** `jobRunId`: the run the key started, when it is known (the lock may hold a key before its run exists). */
-export const idempotencyConflict = (jobName: string, key: string, jobRunId?: string) =>
-  new LauncherError(
+export function idempotencyConflict(jobName: string, key: string, jobRunId?: string) {
+  return new LauncherError(
     'IdempotencyConflict',
     notStarted(
       jobName,
       `idempotency key ${key} ${jobRunId === undefined ? 'is already used' : `already started run ${jobRunId}`} for a different request (other arguments or run settings); use a new key for a new request`,
     ),
   );
+}
 
 /** Another invocation with the same key is launching the job now (the optional lock): the caller retries. */
 export function launchInProgress(jobName: string, key: string) {
@@ -192,25 +193,28 @@ function tokenUnavailable(jobName: string, why: string) {
 // The launch's own sentences, from the facts its steps know.
 
 /** GetJob or GetJobRuns failed (other than "no such job"): nothing is started for the job. */
-export const jobLookupFailed = (jobName: string, operation: string, detail: string) =>
-  startJobRunFailed(
+export function jobLookupFailed(jobName: string, operation: string, detail: string) {
+  return startJobRunFailed(
     jobName,
     `${operation} failed with ${detail}${operation === 'GetJobRuns' ? ', so an earlier start of this launch could not be ruled out' : ''}`,
   );
+}
 
 /** The look for earlier runs read its limit without reaching the horizon or the key: it fails closed. */
-export const runsTooMany = (jobName: string, pages: number, runs: number, horizon: Date) =>
-  startJobRunFailed(
+export function runsTooMany(jobName: string, pages: number, runs: number, horizon: Date) {
+  return startJobRunFailed(
     jobName,
     `${pages} pages of its runs (${runs} runs) were read without reaching ${horizon.toISOString()} or this launch's key, so an earlier start could not be ruled out without reading further`,
   );
+}
 
 /** The optional lock could not be taken: an earlier start cannot be ruled out, so nothing is started. */
-export const lockNotTaken = (jobName: string, detail: string) =>
-  startJobRunFailed(
+export function lockNotTaken(jobName: string, detail: string) {
+  return startJobRunFailed(
     jobName,
     `the launch lock (IDEMPOTENCY_TABLE) could not be taken (${detail}), so an earlier start of this launch could not be ruled out`,
   );
+}
 
 /** What CodeArtifact did not give for the token, as facts. */
 export type TokenProblem =

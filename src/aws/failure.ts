@@ -85,7 +85,7 @@ const QUOTABLE: ReadonlySet<string> = new Set([
 ]);
 
 /** What the launcher may repeat of a failure: the service's words where they cannot echo the request. */
-const describeFailure = (error: unknown, kind: FailureKind): string => {
+function describeFailure(error: unknown, kind: FailureKind): string {
   const { name = 'Error', message = '', $metadata } = (error ?? {}) as SdkError & { message?: string };
   const status = $metadata?.httpStatusCode;
   if (kind === 'unreadable') {
@@ -101,7 +101,7 @@ const describeFailure = (error: unknown, kind: FailureKind): string => {
   // No status: the SDK's timeout, a network error or a local failure, in this process's own words.
   if (status === undefined || QUOTABLE.has(name)) return describeCause(error);
   return `${name} (HTTP ${status})`;
-};
+}
 
 /** Runs one SDK call; whatever it throws leaves as a `ServiceFailure` for this operation. */
 export async function translated<T>(operation: string, call: () => Promise<T>): Promise<T> {

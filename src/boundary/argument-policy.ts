@@ -61,7 +61,7 @@ function describePolicy(policy: Exclude<ArgumentPolicy, { mode: 'any' }>): strin
 }
 
 /** Why the policy refuses this argument key, or undefined when it allows it. */
-export const refusal = (key: string, policy: ArgumentPolicy): string | undefined => {
+export function refusal(key: string, policy: ArgumentPolicy): string | undefined {
   if (key.toLowerCase().startsWith(LAUNCHER_PREFIX)) {
     return 'the --launch-* arguments are set by the launcher alone (use "idempotencyKey" for the key)';
   }
@@ -79,7 +79,7 @@ export const refusal = (key: string, policy: ArgumentPolicy): string | undefined
       ? `Glue reads ${parameter} itself`
       : `a Glue script's argument parser (up to Glue 5.0) would read it as ${abbreviated}, which it abbreviates`;
   return `ALLOWED_RUN_ARGUMENTS=safe lets a request set only the job's own arguments, and ${why} (docs/argument-policy.md); name the job's own argument differently (${ownKeyFor(key)} would pass), or list the key in ${variableText('ALLOWED_RUN_ARGUMENTS')} to allow it on purpose`;
-};
+}
 
 /** What a run's size is made of: the request's worker type and count, over the job's own. */
 export interface RunSize {
@@ -150,7 +150,7 @@ function settingRefusal(request: LaunchRequest, policy: ArgumentPolicy): [string
 }
 
 /** Refuses the whole plan, before any AWS call, if any request sets what the policy does not allow. */
-export const checkArguments = (requests: readonly LaunchRequest[], policy: ArgumentPolicy): void => {
+export function checkArguments(requests: readonly LaunchRequest[], policy: ArgumentPolicy): void {
   for (const request of requests) {
     for (const key of Object.keys(request.arguments ?? {})) {
       const why = refusal(key, policy);
@@ -159,7 +159,7 @@ export const checkArguments = (requests: readonly LaunchRequest[], policy: Argum
     const setting = settingRefusal(request, policy);
     if (setting) throw argumentNotAllowed(request.jobName, `run setting ${setting[0]}`, setting[1]);
   }
-};
+}
 
 /** Refuses a request whose run, with the job's own worker type or count, would pass MAX_DPU (after GetJob). */
 export function checkRunSize(request: LaunchRequest, policy: ArgumentPolicy, job: RunSize): void {

@@ -8,13 +8,13 @@ import { IDEMPOTENCY_ARGUMENT, MAX_RUNS_PAGE, MAX_RUNS_PAGES, MAX_RUNS_READ, typ
  * pages (empty ones count: a service that answers empty pages with a next token must not keep the lookup going),
  * it fails closed: an earlier start can no longer be ruled out, and a second start is worse than none.
  */
-export const earlierRuns = async (
+export async function earlierRuns(
   jobs: Pick<JobService, 'jobRuns'>,
   jobName: string,
   keys: ReadonlySet<string>,
   horizon: Date,
   firstPage: number,
-): Promise<Map<string, RecentRun>> => {
+): Promise<Map<string, RecentRun>> {
   const found = new Map<string, RecentRun>();
   let read = 0;
   let nextToken: string | undefined;
@@ -34,4 +34,4 @@ export const earlierRuns = async (
     nextToken = page.nextToken;
     pageSize = Math.min(MAX_RUNS_PAGE, MAX_RUNS_READ - read);
   }
-};
+}

@@ -53,7 +53,7 @@ export function requestDigest({
  * The same key on an earlier run: the same request (or a run started before digests were recorded) is reused; a
  * different request is a conflict, because the caller meant something else by it.
  */
-export const judgeEarlier = (run: RecentRun, digest: string): Earlier => {
+export function judgeEarlier(run: RecentRun, digest: string): Earlier {
   const recorded = run.arguments[DIGEST_ARGUMENT];
   return recorded === undefined || recorded === digest
     ? {
@@ -63,7 +63,7 @@ export const judgeEarlier = (run: RecentRun, digest: string): Earlier => {
         tokenDelivery: run.arguments[DELIVERY_ARGUMENT],
       }
     : { verdict: 'conflict', jobRunId: run.id };
-};
+}
 
 /** The launcher's own arguments for a run. */
 export function launchArguments(

@@ -27,10 +27,11 @@ export interface Config {
 }
 
 /** A delivery that writes files needs a bucket to write them to. */
-const deliveryProblem = (set: Partial<Record<Variable, string>>): string | undefined =>
-  (set.TOKEN_DELIVERY === 'requirements-file' || set.TOKEN_DELIVERY === 'auto') && !set.REQUIREMENTS_BUCKET
+function deliveryProblem(set: Partial<Record<Variable, string>>): string | undefined {
+  return (set.TOKEN_DELIVERY === 'requirements-file' || set.TOKEN_DELIVERY === 'auto') && !set.REQUIREMENTS_BUCKET
     ? `TOKEN_DELIVERY=${set.TOKEN_DELIVERY} writes requirements files, but REQUIREMENTS_BUCKET is not set; set it to the bucket the template creates, or set ${variableText('TOKEN_DELIVERY')} to arguments`
     : undefined;
+}
 
 /**
  * Which jobs may be started, from the two variables that name them: `"*"` lets IAM alone bound it; an entry that
@@ -99,7 +100,7 @@ function retiredProblem(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Reads and validates the environment; throws one `ConfigError` that names every problem at once. */
-export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const set = setVariables(env);
   const checked = checkVariables(set);
   const { allowlist, problem } = allowlistOf(set);
@@ -144,7 +145,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
     lockTable: vars.IDEMPOTENCY_TABLE,
   };
-};
+}
 
 /**
  * A bad configuration must not crash the init phase (Lambda would report an opaque Runtime.ExitError and retry

@@ -33,7 +33,7 @@ function parseBody(body: unknown, path: readonly string[]): Body {
   return isObject(body) && Object.hasOwn(body, 'jobs') ? readBatch(body, path) : readRequest(body, path);
 }
 
-const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTime?: Date } => {
+function parseEnvelope(event: unknown): { body: Body; eventId?: string; eventTime?: Date } {
   if (!isObject(event)) {
     const kind = Array.isArray(event) ? 'an array' : event === null ? 'null' : `a ${typeof event}`;
     throw invalidRequest(`the event must be a JSON object, not ${kind}`);
@@ -49,7 +49,7 @@ const parseEnvelope = (event: unknown): { body: Body; eventId?: string; eventTim
     return { body, eventId: envelope.id, eventTime: envelope.time };
   }
   return { body: parseBody(event, []) };
-};
+}
 
 function resolveJobName(jobName: string | undefined, defaultJobName: string | undefined, where = ''): string {
   const name = jobName ?? defaultJobName;

@@ -167,7 +167,7 @@ export function largerThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-const readArguments = (value: unknown, path: Path): Record<string, string> => {
+function readArguments(value: unknown, path: Path): Record<string, string> {
   const object = ofType<Record<string, unknown>>(value, 'object', path);
   const entries = Object.entries(object);
   if (entries.length > MAX_ARGUMENTS) refuse(path, `a request sets at most ${MAX_ARGUMENTS} arguments`);
@@ -180,7 +180,7 @@ const readArguments = (value: unknown, path: Path): Record<string, string> => {
       return [key, argument as string];
     }),
   );
-};
+}
 
 function readMinutes(value: unknown, path: Path): number {
   const minutes = wholeNumber(value, path, 'must be a whole number of minutes');

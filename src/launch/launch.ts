@@ -153,13 +153,13 @@ function startAll(
  * nothing frees the key; one that may have started keeps it until its hold ends, so that the next invocation looks
  * in Glue's run list after it. A record that cannot be written is logged: Glue's run list still has the run.
  */
-const recordInLock = async (
+async function recordInLock(
   requests: readonly LaunchRequest[],
   trip: RoundTrip,
   states: readonly Concluded[],
   access: IndexAccess | undefined,
   deps: LaunchDeps,
-): Promise<void> => {
+): Promise<void> {
   const { lock } = deps;
   if (lock === undefined) return;
   await Promise.all(
@@ -188,7 +188,7 @@ const recordInLock = async (
       }
     }),
   );
-};
+}
 
 function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -199,12 +199,12 @@ function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
  * already started by an earlier invocation of this launch (or its key was used for another request), its run would
  * be larger than MAX_DPU allows with the job's own size, or it is eligible to be placed.
  */
-export const judge = (
+export function judge(
   request: LaunchRequest,
   digest: string,
   { job, earlier, locks }: JobFacts,
   { argumentPolicy, delivery }: Pick<LaunchDeps['config'], 'argumentPolicy'> & Pick<LaunchDeps, 'delivery'>,
-): JobState => {
+): JobState {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
   const key = request.idempotencyKey;
   const held = key === undefined ? undefined : locks.get(key);
@@ -236,7 +236,7 @@ export const judge = (
   } catch (error) {
     return failed(request, toLauncherError(error, request.jobName));
   }
-};
+}
 
 function logReused(states: readonly JobState[], deps: LaunchDeps) {
   for (const state of states) {

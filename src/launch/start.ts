@@ -24,12 +24,12 @@ import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } 
  * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments or the
  * requirements file written for the run.
  */
-export const startRun = async (
+export async function startRun(
   { request, job, placement, digest }: Ready,
   access: IndexAccess,
   invocation: Invocation,
   deps: LaunchDeps,
-): Promise<Concluded> => {
+): Promise<Concluded> {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
   const tokenDelivery = tokenDeliveryOf(placement);
   if (placement.via !== 'requirements-file' && placement.fileUnfit !== undefined) {
@@ -60,7 +60,7 @@ export const startRun = async (
   } catch (error) {
     return failed(request, toLauncherError(error, jobName));
   }
-};
+}
 
 /**
  * What brings the run its index: the URL itself, or the requirements file written for it (round trip 3 in

@@ -157,7 +157,7 @@ interface IndexFound {
   readonly flags: readonly string[];
 }
 
-const indexAt = (words: readonly string[], at: number): IndexFound | Refused | undefined => {
+function indexAt(words: readonly string[], at: number): IndexFound | Refused | undefined {
   const word = words[at] as string;
   const takesNext = at + 1 < words.length ? 2 : 1;
   if (word.startsWith('--')) {
@@ -182,7 +182,7 @@ const indexAt = (words: readonly string[], at: number): IndexFound | Refused | u
     words: valueInWord ? 1 : takesNext,
     flags: [...before].map((letter) => `-${letter}`),
   };
-};
+}
 
 export interface ReadOptions {
   /** The options pip will read, index options removed, in their order: one entry per option, with its value. */

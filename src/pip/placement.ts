@@ -80,8 +80,9 @@ export type IndexPlacement =
   | { readonly via: 'requirements-file'; readonly plan: FilePlan };
 
 /** What a placement means for the token: where it ends up. */
-export const tokenDeliveryOf = (placement: IndexPlacement): TokenDelivery =>
-  placement.via === 'requirements-file' ? 'requirements-file' : 'arguments';
+export function tokenDeliveryOf(placement: IndexPlacement): TokenDelivery {
+  return placement.via === 'requirements-file' ? 'requirements-file' : 'arguments';
+}
 
 /** The run's value of a key as Glue will resolve it: NonOverridableArguments, the request's, the job's default. */
 function resolved(job: PipJob, requestArguments: Arguments | undefined, key: string) {
@@ -100,11 +101,11 @@ function conflict(jobName: string, what: string, refused: Refused) {
  * for a job whose pip cannot be pointed, `InstallerOptionConflict` naming anything else than the allowlisted
  * options and plain requirements.
  */
-export const draftPlacement = (
+export function draftPlacement(
   job: PipJob,
   requestArguments: Arguments | undefined,
   delivery: Delivery,
-): PlacementDraft => {
+): PlacementDraft {
   checkLaunchArguments(job);
   const type = jobType(job);
   const carrier = type === 'spark' ? INSTALLER_OPTION : MODULES_OPTION;
@@ -149,7 +150,7 @@ export const draftPlacement = (
     modulesFixed,
     delivery,
   );
-};
+}
 
 type Unplaced = Omit<PlacementDraft, 'file' | 'fileUnfit'>;
 
@@ -158,22 +159,23 @@ type Unplaced = Omit<PlacementDraft, 'file' | 'fileUnfit'>;
  * always when it has a requirements file of its own, which reaches pip only written by the launcher: a run given
  * `--index-url=<url> -r` would bet on Glue taking options before `-r`, which AWS does not document.
  */
-const withFitness = (draft: Unplaced, modulesFixed: boolean, delivery: Delivery): PlacementDraft => {
+function withFitness(draft: Unplaced, modulesFixed: boolean, delivery: Delivery): PlacementDraft {
   const fileUnfit = unfitForFile(draft, modulesFixed);
   if (fileUnfit && (delivery.mode === 'requirements-file' || draft.ownFile !== undefined)) {
     throw noFile(draft.jobName, fileUnfit, draft.ownFile !== undefined);
   }
   const file = delivery.mode === 'arguments' || fileUnfit ? undefined : delivery.location;
   return { ...draft, file, fileUnfit };
-};
+}
 
-const noFile = (jobName: string, why: string, ownFile = false) =>
-  unsupportedJobType(
+function noFile(jobName: string, why: string, ownFile = false) {
+  return unsupportedJobType(
     jobName,
     ownFile
       ? `${why}, and its own requirements file reaches pip only in a file the launcher writes; ${fixOf(why)}`
       : `${why}; TOKEN_DELIVERY=requirements-file needs Glue 5.0 or later Spark jobs whose pip options pip accepts in a file or leaves output-only (${fixOf(why)}, or set the ${parameterOf('TOKEN_DELIVERY')} to auto to give such jobs arguments delivery)`,
   );
+}
 
 /** The fix of a reason a job cannot take a file, in its own terms. */
 function fixOf(why: string): string {
