@@ -60,7 +60,7 @@ async function launchAll(invocation: Invocation, startedAt: number, deps: Launch
   const decided = await tokenAndPlacement(judged, trip, deps);
   const states = decided.token === undefined ? decided.placed : await startAll(decided, invocation, deps);
   const access = decided.token?.ok ? decided.token.access : undefined;
-  await recordInLock(plan.requests, trip, states, access, deps);
+  await recordInLock(plan.requests, digests, trip, states, access, deps);
   return conclude(plan.batch, states, access, deps);
 }
 
@@ -71,8 +71,9 @@ function judgeAll(
   trip: RoundTrip,
   deps: LaunchDeps,
 ): JobState[] {
+  const rules = { argumentPolicy: deps.config.argumentPolicy, delivery: deps.delivery };
   const judged = requests.map((request, at) =>
-    judge(request, digests[at] as string, trip.facts[at] as JobFacts, { ...deps.config, delivery: deps.delivery }),
+    judge(request, digests[at] as string, trip.facts[at] as JobFacts, rules),
   );
   logReused(judged, deps);
   return judged;
@@ -155,6 +156,7 @@ function startAll(
  */
 async function recordInLock(
   requests: readonly LaunchRequest[],
+  digests: readonly string[],
   trip: RoundTrip,
   states: readonly Concluded[],
   access: IndexAccess | undefined,
@@ -168,7 +170,7 @@ async function recordInLock(
       const held = key === undefined ? undefined : trip.facts[at]?.locks.get(key);
       const state = states[at] as Concluded;
       if (key === undefined || !held?.ok || held.value.kind !== 'acquired') return;
-      const digest = requestDigest(request);
+      const digest = digests[at] as string;
       try {
         if (state.kind === 'started' || state.kind === 'reused') {
           // A reused run's token is the one it recorded; a started one's, this invocation's.

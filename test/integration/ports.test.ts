@@ -148,11 +148,19 @@ describe.each([
       expect(2 + rest).toBe(total);
     });
 
-    it('a throttled startJobRun is throttled, and starts nothing', async () => {
+    // A 500 is ambiguous (docs/architecture.md, "How a failed call is read"): the run may exist, so a keyed start
+    // looks before trying again; this one started nothing. A 200 cut off halfway (unreadable, the run exists) is held
+    // through the bundle in test/integration/idempotency.test.ts: under jest's vm, Node's own socket errors are not
+    // the sandbox's `Error`, so the SDK wraps them and the adapter here would see `local`, which a real process never
+    // does.
+    it.each([
+      ['throttled', (p: PortsUnderTest) => p.throttleNextStart()],
+      ['server-error', (p: PortsUnderTest) => p.failNextStartInternally()],
+    ] as const)('a startJobRun that fails as %s says so, and starts nothing', async (kind, fail) => {
       const before = ports.runCount('etl');
-      ports.throttleNextStart();
+      fail(ports);
       const got = await failureOf(ports.jobs.startJobRun({ jobName: 'etl', arguments: {} }));
-      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'throttled' }, before]);
+      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind }, before]);
     });
 
     it('a startJobRun whose answer is lost is no-answer, and its run lands all the same, later', async () => {
@@ -163,17 +171,6 @@ describe.each([
       await new Promise((resolve) => setTimeout(resolve, 800));
       const { runs } = await ports.jobs.jobRuns('etl', 1);
       expect([ports.runCount('etl'), runs[0]?.arguments]).toEqual([before + 1, { '--lost': 'yes' }]);
-    });
-
-    // The ambiguous answers (docs/architecture.md, "How a failed call is read"): the run may or may not exist, so a
-    // keyed start looks before trying again. A 200 cut off halfway (unreadable, the run exists) is held through the
-    // bundle in test/integration/idempotency.test.ts: under jest's vm, Node's own socket errors are not the sandbox's
-    // `Error`, so the SDK wraps them and the adapter here would see `local`, which a real process never does.
-    it('a startJobRun answered with a 500 is server-error; this one started nothing', async () => {
-      const before = ports.runCount('etl');
-      ports.failNextStartInternally();
-      const got = await failureOf(ports.jobs.startJobRun({ jobName: 'etl', arguments: {} }));
-      expect([got, ports.runCount('etl')]).toEqual([{ operation: 'StartJobRun', kind: 'server-error' }, before]);
     });
 
     it('jobRuns asks for 1 to 200 runs a page; a larger page is refused', async () => {
