@@ -16,6 +16,7 @@ export const lambdaBundle = {
     'src/handler-s3.ts',
     'src/handler-lock.ts',
     'src/handler-s3-lock.ts',
+    'src/handler-standing.ts',
     'src/aws/requirements-store.ts',
     'src/aws/lock.ts',
   ],

@@ -60,7 +60,7 @@ function loading<T>(load: () => Promise<T>, now: boolean): () => Promise<T> {
 function lazyStore(load: () => Promise<RequirementsStore>, now: boolean): RequirementsStore {
   const store = loading(load, now);
   return {
-    write: async (bucket, key, body) => (await store()).write(bucket, key, body),
+    write: async (bucket, key, body, metadata) => (await store()).write(bucket, key, body, metadata),
     read: async (uri, maxBytes) => (await store()).read(uri, maxBytes),
   };
 }

@@ -17,6 +17,7 @@ export const ERROR_NAMES = [
   'StartJobRunFailed',
   'OutOfTime',
   'LaunchInProgress',
+  'StandingRefreshFailed',
 ] as const;
 
 /**
@@ -40,6 +41,8 @@ export const PARAMETERS = {
   MAX_PARALLEL_STARTS: 'MaxParallelStarts',
   MAX_DPU: 'MaxDpu',
   IDEMPOTENCY_TABLE: 'IdempotencyTable',
+  STANDING_JOB_NAMES: 'StandingJobNames',
+  STANDING_PREFIX: undefined,
 } as const;
 
 export type ConfigVariable = keyof typeof PARAMETERS;
@@ -359,6 +362,54 @@ export function batchFailed(
     name,
     `${failed.length} of ${total} jobs ${what}: ${causes.join('; ')}.${startedText}`,
     uncertain,
+  );
+}
+
+// The standing refresher's sentences (docs/standing-files.md): a job's standing file, refreshed or not, and why.
+
+/** An on-demand refresh's event that names no job it may refresh, or names it wrongly: nothing is written. */
+export function invalidRefresh(what: string) {
+  return new LauncherError('InvalidRequest', `Invalid refresh request: ${what}; nothing was written.`);
+}
+
+/**
+ * One standing job whose file was not refreshed, named as a launch of it would be (`UnsupportedJobType` for a job
+ * that cannot read a standing file, `InstallerOptionConflict` for arguments that do not point at it, ...), with the
+ * fix. A failure with no name of its own (GetJob failing, a bug) is `StandingRefreshFailed`.
+ */
+export function standingNotRefreshed(name: LauncherErrorName, jobName: string, why: string) {
+  return new LauncherError(name, `${notRefreshed(jobName)}${why}.`);
+}
+function notRefreshed(jobName: string) {
+  return `The standing file of job ${jobName} was not refreshed: `;
+}
+
+/** Anything else thrown in a refresh (a bug, not a service's answer), named. */
+export function refreshFailedUnexpectedly(error: unknown) {
+  return new LauncherError('StandingRefreshFailed', `The refresh failed unexpectedly: ${describeCause(error)}.`);
+}
+
+/** A standing job's failure as a launch names it, retold about its standing file. */
+export function standingFailure(jobName: string, error: LauncherError) {
+  if (error.message.startsWith(notRefreshed(jobName))) return error;
+  const prefix = `Job ${jobName} was not started: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  const why = message.replace(/\.$/, '');
+  return standingNotRefreshed(error.name, jobName, why);
+}
+
+/**
+ * A refresh in which some job failed: each failed job with its name and cause, then the refreshed ones. Scheduler
+ * retries the invocation, and the refresher's alarm fires on the name.
+ */
+export function standingRefreshFailed(
+  failed: ReadonlyArray<{ readonly jobName: string; readonly errorName: string; readonly message: string }>,
+  refreshed: readonly string[],
+) {
+  const causes = failed.map(({ errorName, message }) => `${errorName}: ${message.replace(/\.$/, '')}`);
+  return new LauncherError(
+    'StandingRefreshFailed',
+    `${failed.length} of ${failed.length + refreshed.length} standing files were not refreshed: ${causes.join('; ')}.${refreshed.length > 0 ? ` Refreshed: ${list(refreshed)}.` : ''}`,
   );
 }
 

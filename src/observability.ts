@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import { type LauncherErrorName, REFUSALS } from './errors';
 import type { LaunchMetrics } from './ports';
+import type { RefreshMetrics } from './standing/refresh';
 
 /** The CloudWatch namespace of the launcher's metrics, unless POWERTOOLS_METRICS_NAMESPACE says otherwise. */
 export const METRICS_NAMESPACE = 'GlueLauncher';
@@ -13,6 +14,9 @@ export const METRIC_NAMES = [
   'LaunchesFailed',
   'RequestsRefused',
   'TokenSecondsRequested',
+  'StandingFilesRefreshed',
+  'StandingRefreshFailures',
+  'StandingTokenSecondsLeft',
 ] as const;
 
 /**
@@ -70,5 +74,66 @@ export class InvocationMetrics implements LaunchMetrics {
       after: () => this.publish(undefined),
       onError: (request) => this.publish(request.error?.name ?? 'StartJobRunFailed'),
     };
+  }
+}
+
+/**
+ * The standing refresher's counts, one EMF record per invocation (docs/standing-files.md): files refreshed, jobs
+ * failed (and, in a record per error name, how many failed by it), the token's seconds left when files were
+ * written. `StandingTokenSecondsLeft` is published only then, so that an alarm that treats missing data as breaching
+ * fires when the refresher stops, as when a refresh writes a token that will not last two intervals.
+ */
+export class RefreshInvocationMetrics implements RefreshMetrics {
+  private refreshed = 0;
+  private readonly failedBy = new Map<string, number>();
+  private tokenSeconds = 0;
+  private secondsLeft: number | undefined;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  static create(env: NodeJS.ProcessEnv, serviceName: string): RefreshInvocationMetrics {
+    const namespace = env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE;
+    return new RefreshInvocationMetrics(new Metrics({ namespace, serviceName }));
+  }
+
+  tokenRequested(seconds: number): void {
+    this.tokenSeconds += seconds;
+  }
+
+  standingRefreshed(count: number): void {
+    this.refreshed += count;
+  }
+
+  standingFailed(errorName: string): void {
+    this.failedBy.set(errorName, (this.failedBy.get(errorName) ?? 0) + 1);
+  }
+
+  standingTokenLeft(seconds: number): void {
+    this.secondsLeft = seconds;
+  }
+
+  private publish(): void {
+    const { metrics } = this;
+    for (const [errorName, count] of this.failedBy) {
+      const single = metrics.singleMetric();
+      single.addDimension('ErrorName', errorName);
+      single.addMetric('StandingRefreshFailures', MetricUnit.Count, count);
+    }
+    metrics.addMetric('StandingFilesRefreshed', MetricUnit.Count, this.refreshed);
+    const failures = [...this.failedBy.values()].reduce((sum, count) => sum + count, 0);
+    metrics.addMetric('StandingRefreshFailures', MetricUnit.Count, failures);
+    metrics.addMetric('TokenSecondsRequested', MetricUnit.Seconds, this.tokenSeconds);
+    if (this.secondsLeft !== undefined) {
+      metrics.addMetric('StandingTokenSecondsLeft', MetricUnit.Seconds, this.secondsLeft);
+    }
+    metrics.publishStoredMetrics();
+    this.refreshed = 0;
+    this.failedBy.clear();
+    this.tokenSeconds = 0;
+    this.secondsLeft = undefined;
+  }
+
+  middleware(): middy.MiddlewareObj {
+    return { after: () => this.publish(), onError: () => this.publish() };
   }
 }

@@ -69,7 +69,8 @@ export type StoredBytes = { readonly bytes: Uint8Array } | { readonly tooLarge: 
 
 /** S3, for requirements files. Methods throw a `ServiceFailure`. */
 export interface RequirementsStore {
-  write(bucket: string, key: string, body: string): Promise<void>;
+  /** `metadata`: the object's user metadata (`x-amz-meta-*`), as a standing file carries its token's expiry. */
+  write(bucket: string, key: string, body: string, metadata?: Readonly<Record<string, string>>): Promise<void>;
   /**
    * The bytes of an object named by its `s3://bucket/key` URI, unless it is larger than `maxBytes`: undecoded, for
    * the reader decides how pip would decode them (pip/requirements.ts).

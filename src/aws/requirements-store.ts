@@ -31,7 +31,7 @@ export class S3RequirementsStore implements RequirementsStore {
     private readonly readDeadlineMs = READ_DEADLINE_MS,
   ) {}
 
-  async write(bucket: string, key: string, body: string): Promise<void> {
+  async write(bucket: string, key: string, body: string, metadata?: Readonly<Record<string, string>>): Promise<void> {
     await translated('PutObject', () =>
       this.client.send(
         new PutObjectCommand({
@@ -40,6 +40,7 @@ export class S3RequirementsStore implements RequirementsStore {
           Body: body,
           ContentType: 'text/plain; charset=utf-8',
           CacheControl: 'no-store',
+          ...(metadata === undefined ? {} : { Metadata: { ...metadata } }),
         }),
       ),
     );

@@ -1,14 +1,24 @@
 import { type Allowlist, isAllowed } from '../boundary/allowlist';
 import { type ArgumentPolicy, DEFAULT_MAX_DPU } from '../boundary/argument-policy';
-import { configError, isLauncherError, type LauncherError, variableText } from '../errors';
+import { configError, isLauncherError, type LauncherError, parameterOf, variableText } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { Delivery } from '../pip/requirements-file';
+import type { StandingFiles } from '../pip/standing-file';
 import type { TokenDurationChoice } from '../token/lifetime';
-import { ACCEPTED, checkVariables, namesOf, setVariables, VARIABLES, type Variable } from './variables';
+import {
+  ACCEPTED,
+  type CheckedVariables,
+  checkVariables,
+  namesOf,
+  setVariables,
+  VARIABLES,
+  type Variable,
+} from './variables';
 
 export { CONFIG_VARIABLES, misspelledVariables } from './variables';
 
 export const DEFAULT_REQUIREMENTS_PREFIX = 'glue-launcher/';
+export const DEFAULT_STANDING_PREFIX = 'glue-launcher-standing/';
 
 export interface Config {
   readonly domain: string;
@@ -24,6 +34,32 @@ export interface Config {
   readonly maxParallelStarts: number;
   /** IDEMPOTENCY_TABLE: the optional atomic lock's table. */
   readonly lockTable: string | undefined;
+  /** STANDING_JOB_NAMES, with where their standing files are (docs/standing-files.md). */
+  readonly standing: StandingFiles | undefined;
+}
+
+/**
+ * Standing files live in REQUIREMENTS_BUCKET, under a prefix apart from the per-launch files': the grants of each
+ * function are scoped to its own prefix, and neither may reach the other's files.
+ */
+function standingProblem(set: Partial<Record<Variable, string>>): string | undefined {
+  if (set.STANDING_JOB_NAMES === undefined) return undefined;
+  if (!set.REQUIREMENTS_BUCKET) {
+    return `${variableText('STANDING_JOB_NAMES')} is set, but REQUIREMENTS_BUCKET is not, so there is nowhere to write standing files; deploy with the template, which creates the bucket when StandingJobNames is set`;
+  }
+  const standing = set.STANDING_PREFIX ?? DEFAULT_STANDING_PREFIX;
+  const launches = set.REQUIREMENTS_PREFIX ?? DEFAULT_REQUIREMENTS_PREFIX;
+  return standing.startsWith(launches) || launches.startsWith(standing)
+    ? `STANDING_PREFIX=${JSON.stringify(standing)} and REQUIREMENTS_PREFIX=${JSON.stringify(launches)} overlap (${parameterOf('STANDING_PREFIX')}); standing files and per-launch files need prefixes apart`
+    : undefined;
+}
+
+function standingOf(vars: CheckedVariables): StandingFiles | undefined {
+  if (vars.STANDING_JOB_NAMES === undefined || vars.REQUIREMENTS_BUCKET === undefined) return undefined;
+  return {
+    jobNames: new Set(namesOf(vars.STANDING_JOB_NAMES)),
+    location: { bucket: vars.REQUIREMENTS_BUCKET, prefix: vars.STANDING_PREFIX ?? DEFAULT_STANDING_PREFIX },
+  };
 }
 
 /** A delivery that writes files needs a bucket to write them to. */
@@ -112,7 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (region) problems.push(region);
   const retired = retiredProblem(env);
   if (retired) problems.push(retired);
-  if (!checked.ok || allowlist === undefined || delivery || region || retired) throw configError(problems);
+  const standing = standingProblem(set);
+  if (standing) problems.push(standing);
+  if (!checked.ok || allowlist === undefined || problems.length > 0) throw configError(problems);
   const { vars } = checked;
   const duration = vars.TOKEN_DURATION_SECONDS ?? 'auto';
   const policy = vars.ALLOWED_RUN_ARGUMENTS ?? 'safe';
@@ -144,6 +182,37 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tokenDuration: duration === 'auto' ? duration : Number(duration),
     maxParallelStarts: Number(vars.MAX_PARALLEL_STARTS ?? 5),
     lockTable: vars.IDEMPOTENCY_TABLE,
+    standing: standingOf(vars),
+  };
+}
+
+/** What the standing refresher reads: the repository, where its files go and which jobs have one. */
+export interface RefresherConfig {
+  readonly domain: string;
+  readonly domainOwner: string | undefined;
+  readonly repository: string;
+  readonly pipIndexOption: PipIndexOption;
+  readonly standing: StandingFiles;
+}
+
+/**
+ * The refresher's configuration: the same variables, checked the same way, without the launch's allowlist (it
+ * starts nothing); STANDING_JOB_NAMES is required. One `ConfigError` names every problem.
+ */
+export function loadRefresherConfig(env: NodeJS.ProcessEnv): RefresherConfig {
+  const set = setVariables(env);
+  const checked = checkVariables(set);
+  const problems = checked.ok ? [] : checked.bad.map((variable) => describe(variable, env));
+  if (set.STANDING_JOB_NAMES === undefined) problems.push(describe('STANDING_JOB_NAMES', env));
+  for (const problem of [standingProblem(set), regionProblem(env)]) if (problem) problems.push(problem);
+  if (!checked.ok || problems.length > 0) throw configError(problems);
+  const { vars } = checked;
+  return {
+    domain: vars.CODEARTIFACT_DOMAIN,
+    domainOwner: vars.CODEARTIFACT_DOMAIN_OWNER,
+    repository: vars.CODEARTIFACT_REPOSITORY,
+    pipIndexOption: vars.PIP_INDEX_OPTION ?? 'index-url',
+    standing: standingOf(vars) as StandingFiles,
   };
 }
 
@@ -151,13 +220,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
  * A bad configuration must not crash the init phase (Lambda would report an opaque Runtime.ExitError and retry
  * forever): it is read once, at init, and every invocation then fails with the same `ConfigError` (docs/adr/0004-config-error-per-invocation.md).
  */
-export type ConfigState =
-  | { readonly ok: true; readonly config: Config }
+export type ConfigState<C = Config> =
+  | { readonly ok: true; readonly config: C }
   | { readonly ok: false; readonly error: LauncherError };
 
-export function loadConfigState(env: NodeJS.ProcessEnv): ConfigState {
+export function loadConfigState(env: NodeJS.ProcessEnv): ConfigState;
+export function loadConfigState<C>(env: NodeJS.ProcessEnv, load: (env: NodeJS.ProcessEnv) => C): ConfigState<C>;
+export function loadConfigState(
+  env: NodeJS.ProcessEnv,
+  load: (env: NodeJS.ProcessEnv) => unknown = loadConfig,
+): ConfigState<unknown> {
   try {
-    return { ok: true, config: loadConfig(env) };
+    return { ok: true, config: load(env) };
   } catch (error) {
     if (isLauncherError(error)) return { ok: false, error };
     throw error;

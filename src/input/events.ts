@@ -1,4 +1,4 @@
-import { invalidRequest, variableText } from '../errors';
+import { invalidRefresh, invalidRequest, variableText } from '../errors';
 import { derivedKey, requestDigest } from '../idempotency/record';
 import type { KeySource, LaunchPlan, LaunchRequest } from '../plan';
 import {
@@ -115,4 +115,37 @@ function refuseDuplicateKeys(requests: readonly LaunchRequest[]) {
       `the idempotency key ${[...twice].map((k) => JSON.stringify(k)).join(', ')} is given to more than one job of the batch; give each request its own key, or none (the batch's key is then derived per request)`,
     );
   }
+}
+
+/**
+ * The refresher's event: `{}` refreshes every standing job, in STANDING_JOB_NAMES' order; `{ "jobNames": [...] }`
+ * the ones named, each a standing job, once. Anything else is `InvalidRequest`, and nothing is written.
+ */
+export function parseRefreshEvent(event: unknown, standing: ReadonlySet<string>): string[] {
+  if (!isObject(event) || Array.isArray(event)) {
+    throw invalidRefresh('the event must be {} or {"jobNames": [...]}, a JSON object');
+  }
+  const unknown = Object.keys(event).filter((key) => key !== 'jobNames');
+  if (unknown.length > 0) {
+    throw invalidRefresh(
+      `unknown field ${unknown.map((key) => JSON.stringify(key.slice(0, 64))).join(', ')}; the event is {} or {"jobNames": [...]}`,
+    );
+  }
+  if (!Object.hasOwn(event, 'jobNames')) return [...standing];
+  const { jobNames } = event;
+  if (!Array.isArray(jobNames) || jobNames.length === 0 || jobNames.length > standing.size) {
+    throw invalidRefresh(`jobNames must be a list of 1 to ${standing.size} standing job names`);
+  }
+  const seen = new Set<string>();
+  for (const name of jobNames) {
+    if (typeof name !== 'string' || name === '') throw invalidRefresh('jobNames holds an empty or non-string name');
+    if (!standing.has(name)) {
+      throw invalidRefresh(
+        `job ${JSON.stringify(name.slice(0, 255))} is not in ${variableText('STANDING_JOB_NAMES')}; add it there to give it a standing file`,
+      );
+    }
+    if (seen.has(name)) throw invalidRefresh(`jobNames lists ${name} twice`);
+    seen.add(name);
+  }
+  return [...seen];
 }

@@ -32,6 +32,9 @@ export const ACCEPTED = {
   MAX_PARALLEL_STARTS: 'a whole number from 1 to 20',
   MAX_DPU: `a whole number from 1 to ${GLUE_MAX_DPU}`,
   IDEMPOTENCY_TABLE: 'a DynamoDB table name (3-255 letters, digits, "_", "-", "."), or unset for no lock',
+  STANDING_JOB_NAMES: 'a comma-separated list of Glue job names (no "*": each is refreshed by name), or unset',
+  STANDING_PREFIX:
+    'an S3 key prefix of one or more folders, each of letters, digits, ".", "_" and "-" and ending with "/" (none "." or "..")',
 } as const satisfies Record<ConfigVariable, string>;
 
 export type Variable = keyof typeof ACCEPTED;
@@ -93,6 +96,11 @@ export const VARIABLES: Readonly<
   MAX_PARALLEL_STARTS: { required: false, valid: whole(1, 20) },
   MAX_DPU: { required: false, valid: whole(1, GLUE_MAX_DPU) },
   IDEMPOTENCY_TABLE: { required: false, valid: (v) => /^[A-Za-z0-9_.-]{3,255}$/.test(v) },
+  STANDING_JOB_NAMES: {
+    required: false,
+    valid: (v) => namesOf(v).every((name) => GLUE_JOB_NAME.test(name) && !name.includes('*')),
+  },
+  STANDING_PREFIX: { required: false, valid: (v) => v !== '' && PREFIX.test(v) },
 };
 
 /** SAM passes an empty string for an optional parameter left blank: it counts as unset. */

@@ -301,10 +301,14 @@ export class FakeRepository extends Scripted implements PrivateRepository {
 export class FakeStore extends Scripted implements RequirementsStore {
   /** Objects by URI: text is stored as UTF-8, bytes as they are (a file in another encoding). */
   readonly objects = new Map<string, string | Uint8Array>();
+  /** Each object's user metadata, by URI, as the last write gave it. */
+  readonly metadata = new Map<string, Readonly<Record<string, string>>>();
 
-  async write(bucket: string, key: string, body: string): Promise<void> {
+  async write(bucket: string, key: string, body: string, metadata?: Readonly<Record<string, string>>): Promise<void> {
     await this.call('PutObject', { bucket, key });
     this.objects.set(`s3://${bucket}/${key}`, body);
+    if (metadata === undefined) this.metadata.delete(`s3://${bucket}/${key}`);
+    else this.metadata.set(`s3://${bucket}/${key}`, metadata);
   }
 
   async read(uri: string, maxBytes: number): Promise<StoredBytes> {
