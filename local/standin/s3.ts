@@ -16,6 +16,8 @@ export interface S3Object {
   readonly lastModified: Date;
   /** The KMS key an SSE-KMS object is encrypted with (a test puts one so, as a team's bucket default would). */
   readonly kmsKeyId?: string;
+  /** User metadata (`x-amz-meta-*`), names lowercased as S3 keeps them. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,6 +50,7 @@ export class S3 {
     contentType: string | undefined,
     conditions: Conditions = {},
     kmsKeyId?: string,
+    metadata?: Readonly<Record<string, string>>,
   ): { ETag: string } {
     const objects = this.bucket(bucket);
     if (conditions.ifNoneMatch === '*' && objects.has(key)) {
@@ -57,7 +60,13 @@ export class S3 {
         412,
       );
     }
-    objects.set(key, { body, contentType, lastModified: new Date(), ...(kmsKeyId ? { kmsKeyId } : {}) });
+    objects.set(key, {
+      body,
+      contentType,
+      lastModified: new Date(),
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+      ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
+    });
     return { ETag: etagOf(body) };
   }
 

@@ -82,9 +82,12 @@ const s3Reply = (output: unknown): { headers: Record<string, string>; body: Buff
         'content-type': object.contentType ?? 'binary/octet-stream',
         'content-length': String(object.body.length),
         'last-modified': object.lastModified.toUTCString(),
+        ...Object.fromEntries(
+          Object.entries(object.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+        ),
         ...(object.range ? { 'content-range': `bytes ${object.range[0]}-${object.range[1]}/*` } : {}),
       },
-      body: object.body,
+      body: 'head' in object ? '' : object.body,
     };
   }
   return { headers: { etag: (output as { ETag: string }).ETag }, body: '' };
@@ -334,9 +337,25 @@ export class StandIn {
         header('x-amz-server-side-encryption') === 'aws:kms'
           ? (header('x-amz-server-side-encryption-aws-kms-key-id') ?? 'aws/s3')
           : undefined;
-      await this.aws(req, res, 's3', 'PutObject', { Bucket, Key, Body: body.toString('utf8') }, () =>
-        this.s3.put(Bucket, Key, body, contentType, conditions, kmsKeyId),
+      const metadata = Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([name, value]) => name.startsWith('x-amz-meta-') && typeof value === 'string')
+          .map(([name, value]) => [name.slice('x-amz-meta-'.length), value as string]),
       );
+      await this.aws(
+        req,
+        res,
+        's3',
+        'PutObject',
+        { Bucket, Key, Body: body.toString('utf8'), Metadata: metadata },
+        () => this.s3.put(Bucket, Key, body, contentType, conditions, kmsKeyId, metadata),
+      );
+    } else if (req.method === 'HEAD') {
+      // HeadObject: GetObject's answer without its body (S3 API reference, HeadObject).
+      await this.aws(req, res, 's3', 'HeadObject', { Bucket, Key }, () => ({
+        ...this.s3.get(Bucket, Key, conditions),
+        head: true,
+      }));
     } else {
       const range = /^bytes=(\d+)-(\d*)$/.exec(header('range') ?? '');
       await this.aws(req, res, 's3', 'GetObject', { Bucket, Key }, () => {

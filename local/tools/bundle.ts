@@ -8,6 +8,9 @@ import { projectRoot } from './root';
 /** The handler bundle of a deployment with Glue and CodeArtifact alone. */
 export const BUNDLE = join(projectRoot(), 'dist/handler.cjs');
 
+/** The standing refresher's bundle: its own function in template.yaml (docs/standing-files.md). */
+export const REFRESHER_BUNDLE = join(projectRoot(), 'dist/handler-standing.cjs');
+
 /**
  * The handler bundle template.yaml deploys for these variables: with S3 for a delivery that writes requirements
  * files, with DynamoDB for the lock (docs/adr/0015-a-handler-bundle-per-deployment.md).

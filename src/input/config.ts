@@ -10,12 +10,13 @@ import {
   type CheckedVariables,
   checkVariables,
   namesOf,
+  REFRESHER_VARIABLES,
   setVariables,
   VARIABLES,
   type Variable,
 } from './variables';
 
-export { CONFIG_VARIABLES, misspelledVariables } from './variables';
+export { CONFIG_VARIABLES, misspelledVariables, REFRESHER_VARIABLES } from './variables';
 
 export const DEFAULT_REQUIREMENTS_PREFIX = 'glue-launcher/';
 export const DEFAULT_STANDING_PREFIX = 'glue-launcher-standing/';
@@ -196,11 +197,12 @@ export interface RefresherConfig {
 }
 
 /**
- * The refresher's configuration: the same variables, checked the same way, without the launch's allowlist (it
- * starts nothing); STANDING_JOB_NAMES is required. One `ConfigError` names every problem.
+ * The refresher's configuration: its variables (REFRESHER_VARIABLES), checked as the launcher checks them, without
+ * the launch's allowlist (it starts nothing); STANDING_JOB_NAMES is required. One `ConfigError` names every problem.
  */
 export function loadRefresherConfig(env: NodeJS.ProcessEnv): RefresherConfig {
-  const set = setVariables(env);
+  const read = new Set<string>(REFRESHER_VARIABLES);
+  const set = Object.fromEntries(Object.entries(setVariables(env)).filter(([name]) => read.has(name)));
   const checked = checkVariables(set);
   const problems = checked.ok ? [] : checked.bad.map((variable) => describe(variable, env));
   if (set.STANDING_JOB_NAMES === undefined) problems.push(describe('STANDING_JOB_NAMES', env));

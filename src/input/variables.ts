@@ -56,6 +56,18 @@ export function misspelledVariables(env: NodeJS.ProcessEnv): { readonly given: s
 /** The variables the launcher reads itself (besides the SDK's and Powertools' own). */
 export const CONFIG_VARIABLES = Object.keys(ACCEPTED) as readonly Variable[];
 
+/** The ones the standing refresher reads: the repository, the bucket and both prefixes, the standing jobs. */
+export const REFRESHER_VARIABLES = [
+  'CODEARTIFACT_DOMAIN',
+  'CODEARTIFACT_DOMAIN_OWNER',
+  'CODEARTIFACT_REPOSITORY',
+  'PIP_INDEX_OPTION',
+  'REQUIREMENTS_BUCKET',
+  'REQUIREMENTS_PREFIX',
+  'STANDING_JOB_NAMES',
+  'STANDING_PREFIX',
+] as const satisfies readonly Variable[];
+
 // Plain predicates, not zod: the configuration is checked at every cold start, in Lambda's init, and zod's module
 // cost that init more than every check below together (docs/adr/0015-a-handler-bundle-per-deployment.md).
 function whole(min: number, max: number) {

@@ -118,6 +118,11 @@ describe('sam build and npm run build make the same bundle', () => {
       MainFields: lambdaBundle.mainFields.join(','),
       External: lambdaBundle.external,
     });
+    // The standing refresher is built by the same run, with the same options.
+    const refresher = (
+      loadTemplate().Resources.StandingRefresherFunction as { Metadata?: { BuildProperties?: unknown } }
+    ).Metadata?.BuildProperties;
+    expect(refresher).toEqual(properties);
     expect(Object.keys(lambdaBundle).sort()).toEqual(
       [
         'bundle',

@@ -190,7 +190,9 @@ export const actionsTheCodeNeeds = (dir = join(ROOT, 'src/aws')): string[] => {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const [, names, service] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([\w-]+)'/g)) {
       for (const [, command] of (names as string).matchAll(/\b(\w+)Command\b/g)) {
-        if (new RegExp(`new ${command}Command\\(`).test(text)) needed.add(`${service}:${command}`);
+        // HeadObject has no action of its own: it needs s3:GetObject (S3 API reference, HeadObject).
+        const action = command === 'HeadObject' ? 'GetObject' : command;
+        if (new RegExp(`new ${command}Command\\(`).test(text)) needed.add(`${service}:${action}`);
       }
     }
   }
@@ -237,6 +239,7 @@ export const WORST_CASE = (() => {
       SecurityGroupIds: 'sg-0123456789abcdef0',
       ScheduleExpression: 'rate(1 hour)',
       AlarmEmail: 'team@example.com',
+      StandingJobNames: 'orders-etl',
     },
     deployment: {
       'AWS::Partition': partition,
@@ -244,6 +247,7 @@ export const WORST_CASE = (() => {
       'AWS::AccountId': account,
       'AWS::StackName': stack,
       'GlueLauncherLogGroup.Arn': arn('logs', `log-group:/aws/lambda/${stack}-glue-launcher:*`),
+      'StandingRefresherLogGroup.Arn': arn('logs', `log-group:/aws/lambda/${stack}-standing-refresher:*`),
       'FailedLaunchesQueue.Arn': arn('sqs', `${stack}-FailedLaunchesQueue-${'Q'.repeat(13)}`.slice(0, 80)),
       'RequirementsBucket.Arn': arn('s3', `${stack}-requirementsbucket-${'b'.repeat(12)}`.slice(0, 63), false),
       LockTable: `${stack}-LockTable-${'T'.repeat(13)}`,
@@ -337,6 +341,7 @@ export const SAMPLE_PARAMETERS = {
   GlueJobName: 'nightly-etl',
   JobRequirementsBuckets: 'team-requirements,shared-requirements',
   JobRequirementsKmsKeyArns: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666',
+  StandingJobNames: 'orders-etl,billing-etl',
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -418,17 +423,23 @@ export const parametersTheMessagesName = (
  * Literals on purpose: the service's name and the metrics' namespace (dashboards and alarms name them), and the
  * requirements prefix, which the launcher's IAM grant, the job roles' read and the bucket policy are scoped to.
  */
-const LITERAL_OK = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'REQUIREMENTS_PREFIX'];
+const LITERAL_OK = [
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'REQUIREMENTS_PREFIX',
+  'STANDING_PREFIX',
+];
 
 /** Every variable set, and set from a parameter or a resource the template creates, not a hard-coded value. */
 export const environmentFromParameters = (
   template: Template,
-  variables: readonly string[],
+  /** The variables each function reads, by its logical id. */
+  variablesOf: (id: string) => readonly string[],
   literalOk: readonly string[] = LITERAL_OK,
 ): Problem[] =>
   functions(template).flatMap(([id, fn]) => {
     const set = ((fn.Properties?.Environment as Obj | undefined)?.Variables ?? {}) as Obj;
-    return variables.flatMap((name) => {
+    return variablesOf(id).flatMap((name) => {
       if (!(name in set)) return [`${id}: ${name} is not set`];
       if (literalOk.includes(name)) return [];
       const refs = [...JSON.stringify(set[name]).matchAll(/"Ref":"([\w:]+)"/g)].map((m) => m[1] as string);
@@ -441,6 +452,7 @@ export const environmentFromParameters = (
 // Rule 7: the requirements bucket keeps its secrets (docs/adr/0011-requirements-file-delivery.md).
 
 const REQUIREMENTS_PREFIX = 'glue-launcher/';
+const STANDING_PREFIX = 'glue-launcher-standing/';
 
 /** Private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained; grants scoped to the prefix. */
 export const requirementsBucketIsPrivate = (template: Template): Problem[] => {
@@ -472,17 +484,72 @@ export const requirementsBucketIsPrivate = (template: Template): Problem[] => {
         s.Effect === 'Deny' && actions(s).includes(action) && JSON.stringify(s.Condition ?? {}).includes(condition),
     );
   if (!denies('s3:*', '"aws:SecureTransport":"false"')) problems.push(`${id}: requests without TLS are not denied`);
-  if (!denies('s3:PutObject', `"aws:PrincipalArn":{"Fn::GetAtt":["GlueLauncherRole","Arn"]}`)) {
-    problems.push(`${id}: principals other than the launcher may write`);
-  }
-  const scoped = `\${${id}.Arn}/${REQUIREMENTS_PREFIX}*`;
-  const grants = [...statements, ...launcherStatements(template)].filter(
-    (s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`${id}.Arn`),
+  const writers = statements.find(
+    (s) => s.Effect === 'Deny' && actions(s).includes('s3:PutObject') && 'ArnNotEquals' in (s.Condition ?? {}),
   );
+  const allowedWriters = JSON.stringify((writers?.Condition as Obj | undefined)?.ArnNotEquals ?? null);
+  if (
+    !allowedWriters.includes('{"Fn::GetAtt":["GlueLauncherRole","Arn"]}') ||
+    !allowedWriters.includes('{"Fn::GetAtt":["StandingRefresherRole","Arn"]}') ||
+    JSON.stringify(writers?.Resource) !== JSON.stringify({ 'Fn::Sub': `\${${id}.Arn}/*` })
+  ) {
+    problems.push(`${id}: principals other than the launcher and the refresher may write`);
+  }
+  // Each grant on the bucket's objects is scoped to the per-launch prefix or the standing one.
+  const scopes = [REQUIREMENTS_PREFIX, STANDING_PREFIX].map((prefix) =>
+    JSON.stringify({ 'Fn::Sub': `\${${id}.Arn}/${prefix}*` }),
+  );
+  const grants = [
+    ...statements,
+    ...launcherStatements(template),
+    ...launcherStatements(template, 'StandingRefresherRole'),
+  ].filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`${id}.Arn`));
   for (const grant of grants) {
-    if (JSON.stringify(grant.Resource) !== JSON.stringify({ 'Fn::Sub': scoped })) {
-      problems.push(`${id}: ${actions(grant).join(', ')} is not scoped to ${REQUIREMENTS_PREFIX}`);
+    if (![grant.Resource].flat().every((resource) => scopes.includes(JSON.stringify(resource)))) {
+      problems.push(
+        `${id}: ${actions(grant).join(', ')} is not scoped to ${REQUIREMENTS_PREFIX} or ${STANDING_PREFIX}`,
+      );
     }
+  }
+  // The refresher writes standing files alone: its grant on the bucket is PutObject under the standing prefix.
+  for (const grant of launcherStatements(template, 'StandingRefresherRole')) {
+    if (grant.Effect !== 'Allow' || !JSON.stringify(grant.Resource).includes(`${id}.Arn`)) continue;
+    if (JSON.stringify(grant.Resource) !== scopes[1] || actions(grant).join() !== 's3:PutObject') {
+      problems.push(
+        `${id}: the refresher's ${actions(grant).join(', ')} reaches beyond PutObject on ${STANDING_PREFIX}`,
+      );
+    }
+  }
+  return problems;
+};
+
+/**
+ * The standing refresher writes files and reads jobs: its role allows exactly what its code sends (GetJob, the
+ * token and the endpoint, GetObject on the sources, PutObject on the standing prefix, its logs) and never starts a
+ * run or changes a job (docs/standing-files.md).
+ */
+export const REFRESHER_ACTIONS = [
+  'codeartifact:GetAuthorizationToken',
+  'codeartifact:GetRepositoryEndpoint',
+  'codeartifact:ReadFromRepository',
+  'glue:GetJob',
+  'kms:Decrypt',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  's3:GetObject',
+  's3:PutObject',
+  'sts:GetServiceBearerToken',
+];
+
+export const refresherRoleIsLeast = (template: Template, role = 'StandingRefresherRole'): Problem[] => {
+  const allowed = launcherStatements(template, role).filter((s) => s.Effect === 'Allow');
+  if (allowed.length === 0) return [`${role}: no statement`];
+  const granted = [...new Set(allowed.flatMap(actions))].sort();
+  const problems = granted
+    .filter((action) => !REFRESHER_ACTIONS.includes(action))
+    .map((action) => `${role} allows ${action}, which the refresher never sends`);
+  for (const action of ['glue:GetJob', 's3:PutObject', 'codeartifact:GetAuthorizationToken']) {
+    if (!granted.includes(action)) problems.push(`${role} lacks ${action}`);
   }
   return problems;
 };
@@ -638,10 +705,10 @@ export const vpcIsOptional = (template: Template): Problem[] => {
 
 /** Every metric the code publishes, read from its addMetric calls. */
 export const metricsTheCodePublishes = (file = join(ROOT, 'src/observability.ts')): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/addMetric\('(\w+)'/g)].map((m) => m[1] as string).sort();
+  [...new Set([...readFileSync(file, 'utf8').matchAll(/addMetric\('(\w+)'/g)].map((m) => m[1] as string))].sort();
 
 /** The metrics counted by error name as well as in all (a dimension set of their own). */
-const BY_ERROR_NAME = ['LaunchesFailed', 'RequestsRefused'];
+const BY_ERROR_NAME = ['LaunchesFailed', 'RequestsRefused', 'StandingRefreshFailures'];
 
 /**
  * The dashboard's body is JSON once its ${} are filled; it draws each of the code's metrics in its namespace, under

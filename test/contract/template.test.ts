@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplate, resolveValue, type Template } from '../../local/tools/cloudformation';
 import { PARAMETERS } from '../../src/errors';
-import { CONFIG_VARIABLES } from '../../src/input/config';
+import { CONFIG_VARIABLES, REFRESHER_VARIABLES } from '../../src/input/config';
 import {
   actions,
   actionsTheCodeNeeds,
@@ -19,6 +19,7 @@ import {
   parametersTheMessagesName,
   ROLE_INLINE_POLICY_QUOTA,
   referencesResolve,
+  refresherRoleIsLeast,
   requirementsBucketIsPrivate,
   resourcesMatchSpec,
   SAMPLE_PARAMETERS,
@@ -38,6 +39,10 @@ const broken = (mutate: (t: any) => void): Template => {
   return copy;
 };
 const CONFIGURATION = [...CONFIG_VARIABLES, 'POWERTOOLS_LOG_LEVEL'];
+const REFRESHER_CONFIGURATION = [...REFRESHER_VARIABLES, 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+/** What each function reads: the launcher every variable, the refresher its own. */
+const variablesOf = (read: readonly string[]) => (id: string) =>
+  id === 'StandingRefresherFunction' ? REFRESHER_CONFIGURATION : read;
 const fn = (t: any) => t.Resources.GlueLauncherFunction;
 const role = (t: any) => t.Resources.GlueLauncherRole;
 const codeartifactPolicy = (t: any) =>
@@ -75,7 +80,7 @@ describe('template.yaml passes every rule', () => {
       expect.arrayContaining(['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']),
     );
     const read = [...new Set([...CONFIGURATION, ...variablesTheCodeReads()])];
-    expect(environmentFromParameters(template, read)).toEqual([]);
+    expect(environmentFromParameters(template, variablesOf(read))).toEqual([]);
   });
   it('a dashboard draws every metric the code publishes, the duration and the failed-launches queue', () => {
     expect(metricsTheCodePublishes()).toEqual([
@@ -83,6 +88,9 @@ describe('template.yaml passes every rule', () => {
       'RequestsRefused',
       'RunsReused',
       'RunsStarted',
+      'StandingFilesRefreshed',
+      'StandingRefreshFailures',
+      'StandingTokenSecondsLeft',
       'TokenSecondsRequested',
     ]);
     expect(dashboardDrawsMetrics(template, metricsTheCodePublishes())).toEqual([]);
@@ -101,6 +109,12 @@ describe('template.yaml passes every rule', () => {
   });
   it('private subnets are optional: the VPC placement and its policy only when subnets are given', () => {
     expect(vpcIsOptional(template)).toEqual([]);
+  });
+  it('the standing refresher’s role reads jobs and writes standing files, and never starts a run or changes a job', () => {
+    expect(refresherRoleIsLeast(template)).toEqual([]);
+    const granted = launcherStatements(template, 'StandingRefresherRole').flatMap(actions);
+    for (const never of ['glue:StartJobRun', 'glue:UpdateJob', 'glue:*', 's3:*', '*'])
+      expect(granted).not.toContain(never);
   });
   it('the requirements bucket is private, encrypted, TLS-only, written by the launcher alone, emptied daily, retained', () => {
     expect(actionsTheCodeNeeds()).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
@@ -135,8 +149,8 @@ describe('each rule catches its broken template', () => {
       delete policy.PolicyDocument;
     });
     expect(resourcesMatchSpec(misspelt)).toEqual([
-      'GlueLauncherRole.Policies[7]: PolicyDocument is required',
-      'GlueLauncherRole.Policies[7].PolicyDocumnet: not a property of Policy',
+      'GlueLauncherRole.Policies[8]: PolicyDocument is required',
+      'GlueLauncherRole.Policies[8].PolicyDocumnet: not a property of Policy',
     ]);
   });
 
@@ -239,7 +253,7 @@ describe('each rule catches its broken template', () => {
       'RequirementsBucket: requests without TLS are not denied',
     ]);
     expect(requirementsBucketIsPrivate(broken((t) => bucketPolicy(t).splice(1, 1)))).toEqual([
-      'RequirementsBucket: principals other than the launcher may write',
+      'RequirementsBucket: principals other than the launcher and the refresher may write',
     ]);
     const wide = broken(
       (t) =>
@@ -248,10 +262,40 @@ describe('each rule catches its broken template', () => {
         }),
     );
     expect(requirementsBucketIsPrivate(wide)).toEqual([
-      'RequirementsBucket: s3:PutObject is not scoped to glue-launcher/',
+      'RequirementsBucket: s3:PutObject is not scoped to glue-launcher/ or glue-launcher-standing/',
     ]);
     expect(requirementsBucketIsPrivate(broken((t) => delete t.Resources.RequirementsBucket))).toEqual([
       'no requirements bucket',
+    ]);
+  });
+
+  it('a refresher role that may start a run, change a job, or lacks what it sends', () => {
+    const refresherPolicy = (t: any, name: string) =>
+      t.Resources.StandingRefresherRole.Properties.Policies.find((p: any) => p.PolicyName === name);
+    const starts = broken(
+      (t) =>
+        (refresherPolicy(t, 'standing-jobs').PolicyDocument.Statement[0].Action = [
+          'glue:GetJob',
+          'glue:StartJobRun',
+          'glue:UpdateJob',
+        ]),
+    );
+    expect(refresherRoleIsLeast(starts)).toEqual([
+      'StandingRefresherRole allows glue:StartJobRun, which the refresher never sends',
+      'StandingRefresherRole allows glue:UpdateJob, which the refresher never sends',
+    ]);
+    const blind = broken(
+      (t) => (refresherPolicy(t, 'standing-files').PolicyDocument.Statement[0].Action = 's3:GetObject'),
+    );
+    expect(refresherRoleIsLeast(blind)).toEqual(['StandingRefresherRole lacks s3:PutObject']);
+    const wide = broken(
+      (t) =>
+        (refresherPolicy(t, 'standing-files').PolicyDocument.Statement[0].Resource = {
+          'Fn::Sub': '${RequirementsBucket.Arn}/glue-launcher/*',
+        }),
+    );
+    expect(requirementsBucketIsPrivate(wide)).toEqual([
+      "RequirementsBucket: the refresher's s3:PutObject reaches beyond PutObject on glue-launcher-standing/",
     ]);
   });
 
@@ -311,15 +355,22 @@ describe('each rule catches its broken template', () => {
     expect(
       environmentFromParameters(
         broken((t) => delete fn(t).Properties.Environment.Variables.MAX_PARALLEL_STARTS),
-        CONFIGURATION,
+        variablesOf(CONFIGURATION),
       ),
     ).toEqual(['GlueLauncherFunction: MAX_PARALLEL_STARTS is not set']);
     expect(
       environmentFromParameters(
         broken((t) => (fn(t).Properties.Environment.Variables.PIP_INDEX_OPTION = 'index-url')),
-        CONFIGURATION,
+        variablesOf(CONFIGURATION),
       ),
     ).toEqual(['GlueLauncherFunction: PIP_INDEX_OPTION is not set from a parameter']);
+    const refresher = (t: any) => t.Resources.StandingRefresherFunction.Properties.Environment.Variables;
+    expect(
+      environmentFromParameters(
+        broken((t) => delete refresher(t).STANDING_JOB_NAMES),
+        variablesOf(CONFIGURATION),
+      ),
+    ).toEqual(['StandingRefresherFunction: STANDING_JOB_NAMES is not set']);
   });
 
   it('a dashboard that misses a metric, or whose body is not JSON', () => {
@@ -387,7 +438,7 @@ describe('each rule catches its broken template', () => {
         ),
       ),
     ).toEqual([
-      'Resources.GlueLauncherRole.Properties.Policies[7].Fn::If[0].PolicyDocument.Statement[0].Resource.Fn::Sub.Table: Ref to undeclared Lock',
+      'Resources.GlueLauncherRole.Properties.Policies[8].Fn::If[0].PolicyDocument.Statement[0].Resource.Fn::Sub.Table: Ref to undeclared Lock',
     ]);
   });
 });
@@ -496,6 +547,31 @@ describe('the allowed jobs’ IAM statement', () => {
     expect(docs).toContain(
       `about ${capacity[20]} jobs of 20 characters, ${capacity[40]} of 40 or ${capacity[64]} of 64 (two buckets in \`JobRequirementsBuckets\`, one KMS key)`,
     );
+  });
+
+  it('the refresher’s role names each standing job, and holds as many as the docs say', () => {
+    const size = (names: readonly string[]) =>
+      inlinePolicySize(template, 'StandingRefresherRole', {
+        ...WORST_CASE.parameters,
+        ...SAMPLE_PARAMETERS,
+        StandingJobNames: names.join(','),
+      });
+    const statement = resolveValue(
+      template,
+      { ...WORST_CASE.deployment, StandingJobNames: 'orders-etl,billing-etl' },
+      template.Resources.StandingRefresherRole?.Properties?.Policies,
+    ) as any[];
+    expect(statement.find((p) => p.PolicyName === 'standing-jobs').PolicyDocument.Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'glue:GetJob',
+      Resource: ['arn:*:glue:*:*:job/orders-etl', 'arn:*:glue:*:*:job/billing-etl'],
+      Condition: { StringEquals: { 'aws:RequestedRegion': WORST_CASE.deployment['AWS::Region'] } },
+    });
+    let fitting = 1;
+    while (size(jobs(fitting + 1, 20)) <= ROLE_INLINE_POLICY_QUOTA) fitting += 1;
+    expect(fitting).toBeGreaterThanOrEqual(200);
+    const docs = readFileSync(join(__dirname, '../../docs/standing-files.md'), 'utf8');
+    expect(docs).toContain(`about ${fitting} standing jobs of 20 characters`);
   });
 });
 
