@@ -62,6 +62,7 @@ function lazyStore(load: () => Promise<RequirementsStore>, now: boolean): Requir
   return {
     write: async (bucket, key, body, metadata) => (await store()).write(bucket, key, body, metadata),
     read: async (uri, maxBytes) => (await store()).read(uri, maxBytes),
+    metadata: async (bucket, key) => (await store()).metadata(bucket, key),
   };
 }
 

@@ -76,6 +76,8 @@ export interface RequirementsStore {
    * the reader decides how pip would decode them (pip/requirements.ts).
    */
   read(uri: string, maxBytes: number): Promise<StoredBytes>;
+  /** An object's user metadata (S3's HeadObject: no body), names lowercased. */
+  metadata(bucket: string, key: string): Promise<Readonly<Record<string, string>>>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RequirementsStore, StoredBytes } from '../ports';
 import { BOUNDED, READ_DEADLINE_MS } from './bounds';
 import { incomplete, translated } from './failure';
@@ -44,6 +44,13 @@ export class S3RequirementsStore implements RequirementsStore {
         }),
       ),
     );
+  }
+
+  async metadata(bucket: string, key: string): Promise<Readonly<Record<string, string>>> {
+    const { Metadata } = await translated('HeadObject', () =>
+      this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    return Metadata ?? {};
   }
 
   /** One deadline for the whole read, body included; no more than `maxBytes` held in memory. */

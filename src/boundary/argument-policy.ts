@@ -1,4 +1,5 @@
 import { argumentNotAllowed, parameterOf, variableText } from '../errors';
+import { SOURCE_OPTION } from '../pip/standing-file';
 import type { LaunchRequest } from '../plan';
 import { abbreviatedParameter, glueParameterOf, ownKeyFor } from './glue-parameters';
 
@@ -64,6 +65,9 @@ function describePolicy(policy: Exclude<ArgumentPolicy, { mode: 'any' }>): strin
 export function refusal(key: string, policy: ArgumentPolicy): string | undefined {
   if (key.toLowerCase().startsWith(LAUNCHER_PREFIX)) {
     return 'the --launch-* arguments are set by the launcher alone (use "idempotencyKey" for the key)';
+  }
+  if (key.toLowerCase() === SOURCE_OPTION) {
+    return `${SOURCE_OPTION} names what a standing file is written from, which a job's DefaultArguments alone say (docs/standing-files.md)`;
   }
   if (policy.mode === 'any') return undefined;
   if (policy.mode === 'list') {

@@ -12,9 +12,11 @@ import {
 import { judgeEarlier, lookupHorizon, requestDigest } from '../idempotency/record';
 import { draftPlacement, finishPlacement } from '../pip/placement';
 import { MAX_REQUIREMENTS_FILE_BYTES } from '../pip/requirements';
+import { draftStanding, finishStanding, type StandingDraft } from '../pip/standing-file';
 import type { LaunchPlan, LaunchRequest } from '../plan';
 import { failureDetail, type StoredBytes } from '../ports';
-import { type AccessOutcome, decideToken, type IndexAccess } from '../token/access';
+import { type AccessOutcome, decideToken } from '../token/access';
+import { jobTimeoutMinutes, secondsNeeded } from '../token/lifetime';
 import { Progress, withinTime } from './deadline';
 import {
   type Concluded,
@@ -60,7 +62,7 @@ async function launchAll(invocation: Invocation, startedAt: number, deps: Launch
   const decided = await tokenAndPlacement(judged, trip, deps);
   const states = decided.token === undefined ? decided.placed : await startAll(decided, invocation, deps);
   const access = decided.token?.ok ? decided.token.access : undefined;
-  await recordInLock(plan.requests, digests, trip, states, access, deps);
+  await recordInLock(plan.requests, digests, trip, states, deps);
   return conclude(plan.batch, states, access, deps);
 }
 
@@ -71,7 +73,7 @@ function judgeAll(
   trip: RoundTrip,
   deps: LaunchDeps,
 ): JobState[] {
-  const rules = { argumentPolicy: deps.config.argumentPolicy, delivery: deps.delivery };
+  const rules = { argumentPolicy: deps.config.argumentPolicy, delivery: deps.delivery, standing: deps.config.standing };
   const judged = requests.map((request, at) =>
     judge(request, digests[at] as string, trip.facts[at] as JobFacts, rules),
   );
@@ -95,7 +97,12 @@ type Decided =
 async function tokenAndPlacement(judged: JobState[], trip: RoundTrip, deps: LaunchDeps): Promise<Decided> {
   const eligible = judged.filter(isEligible);
   if (eligible.length === 0) return { token: undefined, placed: judged.filter(isConcluded) };
-  const uses = eligible.map(({ request, job }) => ({ jobName: request.jobName, requestTimeout: request.timeout, job }));
+  const uses = eligible.map(({ request, job, draft }) => ({
+    jobName: request.jobName,
+    requestTimeout: request.timeout,
+    job,
+    standing: isStanding(draft),
+  }));
   const [token, placed] = await Promise.all([
     decideToken(uses, trip.early, trip.endpoint, deps),
     placeAll(judged, deps),
@@ -103,9 +110,15 @@ async function tokenAndPlacement(judged: JobState[], trip: RoundTrip, deps: Laun
   return { token, placed };
 }
 
+function isStanding(draft: Eligible['draft']): draft is StandingDraft {
+  return 'standing' in draft;
+}
+
 /**
  * Each eligible job placed (pip/placement.ts finishPlacement): ready, or refused for what its own
- * requirements file holds or because S3 would not give it. A file two jobs share is read once; files are read in parallel with the token.
+ * requirements file holds or because S3 would not give it. A file two jobs share is read once; files are read in
+ * parallel with the token. A standing job's standing file is looked at, and its source read (pip/standing-file.ts
+ * finishStanding): the run reads the file as it is, or once the launcher has rewritten it.
  */
 function placeAll(judged: readonly JobState[], deps: LaunchDeps): Promise<Array<Ready | Concluded>> {
   const reads = new Map<string, Promise<Settled<StoredBytes>>>();
@@ -114,12 +127,21 @@ function placeAll(judged: readonly JobState[], deps: LaunchDeps): Promise<Array<
     reads.set(uri, read);
     return read;
   };
+  const standingReads = {
+    metadata: ({ bucket, key }: { bucket: string; key: string }) => settle(deps.files.metadata(bucket, key)),
+    source: readOwnFile,
+  };
   return Promise.all(
     judged.map(async (state): Promise<Ready | Concluded> => {
       if (state.kind !== 'eligible') return state;
       const { request, job, draft, digest } = state;
       try {
-        const placement = await finishPlacement(draft, readOwnFile);
+        const placement = isStanding(draft)
+          ? await finishStanding(draft, standingReads, {
+              now: deps.clock(),
+              seconds: secondsNeeded({ requestTimeout: request.timeout, jobTimeout: jobTimeoutMinutes(job) }),
+            })
+          : await finishPlacement(draft, readOwnFile);
         return { kind: 'ready', request, job, placement, digest };
       } catch (error) {
         return failed(request, toLauncherError(error, request.jobName));
@@ -140,11 +162,13 @@ function startAll(
   return mapWithLimit(placed, deps.config.maxParallelStarts, async (state): Promise<Concluded> => {
     if (state.kind !== 'ready') return state;
     const { jobName } = state.request;
-    if (!token.ok) return failed(state.request, noToken(jobName, token.problem));
+    // A standing file whose token outlives the run needs none of this invocation's.
+    const needsToken = !('tokenExpiresAt' in state.placement);
+    if (!token.ok && needsToken) return failed(state.request, noToken(jobName, token.problem));
     // A batch leaves a job for a redelivery of the event rather than start it with too little time left.
     const left = invocation.time.remainingMs();
     if (invocation.plan.batch && left < START_MARGIN_MS) return failed(state.request, tooLittleTime(jobName, left));
-    return startRun(state, token.access, invocation, deps);
+    return startRun(state, token.ok ? token.access : undefined, invocation, deps);
   });
 }
 
@@ -159,7 +183,6 @@ async function recordInLock(
   digests: readonly string[],
   trip: RoundTrip,
   states: readonly Concluded[],
-  access: IndexAccess | undefined,
   deps: LaunchDeps,
 ): Promise<void> {
   const { lock } = deps;
@@ -173,8 +196,8 @@ async function recordInLock(
       const digest = digests[at] as string;
       try {
         if (state.kind === 'started' || state.kind === 'reused') {
-          // A reused run's token is the one it recorded; a started one's, this invocation's.
-          const tokenExpiresAt = state.kind === 'started' ? access?.expiresAt.toISOString() : state.tokenExpiresAt;
+          // A reused run's token is the one it recorded; a started one's, the one it reads.
+          const { tokenExpiresAt } = state;
           const { jobRunId, tokenDelivery } = state;
           const run = { jobRunId, ...defined({ tokenExpiresAt, tokenDelivery }) };
           await lock.complete({ jobName: request.jobName, key }, digest, run);
@@ -205,7 +228,11 @@ export function judge(
   request: LaunchRequest,
   digest: string,
   { job, earlier, locks }: JobFacts,
-  { argumentPolicy, delivery }: Pick<LaunchDeps['config'], 'argumentPolicy'> & Pick<LaunchDeps, 'delivery'>,
+  {
+    argumentPolicy,
+    delivery,
+    standing,
+  }: Pick<LaunchDeps['config'], 'argumentPolicy' | 'standing'> & Pick<LaunchDeps, 'delivery'>,
 ): JobState {
   if (!job.ok) return failed(request, lookupFailure(request.jobName, job.error));
   const key = request.idempotencyKey;
@@ -233,7 +260,11 @@ export function judge(
     // The run's size with the job's own worker type or count, now that GetJob has said them (MAX_DPU).
     checkRunSize(request, argumentPolicy, job.value);
     // What its arguments say pip will do: a job the launcher cannot serve is refused before any token is asked for.
-    const draft = draftPlacement(job.value, request.arguments, delivery);
+    // A standing job's run reads its standing file (docs/standing-files.md).
+    const draft =
+      standing?.jobNames.has(request.jobName) === true
+        ? draftStanding(job.value, request.arguments, standing.location)
+        : draftPlacement(job.value, request.arguments, delivery);
     return { kind: 'eligible', request, job: job.value, draft, digest };
   } catch (error) {
     return failed(request, toLauncherError(error, request.jobName));

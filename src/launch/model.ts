@@ -4,6 +4,7 @@ import type { LauncherError } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import type { IndexPlacement, PlacementDraft } from '../pip/placement';
 import type { Delivery, TokenDelivery } from '../pip/requirements-file';
+import type { StandingDraft, StandingFiles, StandingPlacement } from '../pip/standing-file';
 import type { LaunchPlan, LaunchRequest } from '../plan';
 import type {
   GlueJob,
@@ -26,6 +27,8 @@ export interface LaunchConfig {
   readonly maxParallelStarts: number;
   readonly domain: string;
   readonly repository: string;
+  /** STANDING_JOB_NAMES: jobs whose runs read their standing file (docs/standing-files.md). */
+  readonly standing?: StandingFiles | undefined;
 }
 
 /** Everything one container's launches share: created once, in src/container.ts. */
@@ -88,8 +91,11 @@ export type JobState =
       readonly kind: 'eligible';
       readonly request: LaunchRequest;
       readonly job: GlueJob;
-      /** What its arguments say pip will do, read by the strict grammars (pip/placement.ts). */
-      readonly draft: PlacementDraft;
+      /**
+       * What its arguments say pip will do, read by the strict grammars (pip/placement.ts); a standing job's, its
+       * standing file and its source (pip/standing-file.ts).
+       */
+      readonly draft: PlacementDraft | StandingDraft;
       /** What the request asks for, recorded on the run (idempotency/record.ts). */
       readonly digest: string;
     }
@@ -98,7 +104,7 @@ export type JobState =
       readonly request: LaunchRequest;
       readonly job: GlueJob;
       /** Where the index goes, already checked. */
-      readonly placement: IndexPlacement;
+      readonly placement: IndexPlacement | StandingPlacement;
       readonly digest: string;
     }
   | {
@@ -106,6 +112,8 @@ export type JobState =
       readonly request: LaunchRequest;
       readonly jobRunId: string;
       readonly tokenDelivery: TokenDelivery;
+      /** When the token the run reads expires: this invocation's, or its standing file's. */
+      readonly tokenExpiresAt: string;
     };
 
 export type Eligible = Extract<JobState, { kind: 'eligible' }>;

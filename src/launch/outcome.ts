@@ -47,7 +47,7 @@ export function conclude(
       expiries.push(...defined(state.tokenExpiresAt));
       runs.push({ jobName, jobRunId: state.jobRunId, ...delivery(state.tokenDelivery), reused: true });
     } else {
-      expiries.push(...defined(access?.expiresAt.toISOString()));
+      expiries.push(state.tokenExpiresAt);
       runs.push({ jobName, jobRunId: state.jobRunId, tokenDelivery: state.tokenDelivery });
     }
   }

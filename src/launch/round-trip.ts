@@ -146,8 +146,9 @@ export async function roundTrip(
       Promise.all([job, earlier]).then(([job, { runs, locks }]) => ({ job, earlier: runs, locks })),
     );
   }
+  const standing = deps.config.standing?.jobNames;
   const early = earlyToken(
-    requests.map(({ jobName, timeout }) => ({ jobName, requestTimeout: timeout })),
+    requests.map(({ jobName, timeout }) => ({ jobName, requestTimeout: timeout, standing: standing?.has(jobName) })),
     deps,
   );
   const [facts, endpointValue, earlyValue] = await Promise.all([

@@ -14,6 +14,7 @@ import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
 import { type Carried, type IndexPlacement, runArguments, tokenDeliveryOf } from '../pip/placement';
 import { writeRequirementsFile } from '../pip/requirements';
 import { requirementsFileKey } from '../pip/requirements-file';
+import { metadataOf, type StandingPlacement } from '../pip/standing-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import type { IndexAccess } from '../token/access';
 import { FINISH_MARGIN_MS } from './deadline';
@@ -21,18 +22,19 @@ import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } 
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
- * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments or the
- * requirements file written for the run.
+ * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments, the
+ * requirements file written for the run, or the standing file rewritten for it. `access` is absent only when no
+ * token was had, which leaves only a standing file whose token outlives the run to start from.
  */
 export async function startRun(
   { request, job, placement, digest }: Ready,
-  access: IndexAccess,
+  access: IndexAccess | undefined,
   invocation: Invocation,
   deps: LaunchDeps,
 ): Promise<Concluded> {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
-  const tokenDelivery = tokenDeliveryOf(placement);
-  if (placement.via !== 'requirements-file' && placement.fileUnfit !== undefined) {
+  const tokenDelivery = placement.via === 'standing-file' ? 'standing-file' : tokenDeliveryOf(placement);
+  if ((placement.via === 'installer-option' || placement.via === 'modules-value') && placement.fileUnfit) {
     // TOKEN_DELIVERY=auto never moves a job's token into its arguments silently.
     deps.logger.warn('Job gets arguments delivery: the token goes into its run arguments', {
       jobName,
@@ -40,40 +42,58 @@ export async function startRun(
     });
   }
   try {
-    const carried = await carry(jobName, placement, access, deps);
+    const { carried, expiresAt } = await carry(jobName, placement, access, deps);
     const args = {
       ...runArguments(job, requestArguments, carried),
-      ...launchArguments(idempotencyKey, digest, access.expiresAt, tokenDelivery),
+      ...launchArguments(idempotencyKey, digest, expiresAt, tokenDelivery),
     };
     const jobRunId = await startOnce({ ...runSettings, jobName, arguments: args }, idempotencyKey, invocation, deps);
     invocation.progress.startedRun(jobName, jobRunId);
+    const tokenExpiresAt = expiresAt.toISOString();
     deps.logger.info('Job run started', {
       jobName,
       jobRunId,
-      indexHost: access.host,
-      tokenExpiresAt: access.expiresAt.toISOString(),
+      indexHost: access?.host, // the logger leaves out what is undefined
+      tokenExpiresAt,
       tokenDelivery,
-      requirementsFile: 'file' in carried ? carried.file : undefined, // the logger leaves out what is undefined
+      requirementsFile: 'file' in carried ? carried.file : 'standing' in carried ? carried.standing : undefined,
       durationMs: invocation.elapsedMs(),
     });
-    return { kind: 'started', request, jobRunId, tokenDelivery };
+    return { kind: 'started', request, jobRunId, tokenDelivery, tokenExpiresAt };
   } catch (error) {
     return failed(request, toLauncherError(error, jobName));
   }
 }
 
 /**
- * What brings the run its index: the URL itself, or the requirements file written for it (round trip 3 in
- * requirements-file delivery: the file is written before the run that reads it starts).
+ * What brings the run its index, and when the token it reads expires: the URL itself, the requirements file written
+ * for it (round trip 3 in requirements-file delivery: the file is written before the run that reads it starts), or
+ * its standing file, as it is or rewritten first.
  */
 async function carry(
   jobName: string,
-  placement: IndexPlacement,
-  access: IndexAccess,
+  placement: IndexPlacement | StandingPlacement,
+  access: IndexAccess | undefined,
   deps: LaunchDeps,
-): Promise<Carried> {
+): Promise<{ readonly carried: Carried; readonly expiresAt: Date }> {
+  if ('tokenExpiresAt' in placement)
+    return { carried: { standing: placement.file.uri }, expiresAt: placement.tokenExpiresAt };
+  // launch.ts startAll gives every other placement the invocation's token.
+  if (access === undefined) throw new Error(`no token for job ${jobName}'s ${placement.via}`);
+  if (placement.via === 'standing-file') {
+    const { file, rewrite } = placement;
+    const body = writeRequirementsFile(rewrite.content, deps.config.pipIndexOption, access.url);
+    const metadata = metadataOf({ tokenExpiresAt: access.expiresAt, sourceDigest: rewrite.sourceDigest });
+    await written(jobName, file.uri, () => deps.files.write(file.bucket, file.key, body, metadata));
+    deps.logger.info('Standing file rewritten before the run', {
+      jobName,
+      requirementsFile: file.uri,
+      why: rewrite.why,
+    });
+    return { carried: { standing: file.uri }, expiresAt: access.expiresAt };
+  }
   if (placement.via !== 'requirements-file') {
-    return { placement, option: deps.config.pipIndexOption, url: access.url };
+    return { carried: { placement, option: deps.config.pipIndexOption, url: access.url }, expiresAt: access.expiresAt };
   }
   const { plan } = placement;
   const key = requirementsFileKey(plan.location, jobName, new Date(deps.clock()), crypto.randomUUID());
@@ -82,13 +102,17 @@ async function carry(
   if (plan.dropped.length > 0) {
     deps.logger.debug('Output-only pip options left out of the requirements file', { jobName, options: plan.dropped });
   }
+  await written(jobName, uri, () => deps.files.write(plan.location.bucket, key, body));
+  return { carried: { file: uri }, expiresAt: access.expiresAt };
+}
+
+/** A file the run reads, written; or the run cannot get its index, and is not started. */
+async function written(jobName: string, uri: string, write: () => Promise<void>): Promise<void> {
   try {
-    await deps.files.write(plan.location.bucket, key, body);
+    await write();
   } catch (error) {
-    // The run cannot get its index: it is not started.
     throw fileNotWritten(jobName, uri, failureDetail(error));
   }
-  return { file: uri };
 }
 
 const MAX_START_ATTEMPTS = 4;

@@ -214,7 +214,7 @@ function unfitForFile(draft: Unplaced, modulesFixed: boolean): string | undefine
  * `--launch-*` in a job's own definition would make every run of the job look like a keyed launch to the lookup
  * that finds earlier runs: refused, named.
  */
-function checkLaunchArguments(job: PipJob): void {
+export function checkLaunchArguments(job: PipJob): void {
   for (const [where, args] of [
     ['DefaultArguments', job.defaultArguments],
     ['NonOverridableArguments', job.nonOverridableArguments],
@@ -294,8 +294,12 @@ export async function finishPlacement(draft: PlacementDraft, readOwnFile: OwnFil
   return placeIndex(draft, checkOwnFile(draft.jobName, uri, read.value.bytes));
 }
 
-/** What carries the index to a run: its URL, placed in its arguments, or the requirements file written for it. */
+/**
+ * What carries the index to a run: its URL, placed in its arguments, the requirements file written for it, or its
+ * standing file, which its own DefaultArguments already name.
+ */
 export type Carried =
+  | { readonly standing: string }
   | {
       readonly placement: Exclude<IndexPlacement, { readonly via: 'requirements-file' }>;
       readonly option: PipIndexOption;
@@ -316,9 +320,11 @@ export function runArguments(
   return {
     ...job.defaultArguments,
     ...requestArguments,
-    ...('file' in carried
-      ? fileArguments(carried.file)
-      : indexArguments(carried.placement, carried.option, carried.url)),
+    ...('standing' in carried
+      ? {}
+      : 'file' in carried
+        ? fileArguments(carried.file)
+        : indexArguments(carried.placement, carried.option, carried.url)),
   };
 }
 

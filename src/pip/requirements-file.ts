@@ -8,8 +8,8 @@ import type { RequirementsContent } from './requirements';
  * requirements file.
  */
 export type TokenDeliveryMode = 'arguments' | 'requirements-file' | 'auto';
-/** Where one run's token went: in its arguments, or in a requirements file. */
-export type TokenDelivery = 'arguments' | 'requirements-file';
+/** Where one run's token went: in its arguments, in a requirements file, or in its job's standing file. */
+export type TokenDelivery = 'arguments' | 'requirements-file' | 'standing-file';
 
 export interface RequirementsLocation {
   readonly bucket: string;

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import { installerOptionConflict, ownFileTooLarge, unsupportedJobType } from '../errors';
+import type { Settled } from '../concurrency';
+import {
+  argumentNotAllowed,
+  installerOptionConflict,
+  ownFileTooLarge,
+  ownFileUnreadable,
+  unsupportedJobType,
+} from '../errors';
 import type { Arguments } from '../plan';
-import type { StoredBytes } from '../ports';
+import { failureDetail, type StoredBytes } from '../ports';
 import { type JobCommand, jobType } from './job-type';
 import type { PipIndexOption } from './options';
-import { checkOwnFile, INSTALLER_OPTION, MODULES_OPTION } from './placement';
-import { MAX_REQUIREMENTS_FILE_BYTES, writeRequirementsFile } from './requirements';
+import { checkLaunchArguments, checkOwnFile, INSTALLER_OPTION, MODULES_OPTION, type OwnFileReader } from './placement';
+import { MAX_REQUIREMENTS_FILE_BYTES, type RequirementsContent, writeRequirementsFile } from './requirements';
 import { FILE_INSTALLER_OPTION, keySegment, type RequirementsLocation, S3_FILE } from './requirements-file';
 
 /**
@@ -169,4 +176,81 @@ export function standingText(
     body: writeRequirementsFile(content, index.option, index.url),
     metadata: { tokenExpiresAt: index.expiresAt, sourceDigest: sourceDigest(read.bytes) },
   };
+}
+
+// A launch of a standing job (docs/standing-files.md): the run reads the standing file its DefaultArguments name,
+// as a run started anywhere does; the launcher rewrites the file first only when its token would not outlive the
+// run or its source changed since it was written. Either way the run's arguments hold no token.
+
+/** A standing job's launch, drafted before any token: its set-up checked, the request kept off its pip arguments. */
+export interface StandingDraft {
+  readonly jobName: string;
+  readonly standing: StandingJob;
+}
+
+export function draftStanding(
+  job: StandingJobDefinition,
+  requestArguments: Arguments | undefined,
+  location: RequirementsLocation,
+): StandingDraft {
+  checkLaunchArguments(job);
+  const standing = checkStandingJob(job, location);
+  const key = Object.keys(requestArguments ?? {}).find((name) => name === MODULES_OPTION || name === INSTALLER_OPTION);
+  if (key !== undefined) {
+    throw argumentNotAllowed(
+      job.name,
+      `argument ${key}`,
+      `the job installs from its standing file ${standing.file.uri}, written from its ${SOURCE_OPTION}; change that file, not a run's arguments`,
+    );
+  }
+  return { jobName: job.name, standing };
+}
+
+/**
+ * Where a standing job's run finds its index: its standing file, as it is (its token outlives the run, written from
+ * the source as it is now), or rewritten first from the source read now.
+ */
+export type StandingPlacement =
+  | { readonly via: 'standing-file'; readonly file: StandingObject; readonly tokenExpiresAt: Date }
+  | {
+      readonly via: 'standing-file';
+      readonly file: StandingObject;
+      readonly rewrite: { readonly content: RequirementsContent; readonly sourceDigest: string; readonly why: string };
+    };
+
+/** What finishing a standing launch reads: the file's metadata (HeadObject) and the source (GetObject). */
+export interface StandingReads {
+  readonly metadata: (file: StandingObject) => Promise<Settled<Readonly<Record<string, string>>>>;
+  readonly source: OwnFileReader;
+}
+
+/**
+ * The standing file's metadata and the source, read at once; the source read into the model as a job's own file is
+ * (`TokenUnavailable` when S3 will not give it, `InstallerOptionConflict` for what pip would read two ways). A file
+ * without the launcher's metadata (missing, unreadable, put there by hand) is rewritten.
+ */
+export async function finishStanding(
+  draft: StandingDraft,
+  reads: StandingReads,
+  need: { readonly now: number; readonly seconds: number },
+): Promise<StandingPlacement> {
+  const { file, source } = draft.standing;
+  const [stored, read] = await Promise.all([reads.metadata(file), reads.source(source)]);
+  if (!read.ok) throw ownFileUnreadable(draft.jobName, source, failureDetail(read.error));
+  if ('tooLarge' in read.value) throw ownFileTooLarge(draft.jobName, source, MAX_REQUIREMENTS_FILE_BYTES);
+  const model = checkOwnFile(draft.jobName, source, read.value.bytes);
+  const digest = sourceDigest(read.value.bytes);
+  const metadata = stored.ok ? readMetadata(stored.value) : undefined;
+  const why =
+    metadata === undefined
+      ? 'it has no standing file of the launcher yet'
+      : metadata.sourceDigest !== digest
+        ? 'its source changed since its standing file was written'
+        : metadata.tokenExpiresAt.getTime() < need.now + need.seconds * 1000
+          ? "its standing file's token would expire before the run could end"
+          : undefined;
+  if (why === undefined)
+    return { via: 'standing-file', file, tokenExpiresAt: (metadata as StandingMetadata).tokenExpiresAt };
+  const content = { options: model.options, requirements: model.requirements };
+  return { via: 'standing-file', file, rewrite: { content, sourceDigest: digest, why } };
 }

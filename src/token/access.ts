@@ -58,6 +58,8 @@ export type EarlyToken = { readonly seconds: number; readonly token: Settled<Tok
 export interface TokenUse {
   readonly jobName: string;
   readonly requestTimeout: number | undefined;
+  /** A standing job's run, whose token may be written into its standing file (lifetime.ts `TokenNeed`). */
+  readonly standing?: boolean | undefined;
   readonly job?: { readonly timeout?: number | undefined; readonly glueVersion?: string | undefined };
 }
 
@@ -72,7 +74,11 @@ function fetchToken(deps: TokenDeps, seconds: number): Promise<Settled<TokenWith
 export async function earlyToken(uses: readonly TokenUse[], deps: TokenDeps): Promise<EarlyToken> {
   const seconds = upfrontDuration(
     deps.config.tokenDuration,
-    uses.map((use) => ({ requestTimeout: use.requestTimeout, jobTimeout: deps.jobTimeouts.get(use.jobName) })),
+    uses.map((use) => ({
+      requestTimeout: use.requestTimeout,
+      jobTimeout: deps.jobTimeouts.get(use.jobName),
+      standing: use.standing,
+    })),
   );
   return seconds === undefined ? undefined : { seconds, token: await fetchToken(deps, seconds) };
 }
@@ -116,10 +122,10 @@ export async function decideToken(
   endpoint: Settled<string>,
   deps: TokenDeps,
 ): Promise<AccessOutcome> {
-  const needs = uses.map(({ jobName, requestTimeout, job }) => {
+  const needs = uses.map(({ jobName, requestTimeout, job, standing }) => {
     const jobTimeout = job === undefined ? undefined : jobTimeoutMinutes(job);
     if (jobTimeout !== undefined) deps.jobTimeouts.set(jobName, jobTimeout);
-    return { jobName, requestTimeout, jobTimeout };
+    return { jobName, requestTimeout, jobTimeout, standing };
   });
   const needed = tokenDuration(deps.config.tokenDuration, needs);
   // No early token, or one sized for a timeout the job no longer has: every run must get a token that covers it.

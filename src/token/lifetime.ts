@@ -33,6 +33,11 @@ export interface TokenNeed {
   readonly requestTimeout?: number | undefined;
   /** The job's run timeout, in minutes (`jobTimeoutMinutes`), once GetJob has answered or as last seen. */
   readonly jobTimeout?: number | undefined;
+  /**
+   * A standing job's run: the token may be written into its standing file, which every run of the job started
+   * anywhere reads until the next refresh, so it is asked for as long as the refresher's (docs/standing-files.md).
+   */
+  readonly standing?: boolean | undefined;
 }
 
 function clamp(value: number) {
@@ -40,7 +45,8 @@ function clamp(value: number) {
 }
 
 /** Seconds one run needs its token to live, for `TOKEN_DURATION_SECONDS=auto`. */
-export function secondsNeeded({ requestTimeout, jobTimeout }: TokenNeed): number {
+export function secondsNeeded({ requestTimeout, jobTimeout, standing }: TokenNeed): number {
+  if (standing) return MAX_TOKEN_SECONDS;
   return clamp((requestTimeout ?? jobTimeout ?? LEGACY_DEFAULT_TIMEOUT_MINUTES) * 60 + TOKEN_MARGIN_SECONDS);
 }
 
@@ -56,6 +62,8 @@ export function tokenDuration(choice: TokenDurationChoice, needs: readonly Token
  */
 export function upfrontDuration(choice: TokenDurationChoice, needs: readonly TokenNeed[]): number | undefined {
   if (choice !== 'auto') return choice;
-  const known = needs.every((need) => need.requestTimeout !== undefined || need.jobTimeout !== undefined);
+  const known = needs.every(
+    (need) => need.standing || need.requestTimeout !== undefined || need.jobTimeout !== undefined,
+  );
   return known ? tokenDuration('auto', needs) : undefined;
 }

@@ -559,7 +559,7 @@ describe('the allowed jobs’ IAM statement', () => {
     const statement = resolveValue(
       template,
       { ...WORST_CASE.deployment, StandingJobNames: 'orders-etl,billing-etl' },
-      template.Resources.StandingRefresherRole?.Properties?.Policies,
+      (template.Resources.StandingRefresherRole as any)?.Properties?.Policies,
     ) as any[];
     expect(statement.find((p) => p.PolicyName === 'standing-jobs').PolicyDocument.Statement[0]).toEqual({
       Effect: 'Allow',

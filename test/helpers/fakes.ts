@@ -302,13 +302,20 @@ export class FakeStore extends Scripted implements RequirementsStore {
   /** Objects by URI: text is stored as UTF-8, bytes as they are (a file in another encoding). */
   readonly objects = new Map<string, string | Uint8Array>();
   /** Each object's user metadata, by URI, as the last write gave it. */
-  readonly metadata = new Map<string, Readonly<Record<string, string>>>();
+  readonly userMetadata = new Map<string, Readonly<Record<string, string>>>();
 
   async write(bucket: string, key: string, body: string, metadata?: Readonly<Record<string, string>>): Promise<void> {
     await this.call('PutObject', { bucket, key });
     this.objects.set(`s3://${bucket}/${key}`, body);
-    if (metadata === undefined) this.metadata.delete(`s3://${bucket}/${key}`);
-    else this.metadata.set(`s3://${bucket}/${key}`, metadata);
+    if (metadata === undefined) this.userMetadata.delete(`s3://${bucket}/${key}`);
+    else this.userMetadata.set(`s3://${bucket}/${key}`, metadata);
+  }
+
+  async metadata(bucket: string, key: string): Promise<Readonly<Record<string, string>>> {
+    const uri = `s3://${bucket}/${key}`;
+    await this.call('HeadObject', uri);
+    if (!this.objects.has(uri)) throw failure('HeadObject', 'denied', 'Forbidden: UnknownError');
+    return this.userMetadata.get(uri) ?? {};
   }
 
   async read(uri: string, maxBytes: number): Promise<StoredBytes> {

@@ -93,6 +93,40 @@ describe('standing requirements files serve runs started anywhere', () => {
     expect((await startDirectly('orders-etl')).JobRunState).toBe('SUCCEEDED');
   });
 
+  it('a launch through the launcher: a fresh file is used as it is; a changed source is written first', async () => {
+    expect((await refresh({ jobNames: ['billing-etl'] })).error).toBeUndefined();
+    const launcherEnv = {
+      GLUE_JOB_NAME: 'billing-etl',
+      REQUIREMENTS_BUCKET,
+      STANDING_JOB_NAMES: JOBS.join(','),
+    };
+    const puts = standIn.callsOf('PutObject').length;
+    const fresh = await invokeAgainst(standIn, {}, launcherEnv);
+    expect(fresh.result).toMatchObject({ jobName: 'billing-etl', tokenDelivery: 'standing-file' });
+    expect(standIn.callsOf('PutObject').length).toBe(puts);
+    const run = await standIn.waitForRun((fresh.result as { jobRunId: string }).jobRunId);
+    expect(run.JobRunState).toBe('SUCCEEDED');
+    // Its pip arguments are the job's own: the standing file, exactly -r; no token anywhere in them.
+    expect(run.Arguments).toMatchObject({
+      '--additional-python-modules': `s3://${REQUIREMENTS_BUCKET}/${STANDING_PREFIX}billing-etl/requirements.txt`,
+      '--python-modules-installer-option': '-r',
+    });
+
+    // The team changes its requirements: the next launch writes the standing file from the source as it is now.
+    standIn.s3.put(
+      SOURCES_BUCKET,
+      'billing-etl/requirements.txt',
+      Buffer.from(`${SOURCE_TEXT}# pinned again\n`),
+      'text/plain',
+    );
+    const changed = await invokeAgainst(standIn, {}, { ...launcherEnv, POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    expect(changed.result).toMatchObject({ tokenDelivery: 'standing-file' });
+    expect(changed.logs).toContain('Standing file rewritten before the run');
+    expect(standIn.callsOf('PutObject').length).toBe(puts + 1);
+    const rerun = await standIn.waitForRun((changed.result as { jobRunId: string }).jobRunId);
+    expect(rerun.JobRunState).toBe('SUCCEEDED');
+  });
+
   it('drift is reported by name with the fix, the other jobs are still refreshed, and no token is said', async () => {
     standIn.createJob(standingJob('drifted-etl', { DefaultArguments: { '--additional-python-modules': 'pandas' } }));
     const invocation = await invokeAgainst(

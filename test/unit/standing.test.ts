@@ -219,7 +219,7 @@ describe('a refresh writes every standing file with one token', () => {
     for (const file of result.refreshed) {
       expect(file.requirementsFile).toBe(standingUri(file.jobName));
       expect(store.objects.get(file.requirementsFile)).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
-      const metadata = readMetadata(store.metadata.get(file.requirementsFile) ?? {});
+      const metadata = readMetadata(store.userMetadata.get(file.requirementsFile) ?? {});
       expect(metadata?.tokenExpiresAt.toISOString()).toBe(file.tokenExpiresAt);
     }
     expect(glue.calls.map((call) => call.operation).sort()).toEqual(['GetJob', 'GetJob', 'GetJob']);
