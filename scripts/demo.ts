@@ -6,7 +6,7 @@
  */
 import { GetJobRunCommand, GlueClient, type JobRun, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { StandIn } from '../local/standin/server';
-import { type BundleInvocation, invokeBundle } from '../local/tools/bundle';
+import { type BundleInvocation, invokeBundle, REFRESHER_BUNDLE } from '../local/tools/bundle';
 import { parseCommandLine, readJsonFile, runTool, ToolFailure, UsageError } from '../local/tools/cli';
 import {
   ALL_DEMO_JOBS,
@@ -17,7 +17,10 @@ import {
   launcherEnvironment,
   PRIVATE_REQUIREMENT,
   REQUIREMENTS_BUCKET,
+  SOURCE_TEXT,
+  SOURCES_BUCKET,
   standInClientConfig,
+  standingJob,
 } from '../local/tools/fixtures';
 import { describeMetrics, emfRecords } from '../local/tools/metrics';
 import { parseEvent } from '../src/input/events';
@@ -30,12 +33,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??=
 const DEFAULT_EVENT = 'events/scheduled-rule.json';
 const DELIVERIES = ['arguments', 'requirements-file', 'auto'];
 const USAGE = `usage: npm start [-- --event FILE] [--delivery arguments|requirements-file|auto]
+       npm start -- --standing
 
 Runs the launcher end to end against a local stand-in for Glue, CodeArtifact, S3 and a private PyPI index.
   --event FILE      the event to invoke the handler with (default: ${DEFAULT_EVENT});
                     events/python-shell-request.json launches the Python shell 3.9 job
   --delivery MODE   TOKEN_DELIVERY (default arguments); requirements-file puts the token in an S3 file, not in
-                    the run's arguments (Glue 5.0 jobs; the demo's Spark jobs are)`;
+                    the run's arguments (Glue 5.0 jobs; the demo's Spark jobs are)
+  --standing        standing requirements files instead: the refresher writes a job's file, a run started without
+                    the launcher (as a trigger starts it) installs through it, and once the refresher has stopped
+                    and 12 hours have passed the same start fails with pip's error`;
+
+const STANDING_JOB = 'orders-etl';
 
 /** The jobs the event launches (the launcher's own reading of it), the first to show a run of it as-is first. */
 const jobsOf = (event: unknown): string[] => {
@@ -71,6 +80,7 @@ const SHOWN_FIELDS = [
   'indexHost',
   'tokenExpiresAt',
   'tokenDelivery',
+  'requirementsFile',
   'durationMs',
   'errorName',
   'errorMessage',
@@ -98,12 +108,100 @@ const printArguments = (args: Record<string, string>) => {
   for (const [key, value] of Object.entries(args)) more(`  ${key.padEnd(width)}  ${maskUrlPasswords(value)}`);
 };
 
+/** Whether any issued token shows in this text, in any spelling or as 16 of its characters. */
+const leakedIn = (standIn: StandIn, text: string): number =>
+  standIn
+    .issuedTokens()
+    .map((t) => t.token)
+    .filter((t) => redactToken(text, t) !== text).length;
+
+/** A run started as a Glue trigger, the console or Step Functions' `.sync` starts it: the job's name alone. */
+const startDirectly = async (standIn: StandIn, glue: GlueClient, jobName: string) => {
+  const { JobRunId } = await glue.send(new StartJobRunCommand({ JobName: jobName }));
+  return standIn.waitForRun(JobRunId as string);
+};
+
+/**
+ * `npm start -- --standing`: a job set up once for its standing file; the refresher's bundle writes the file; a
+ * direct start installs the private package through it; with the refresher stopped and the clock 12 hours on, the
+ * same start fails with pip's own error.
+ */
+const standingDemo = async (standIn: StandIn): Promise<number> => {
+  const glue = new GlueClient(standInClientConfig(standIn));
+  standIn.s3.createBucket(REQUIREMENTS_BUCKET);
+  standIn.s3.createBucket(SOURCES_BUCKET);
+  standIn.s3.put(SOURCES_BUCKET, `${STANDING_JOB}/requirements.txt`, Buffer.from(SOURCE_TEXT), 'text/plain');
+  const job = standingJob(STANDING_JOB);
+  standIn.createJob(job);
+  line(
+    green('✓'),
+    'job',
+    `${STANDING_JOB} (Glue 5.0 Spark), set up once in the team's own code; its DefaultArguments:`,
+  );
+  printArguments(job.DefaultArguments ?? {});
+
+  const refresh = await invokeBundle(
+    {},
+    { ...standIn.env(), REQUIREMENTS_BUCKET, STANDING_JOB_NAMES: STANDING_JOB },
+    { bundle: REFRESHER_BUNDLE },
+  );
+  const leaks = leakedIn(standIn, `${refresh.logs}${JSON.stringify(refresh)}`);
+  if (refresh.error) {
+    line(red('✗'), 'refresh', `-> ${refresh.error.name}`, refresh.durationMs);
+    more(refresh.error.message);
+    throw new ToolFailure(`the refresher answered ${refresh.error.name}: ${refresh.error.message}`);
+  }
+  line(green('✓'), 'refresh', '{} -> dist/handler-standing.cjs in a fresh Node process', refresh.durationMs);
+  more(`result ${JSON.stringify(refresh.result)}`);
+  printLogs(refresh);
+  for (const record of emfRecords(refresh.logs)) more(dim(`metrics ${describeMetrics(record)}`));
+  more(leaks === 0 ? 'token in logs or result: none' : red(`TOKEN LEAKED in ${leaks} place(s)`));
+  const file = job.DefaultArguments?.['--additional-python-modules'] as string;
+  const object = standIn.s3.byUri(file);
+  more(`standing file ${file} (token masked), metadata ${JSON.stringify(object?.metadata ?? {})}:`);
+  for (const text of (object?.body.toString('utf8') ?? '').trimEnd().split('\n')) more(`  ${maskUrlPasswords(text)}`);
+
+  const [run, runMs] = await timed(() => startDirectly(standIn, glue, STANDING_JOB));
+  const direct = run.JobRunState === 'SUCCEEDED';
+  line(
+    direct ? green('✓') : red('✗'),
+    'direct run',
+    `${STANDING_JOB} started without the launcher: ${run.JobRunState}`,
+    runMs,
+  );
+  if (direct) more(`pip installed ${standIn.outcomeOf(run.Id)?.installed.join(', ')} through the standing file`);
+  else more(red(maskUrlPasswords(run.ErrorMessage ?? 'no message')));
+  more("arguments the run got (the job's own; no token):");
+  printArguments(run.Arguments ?? {});
+
+  standIn.clock.advance(12 * 3600 + 60);
+  const [stale, staleMs] = await timed(() => startDirectly(standIn, glue, STANDING_JOB));
+  const staleFailed = stale.JobRunState === 'FAILED';
+  line(
+    staleFailed ? green('✓') : red('✗'),
+    'stale run',
+    `the refresher stopped, 12 h passed: the same start ${stale.JobRunState} ${dim(`(${maskUrlPasswords(stale.ErrorMessage ?? '')})`)}`,
+    staleMs,
+  );
+  const failed = leaks > 0 || !direct || !staleFailed;
+  const verdict = failed
+    ? red('FAILED: see above')
+    : green(
+        `SUCCEEDED: a run started without the launcher installed ${PRIVATE_REQUIREMENT} through its standing file; with the refresher stopped, StandingTokenAlarm fires hours before the failure above`,
+      );
+  console.log(`\n${verdict}`);
+  return failed ? 1 : 0;
+};
+
 const main = async (): Promise<number> => {
   const { values } = parseCommandLine(
     process.argv.slice(2),
-    { event: { type: 'string' }, delivery: { type: 'string' } },
+    { event: { type: 'string' }, delivery: { type: 'string' }, standing: { type: 'boolean' } },
     USAGE,
   );
+  if (values.standing && (values.event !== undefined || values.delivery !== undefined)) {
+    throw new UsageError('--standing shows standing files on their own: give it without --event or --delivery');
+  }
   const eventFile = values.event ?? DEFAULT_EVENT;
   const delivery = values.delivery ?? 'arguments';
   if (!DELIVERIES.includes(delivery)) throw new UsageError(`--delivery takes ${DELIVERIES.join(', ')}`);
@@ -124,6 +222,7 @@ const main = async (): Promise<number> => {
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     line(green('✓'), 'stand-in', `Glue, CodeArtifact, S3 and a private PyPI index on ${standIn.url}`, startMs);
+    if (values.standing) return await standingDemo(standIn);
     // What a team has today: an index URL pasted into DefaultArguments, its token long expired.
     const stale = standIn.codeartifact.issueExpired(13 * 3600);
     const staleUrl = standIn.indexUrl(stale);

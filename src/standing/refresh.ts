@@ -93,8 +93,8 @@ export async function refresh(jobNames: readonly string[], deps: RefreshDeps): P
 }
 
 /**
- * One token for every file, of the longest lifetime CodeArtifact gives (12 hours; less when the role's session ends
- * sooner), checked as a launch's is (an endpoint that is a URL, at least 14 minutes of life).
+ * One token for every file, of the longest lifetime CodeArtifact gives (12 hours, whatever the role's session: its
+ * GetAuthorizationToken reference), checked as a launch's is (an endpoint that is a URL, at least 14 minutes of life).
  */
 async function oneToken(deps: RefreshDeps): Promise<AccessOutcome> {
   const tokenDeps = {

@@ -20,6 +20,27 @@ const demo = (...args: string[]): Promise<{ code: number; output: string }> =>
   });
 
 describe('npm start', () => {
+  it('--standing: the refresher writes the file, a direct start installs through it, a stale one fails', async () => {
+    const { code, output } = await demo('--standing');
+    expect(output).toMatch(/refresh\s+\{\} -> dist\/handler-standing\.cjs/);
+    expect(output).toMatch(/metrics StandingFilesRefreshed=1 StandingRefreshFailures=0 TokenSecondsRequested=43200/);
+    expect(output).toMatch(/direct run orders-etl started without the launcher: SUCCEEDED/);
+    expect(output).toMatch(/pip installed acme-pipelines-1\.4\.0 through the standing file/);
+    expect(output).toMatch(
+      /stale run\s+the refresher stopped, 12 h passed: the same start FAILED .*No matching distribution found for acme-pipelines==1\.4\.0/,
+    );
+    expect(output).toMatch(/^ {17}--index-url http:\/\/aws:\*\*\*\*@127\.0\.0\.1:\d+\/pypi\/private-pypi\/simple\/$/m);
+    expect(output).toMatch(/token in logs or result: none/);
+    expect(output).not.toMatch(/aws:(?!\*\*\*\*)[^@\s]+@/);
+    expect(code).toBe(0);
+  });
+
+  it('--standing with --event is a usage error', async () => {
+    const { code, output } = await demo('--standing', '--event', 'events/empty.json');
+    expect(output).toMatch(/--standing shows standing files on their own/);
+    expect(code).toBe(2);
+  });
+
   it('shows the stale URL failing, then a launched run installing the private package', async () => {
     const { code, output } = await demo();
     expect(output).toMatch(/as-is run\s+nightly-etl started without the launcher: FAILED/);
