@@ -3,9 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonata from 'jsonata';
 import { loadTemplate, resolveValue } from '../../local/tools/cloudformation';
-import { ALL_DEMO_JOBS } from '../../local/tools/fixtures';
+import {
+  ALL_DEMO_JOBS,
+  REQUIREMENTS_BUCKET,
+  STANDING_PREFIX,
+  sourceUri,
+  standingUri,
+} from '../../local/tools/fixtures';
 import { ERROR_NAMES } from '../../src/errors';
 import { parseEvent } from '../../src/input/events';
+import { checkStandingJob } from '../../src/pip/standing-file';
 
 const EXAMPLES = join(__dirname, '../../examples');
 const read = (path: string) => readFileSync(join(EXAMPLES, path), 'utf8');
@@ -201,6 +208,62 @@ describe('examples/', () => {
     expect(dag).toMatch(/"jobName": JOB_NAME,/);
     expect(dag).toMatch(/job_name=JOB_NAME,/);
     expect(dag).not.toMatch(/"timeout"\s*:/);
+  });
+
+  describe('a standing job and its starts that never pass through the launcher (examples/standing)', () => {
+    const template = loadTemplate(join(EXAMPLES, 'standing/template.yaml')) as any;
+    const values = {
+      JobName: 'orders-etl',
+      RequirementsBucketName: REQUIREMENTS_BUCKET,
+      SourceUri: sourceUri('orders-etl'),
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '111122223333',
+      StandingJob: 'orders-etl',
+    };
+
+    it('sets the job up exactly as the launcher and the refresher check it', () => {
+      const job = resolveValue(template, values, template.Resources.StandingJob.Properties) as any;
+      expect(job.DefaultArguments).toEqual({
+        '--additional-python-modules': standingUri('orders-etl'),
+        '--python-modules-installer-option': '-r',
+        '--launcher-requirements': sourceUri('orders-etl'),
+      });
+      const definition = {
+        name: job.Name,
+        command: job.Command.Name,
+        glueVersion: job.GlueVersion,
+        pythonVersion: job.Command.PythonVersion,
+        defaultArguments: job.DefaultArguments,
+        nonOverridableArguments: {},
+      };
+      expect(checkStandingJob(definition, { bucket: REQUIREMENTS_BUCKET, prefix: STANDING_PREFIX }).file.uri).toBe(
+        standingUri('orders-etl'),
+      );
+    });
+
+    it('a workflow trigger and a .sync state machine start it, with only what .sync documents, on it alone', () => {
+      expect(template.Resources.NightlyTrigger.Properties.Actions).toEqual([{ JobName: { Ref: 'StandingJob' } }]);
+      const states = template.Resources.RunAndWait.Properties.Definition.States;
+      expect(Object.values<any>(states).map((state) => state.Resource)).toEqual([
+        'arn:aws:states:::glue:startJobRun.sync',
+      ]);
+      const policies = resolveValue(template, values, template.Resources.StateMachineRole.Properties.Policies) as any[];
+      const [statement] = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+      expect(statement).toEqual({
+        Effect: 'Allow',
+        Action: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'],
+        Resource: 'arn:aws:glue:eu-west-1:111122223333:job/orders-etl',
+      });
+    });
+
+    it('the Airflow DAG runs it with GlueJobOperator, passing no index and nothing pip reads', () => {
+      const dag = read('airflow/standing_job_dag.py');
+      expect(dag).toMatch(/GlueJobOperator\(/);
+      expect(dag).toMatch(/job_name=JOB_NAME,/);
+      expect(/^JOB_NAME = "([^"]+)"/m.exec(dag)?.[1]).toBe('orders-etl');
+      expect(dag).not.toMatch(/index-url|--additional-python-modules|--python-modules-installer-option|Lambda/);
+    });
   });
 
   it('every job a sample event names is one the stand-in’s tools create (npm run standin, invoke --local, the demo)', () => {
