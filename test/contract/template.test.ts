@@ -549,6 +549,38 @@ describe('the allowed jobs’ IAM statement', () => {
     );
   });
 
+  it('Lambda’s 4 KB of environment holds as many names as the docs say, in each function', () => {
+    // Lambda's quota on a function's environment variables, all together (Lambda quotas: 4 KB). Counted as their
+    // JSON, which is more than the names and values alone: a bound on the safe side.
+    const ENVIRONMENT_QUOTA = 4 * 1024;
+    const deployment = { ...WORST_CASE.deployment, RequirementsBucket: 'b'.repeat(63) };
+    const sizeOf = (id: string, parameters: Record<string, string>) =>
+      JSON.stringify(
+        resolveValue(
+          template,
+          { ...WORST_CASE.parameters, ...SAMPLE_PARAMETERS, ...deployment, ...parameters },
+          (template.Resources[id] as any).Properties.Environment.Variables,
+        ),
+      ).length;
+    const capacity = (id: string, parameter: string, others: Record<string, string> = {}) => {
+      let count = 1;
+      while (sizeOf(id, { ...others, [parameter]: jobs(count + 1, 20).join(',') }) <= ENVIRONMENT_QUOTA) count += 1;
+      return count;
+    };
+    const allowed = capacity('GlueLauncherFunction', 'AllowedJobNames', { StandingJobNames: '' });
+    const standing = capacity('StandingRefresherFunction', 'StandingJobNames');
+    // The launcher reads STANDING_JOB_NAMES too: beside an allowlist of one prefix, it holds as many.
+    const standingInLauncher = capacity('GlueLauncherFunction', 'StandingJobNames', { AllowedJobNames: 'etl-*' });
+    expect(standingInLauncher).toBeLessThanOrEqual(standing);
+    const read = (file: string) => readFileSync(join(__dirname, '../../docs', file), 'utf8');
+    expect(read('security-and-iam.md')).toContain(
+      `Lambda's 4 KB of environment variables bounds the list first: about ${allowed} jobs of 20 characters`,
+    );
+    expect(read('standing-files.md')).toContain(
+      `Lambda's 4 KB of environment variables holds about ${standingInLauncher} standing jobs of 20 characters`,
+    );
+  });
+
   it('the refresher’s role names each standing job, and holds as many as the docs say', () => {
     const size = (names: readonly string[]) =>
       inlinePolicySize(template, 'StandingRefresherRole', {
@@ -571,7 +603,7 @@ describe('the allowed jobs’ IAM statement', () => {
     while (size(jobs(fitting + 1, 20)) <= ROLE_INLINE_POLICY_QUOTA) fitting += 1;
     expect(fitting).toBeGreaterThanOrEqual(200);
     const docs = readFileSync(join(__dirname, '../../docs/standing-files.md'), 'utf8');
-    expect(docs).toContain(`about ${fitting} standing jobs of 20 characters`);
+    expect(docs).toContain(`IAM's quota on the refresher's inline policies about ${fitting}`);
   });
 });
 
