@@ -20,6 +20,7 @@ import { BASELINE_COMMIT, buildBaseline } from './baseline';
 import { type ColdTarget, coldStarts, fillCompileCache, removeCompileCache } from './cold';
 import { importInstructions, valgrindVersion } from './instructions';
 import { conclusion, progressReporter, type Row, table, verdictOf } from './report';
+import { standingRefresh } from './standing';
 import { batchJobName, scheduledRoundTrips, warmLaunches } from './warm';
 
 const ROOT = projectRoot();
@@ -43,6 +44,8 @@ interface Deployment {
   readonly s3: boolean;
   readonly lock: boolean;
   readonly env: Readonly<Record<string, string>>;
+  /** A bundle of its own rather than the launcher's handler for these clients: the standing refresher's. */
+  readonly bundle?: string;
 }
 
 const DEPLOYMENTS = (<Deployment[]>[
@@ -64,9 +67,17 @@ const DEPLOYMENTS = (<Deployment[]>[
       IDEMPOTENCY_TABLE: 'bench-locks',
     },
   },
+  // The second function: Glue, CodeArtifact and S3, the same frameworks but the lock (docs/standing-files.md).
+  {
+    name: 'standing refresher',
+    s3: true,
+    lock: false,
+    env: { REQUIREMENTS_BUCKET: 'bench-requirements', STANDING_JOB_NAMES: 'standing-000' },
+    bundle: 'handler-standing',
+  },
 ]).map((d) => ({
   ...d,
-  handler: join(ROOT, `dist/${handlerBundle(d)}.cjs`),
+  handler: join(ROOT, `dist/${d.bundle ?? handlerBundle(d)}.cjs`),
   sdkOnly: join(ROOT, `dist/bench/sdk-only${d.s3 ? '-s3' : ''}${d.lock ? '-lock' : ''}.cjs`),
   frameworks: join(ROOT, `dist/bench/frameworks${d.s3 ? '-s3' : ''}${d.lock ? '-lock' : ''}.cjs`),
 }));
@@ -116,6 +127,9 @@ const parseOptions = (argv: readonly string[]): Options => {
 };
 
 const progress = progressReporter(process.stderr);
+
+/** The standing refresh's scale row: jobs refreshed by one invocation (the issue's 200). */
+const STANDING_JOBS = 200;
 
 const versionOf = (node: string) =>
   node === process.execPath ? process.version : execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
@@ -194,6 +208,7 @@ const main = async (): Promise<number> => {
     );
     progress('a 5-minute schedule after a day of its runs');
     const scheduled = await scheduledRoundTrips(standIn, env, BUNDLE);
+    const standing = await standingRefresh(standIn, env, STANDING_JOBS, progress);
     progress('');
 
     const c = (name: string) => cold.figures.get(name) as NonNullable<ReturnType<typeof cold.figures.get>>;
@@ -230,7 +245,7 @@ const main = async (): Promise<number> => {
         format: 'ms' as const,
         ...(decides && !counted ? { goal } : {}),
       });
-      const ownCode = `cold import, ${d.name}: the launcher vs its SDK clients and frameworks`;
+      const ownCode = `cold import, ${d.name}: the ${d.bundle ? 'refresher' : 'launcher'} vs its SDK clients and frameworks`;
       const share = `cold import, ${d.name}: its frameworks vs its SDK clients alone, information`;
       return [
         timed(launcher, frameworks, ownCode, true),
@@ -361,6 +376,34 @@ const main = async (): Promise<number> => {
         format: 'int',
         goal: { atMost: 1 },
       },
+      {
+        metric: `standing refresh of ${standing.jobs} jobs: GetAuthorizationToken calls`,
+        launcher: standing.tokenCalls,
+        versus: undefined,
+        format: 'int',
+        goal: { atMost: 1 },
+      },
+      {
+        metric: `standing refresh of ${standing.jobs} jobs: AWS calls per job, the token's aside`,
+        launcher: standing.callsPerJob,
+        versus: undefined,
+        format: 'int',
+        goal: { atMost: 3 },
+      },
+      {
+        metric: `standing refresh of ${standing.jobs} jobs: wall (ms)`,
+        launcher: standing.wallMs,
+        versus: undefined,
+        format: 'int',
+      },
+      {
+        // Linear: the wall time per job of the whole refresh against a quarter's, at most 1.5 times.
+        metric: `standing refresh: wall per job, ${standing.jobs} jobs vs ${standing.jobs / 4} (ms)`,
+        launcher: standing.wallMs / standing.jobs,
+        versus: standing.quarterWallMs / (standing.jobs / 4),
+        format: 'ms',
+        goal: { ratioAtMost: 1.5 },
+      },
       { metric: 'bundle, minified (bytes)', launcher: size(BUNDLE), versus: size(REFERENCE), format: 'int' },
       { metric: 'bundle, gzip (bytes)', launcher: gzip(BUNDLE), versus: gzip(REFERENCE), format: 'int' },
       {
@@ -407,6 +450,7 @@ const main = async (): Promise<number> => {
       warm,
       warmLocked,
       warmReference: warmRef,
+      standing,
       rows: rows.map((row) => ({ ...row, ...verdictOf(row) })),
     };
     writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
