@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 
 const JOBS = ['orders-etl', 'billing-etl'];
 const ENV = {
-  AWS_REGION: BASE_ENV.AWS_REGION,
+  AWS_REGION: BASE_ENV.AWS_REGION as string,
   CODEARTIFACT_DOMAIN: BASE_ENV.CODEARTIFACT_DOMAIN,
   CODEARTIFACT_DOMAIN_OWNER: BASE_ENV.CODEARTIFACT_DOMAIN_OWNER,
   CODEARTIFACT_REPOSITORY: BASE_ENV.CODEARTIFACT_REPOSITORY,
@@ -28,7 +28,7 @@ const ENV = {
 /** A refresher container over the mocks mockedLauncher sets up, standing jobs and their sources in place. */
 const refresher = async (env: Record<string, string> = ENV) => {
   const mocks = mockedLauncher();
-  mocks.glue.on(GetJobCommand).callsFake(({ JobName }) => ({ Job: standingJob(JobName) }));
+  mocks.glue.on(GetJobCommand).callsFake(({ JobName }) => ({ Job: standingJob(JobName) as never }));
   mocks.s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([Buffer.from(SOURCE_TEXT)]) }));
   const handler = createRefresher(env, { requirementsStore: await sourceStore() });
   const invoke = (event: unknown) => captureOutput(() => handler(event, lambdaContext()));
@@ -43,7 +43,7 @@ describe('the standing refresher’s container', () => {
     const r = await refresher();
     const outcome = await r.invoke({});
     expect(outcome.error).toBeUndefined();
-    expect((outcome.result as { refreshed: unknown[] }).refreshed).toHaveLength(2);
+    expect(outcome.result?.refreshed).toHaveLength(2);
     const puts = r.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => put.Key)).toEqual(JOBS.map((job) => `glue-launcher-standing/${job}/requirements.txt`));
     expect(puts[0]?.Metadata).toEqual({
@@ -51,23 +51,29 @@ describe('the standing refresher’s container', () => {
       'source-sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(String(puts[0]?.Body)).toContain(`--index-url https://aws:${ENCODED_TOKEN}@`);
-    expect(r.codeartifact.commandCalls(GetAuthorizationTokenCommand).map((c) => c.args[0].input.durationSeconds)).toEqual([
-      43_200,
-    ]);
+    expect(
+      r.codeartifact.commandCalls(GetAuthorizationTokenCommand).map((c) => c.args[0].input.durationSeconds),
+    ).toEqual([43_200]);
     expect(r.glue.commandCalls(UpdateJobCommand)).toEqual([]);
     expect(r.s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual(
       JOBS.map((job) => ({ Bucket: 'team-requirements', Key: `${job}/requirements.txt` })),
     );
     expect(sourceUri('orders-etl')).toBe('s3://team-requirements/orders-etl/requirements.txt');
     const record = JSON.parse(outcome.output.split('\n').find((line) => line.includes('"_aws"')) as string);
-    expect(record).toMatchObject({ StandingFilesRefreshed: 2, StandingRefreshFailures: 0, TokenSecondsRequested: 43_200 });
+    expect(record).toMatchObject({
+      StandingFilesRefreshed: 2,
+      StandingRefreshFailures: 0,
+      TokenSecondsRequested: 43_200,
+    });
     expect(said(outcome)).not.toContain(TOKEN);
     expect(said(outcome)).not.toContain(ENCODED_TOKEN);
   });
 
   it('a job that fails is named, the others refreshed, the failures counted by error name', async () => {
     const r = await refresher();
-    r.glue.on(GetJobCommand, { JobName: 'billing-etl' }).resolves({ Job: standingJob('billing-etl', { GlueVersion: '4.0' }) });
+    r.glue
+      .on(GetJobCommand, { JobName: 'billing-etl' })
+      .resolves({ Job: standingJob('billing-etl', { GlueVersion: '4.0' }) as never });
     const outcome = await r.invoke({});
     expect(outcome.error).toMatchObject({ name: 'StandingRefreshFailed' });
     expect(r.s3.commandCalls(PutObjectCommand)).toHaveLength(1);
@@ -97,7 +103,9 @@ describe('the standing refresher’s container', () => {
     const tally = { events: 0 };
     const standingEvent = fc.oneof(
       randomEvent,
-      fc.record({ jobNames: fc.array(fc.oneof(fc.constantFrom(...JOBS, '', 'nightly-etl'), fc.string()), { maxLength: 4 }) }),
+      fc.record({
+        jobNames: fc.array(fc.oneof(fc.constantFrom(...JOBS, '', 'nightly-etl'), fc.string()), { maxLength: 4 }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(standingEvent, async (event) => {
