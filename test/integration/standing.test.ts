@@ -85,7 +85,6 @@ describe('standing requirements files serve runs started anywhere', () => {
     standIn.clock.advance(12 * 60 * 60 + 60);
     const stale = await startDirectly('orders-etl');
     expect(stale.JobRunState).toBe('FAILED');
-    console.log(standIn.outcomeOf(stale.Id)?.output);
     expect(stale.ErrorMessage).toMatch(/401|Unauthorized|No matching distribution found for acme-pipelines==1\.4\.0/);
 
     // The next refresh serves it again.
