@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -6,8 +6,9 @@ import { REQUEST_TIMEOUT_MS } from './aws/bounds';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
-import { reworded, toLauncherError } from './errors';
-import { type Config, loadConfigState, misspelledVariables } from './input/config';
+import { toLauncherError } from './errors';
+import { initContainer, nameAndLogFailure } from './init';
+import { type Config, loadConfig } from './input/config';
 import { parseEvent } from './input/events';
 import { launch } from './launch/launch';
 import type { LaunchDeps } from './launch/model';
@@ -16,7 +17,6 @@ import { jitteredBackoff, START_EFFECT_MARGIN_MS } from './launch/start';
 import { InvocationMetrics } from './observability';
 import type { LaunchLock, RequirementsStore } from './ports';
 import { cachedEndpoint } from './token/access';
-import { redact } from './token/redact';
 
 /**
  * The composition root of one Lambda container: the configuration read and checked once, the adapters over the
@@ -88,21 +88,6 @@ export interface ContainerOptions {
   readonly startEffectWindowMs?: number;
 }
 
-/**
- * Every failure leaves named (docs/adr/0006-one-closed-set-of-error-names.md) and logged once, with its
- * one-sentence reason: a bug that escaped the launch is still StartJobRunFailed, scrubbed of any URL password.
- * Lambda then reports the error's `name` as its errorType.
- */
-function nameAndLogFailure(logger: Logger): middy.MiddlewareObj {
-  return {
-    onError: (request) => {
-      const error = reworded(toLauncherError(request.error), (message) => redact(message, undefined));
-      request.error = error;
-      logger.error('Launch failed', { errorName: error.name, errorMessage: error.message });
-    },
-  };
-}
-
 /** The launch's dependencies for one container, over the module-scope SDK clients. */
 function wire(config: Config, logger: Logger, metrics: InvocationMetrics, options: ContainerOptions): LaunchDeps {
   const repository = new CodeArtifactRepository(codeartifactClient, config);
@@ -131,15 +116,8 @@ function wire(config: Config, logger: Logger, metrics: InvocationMetrics, option
 
 /** One container: configuration read and checked now, once; a handler for each of its invocations. */
 export function createContainer(env: NodeJS.ProcessEnv, options: ContainerOptions = {}) {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher';
-  const logger = new Logger({ serviceName, logLevel: env.POWERTOOLS_LOG_LEVEL as never });
+  const { serviceName, logger, state } = initContainer(env, loadConfig);
   const metrics = InvocationMetrics.create(env, serviceName);
-  const state = loadConfigState(env);
-  if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
-  // Names only, never values.
-  for (const { given, meant } of misspelledVariables(env)) {
-    logger.warn(`Variable ${given} is not read; did you mean ${meant}?`, { variable: given, meant });
-  }
   const container = state.ok
     ? { ok: true as const, config: state.config, deps: wire(state.config, logger, metrics, options) }
     : state;
@@ -157,8 +135,11 @@ export function createContainer(env: NodeJS.ProcessEnv, options: ContainerOption
 
   // No middy early timeout: the launch answers OutOfTime itself, saying whether a run may have started.
   // middy runs onError hooks last-registered first: the failure is named and logged, then counted and published.
-  return middy(launchFromEvent, { timeoutEarlyInMillis: 0 })
-    .use(metrics.middleware())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(nameAndLogFailure(logger));
+  return (
+    middy(launchFromEvent, { timeoutEarlyInMillis: 0 })
+      .use(metrics.middleware())
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // A bug that escaped the launch is still StartJobRunFailed.
+      .use(nameAndLogFailure(logger, 'Launch failed', (error) => toLauncherError(error)))
+  );
 }

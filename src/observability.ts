@@ -19,6 +19,11 @@ export const METRIC_NAMES = [
   'StandingTokenSecondsLeft',
 ] as const;
 
+/** Powertools Metrics in the launcher's namespace (or POWERTOOLS_METRICS_NAMESPACE), under the stack's service. */
+function metricsFor(env: NodeJS.ProcessEnv, serviceName: string): Metrics {
+  return new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName });
+}
+
 /**
  * One invocation's counts, published as one CloudWatch EMF record when it ends: every counter, zeros included, so
  * that sums and alarms need no missing-data rules. A failed invocation counts as `LaunchesFailed` (the launcher's
@@ -33,8 +38,7 @@ export class InvocationMetrics implements LaunchMetrics {
   constructor(private readonly metrics: Metrics) {}
 
   static create(env: NodeJS.ProcessEnv, serviceName: string): InvocationMetrics {
-    const namespace = env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE;
-    return new InvocationMetrics(new Metrics({ namespace, serviceName }));
+    return new InvocationMetrics(metricsFor(env, serviceName));
   }
 
   runsStarted(count: number): void {
@@ -92,8 +96,7 @@ export class RefreshInvocationMetrics implements RefreshMetrics {
   constructor(private readonly metrics: Metrics) {}
 
   static create(env: NodeJS.ProcessEnv, serviceName: string): RefreshInvocationMetrics {
-    const namespace = env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE;
-    return new RefreshInvocationMetrics(new Metrics({ namespace, serviceName }));
+    return new RefreshInvocationMetrics(metricsFor(env, serviceName));
   }
 
   tokenRequested(seconds: number): void {

@@ -1,18 +1,18 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { codeartifactClient, glueClient, glueStartClient } from './aws/clients';
 import { CodeArtifactRepository } from './aws/codeartifact';
 import { GlueJobService } from './aws/glue';
 import { S3RequirementsStore } from './aws/requirements-store';
-import { isLauncherError, refreshFailedUnexpectedly, reworded } from './errors';
-import { loadConfigState, loadRefresherConfig, misspelledVariables, type RefresherConfig } from './input/config';
+import { isLauncherError, refreshFailedUnexpectedly } from './errors';
+import { initContainer, nameAndLogFailure } from './init';
+import { loadRefresherConfig, type RefresherConfig } from './input/config';
 import { parseRefreshEvent } from './input/events';
 import { RefreshInvocationMetrics } from './observability';
 import type { RequirementsStore } from './ports';
 import { type RefreshDeps, type RefreshResult, refresh } from './standing/refresh';
 import { cachedEndpoint } from './token/access';
-import { redact } from './token/redact';
 
 /**
  * The composition root of the standing refresher's container (docs/standing-files.md): its configuration read and
@@ -50,14 +50,8 @@ function wire(
 
 /** One refresher container: configuration read and checked now, once; a handler for each of its invocations. */
 export function createRefresher(env: NodeJS.ProcessEnv, options: RefresherOptions = {}) {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'glue-launcher';
-  const logger = new Logger({ serviceName, logLevel: env.POWERTOOLS_LOG_LEVEL as never });
+  const { serviceName, logger, state } = initContainer(env, loadRefresherConfig);
   const metrics = RefreshInvocationMetrics.create(env, serviceName);
-  const state = loadConfigState(env, loadRefresherConfig);
-  if (!state.ok) logger.error('Invalid configuration', { errorMessage: state.error.message });
-  for (const { given, meant } of misspelledVariables(env)) {
-    logger.warn(`Variable ${given} is not read; did you mean ${meant}?`, { variable: given, meant });
-  }
   const container = state.ok
     ? { ok: true as const, config: state.config, deps: wire(state.config, logger, metrics, options) }
     : state;
@@ -72,12 +66,9 @@ export function createRefresher(env: NodeJS.ProcessEnv, options: RefresherOption
   return middy(refreshFromEvent, { timeoutEarlyInMillis: 0 })
     .use(metrics.middleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      onError: (request) => {
-        const named = isLauncherError(request.error) ? request.error : refreshFailedUnexpectedly(request.error);
-        const error = reworded(named, (message) => redact(message, undefined));
-        request.error = error;
-        logger.error('Refresh failed', { errorName: error.name, errorMessage: error.message });
-      },
-    });
+    .use(
+      nameAndLogFailure(logger, 'Refresh failed', (error) =>
+        isLauncherError(error) ? error : refreshFailedUnexpectedly(error),
+      ),
+    );
 }

@@ -43,7 +43,7 @@ describe('the standing refresher’s container', () => {
     const r = await refresher();
     const outcome = await r.invoke({});
     expect(outcome.error).toBeUndefined();
-    expect(outcome.result?.refreshed).toHaveLength(2);
+    expect((outcome.result as { refreshed?: unknown } | undefined)?.refreshed).toHaveLength(2);
     const puts = r.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => put.Key)).toEqual(JOBS.map((job) => `glue-launcher-standing/${job}/requirements.txt`));
     expect(puts[0]?.Metadata).toEqual({
