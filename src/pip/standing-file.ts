@@ -93,14 +93,16 @@ export function checkStandingJob(job: StandingJobDefinition, location: Requireme
       `it sets ${fixed} in its NonOverridableArguments; move it to DefaultArguments, which must hold ${standingArgumentsText(file)}`,
     );
   }
+  // Exact values, not trimmed: Glue hands them on as they are, and " -r" read as one argument is not -r.
   const defaults = job.defaultArguments;
-  const source = defaults[SOURCE_OPTION]?.trim();
+  const source = defaults[SOURCE_OPTION];
+  const sourceOk = S3_FILE.test(source ?? '');
   const drift =
-    defaults[MODULES_OPTION]?.trim() !== file.uri
+    defaults[MODULES_OPTION] !== file.uri
       ? `its ${MODULES_OPTION} is ${describe(defaults[MODULES_OPTION])}, not its standing file`
-      : defaults[INSTALLER_OPTION]?.trim() !== FILE_INSTALLER_OPTION
+      : defaults[INSTALLER_OPTION] !== FILE_INSTALLER_OPTION
         ? `its ${INSTALLER_OPTION} is ${describe(defaults[INSTALLER_OPTION])}, not exactly ${FILE_INSTALLER_OPTION} (the only form AWS documents for a requirements file)`
-        : source === undefined || !S3_FILE.test(source)
+        : !sourceOk
           ? `its ${SOURCE_OPTION}, the S3 URI of the requirements file its standing file is written from, is ${describe(source)}`
           : source === file.uri
             ? `its ${SOURCE_OPTION} names its standing file itself, which the launcher writes; name the team's own requirements file`
@@ -108,7 +110,7 @@ export function checkStandingJob(job: StandingJobDefinition, location: Requireme
   if (drift !== undefined) {
     throw installerOptionConflict(
       job.name,
-      `${drift}; set its DefaultArguments to ${standingArgumentsText(file, source !== undefined && S3_FILE.test(source) ? source : undefined)}`,
+      `${drift}; set its DefaultArguments to ${standingArgumentsText(file, sourceOk ? source : undefined)}`,
     );
   }
   return { file, source: source as string };
@@ -145,11 +147,9 @@ export function metadataOf(metadata: StandingMetadata): Record<string, string> {
 
 /** The metadata read back, or undefined when it is missing or not the launcher's (an object put there by hand). */
 export function readMetadata(stored: Readonly<Record<string, string>>): StandingMetadata | undefined {
-  const digest = stored[SOURCE_DIGEST];
-  const tokenExpiresAt = new Date(stored[EXPIRES] ?? '');
-  if (digest === undefined || !/^[0-9a-f]{64}$/.test(digest) || Number.isNaN(tokenExpiresAt.getTime())) {
-    return undefined;
-  }
+  const digest = stored[SOURCE_DIGEST] ?? '';
+  const tokenExpiresAt = new Date(String(stored[EXPIRES]));
+  if (!/^[0-9a-f]{64}$/.test(digest) || Number.isNaN(tokenExpiresAt.getTime())) return undefined;
   return { tokenExpiresAt, sourceDigest: digest };
 }
 

@@ -66,6 +66,10 @@ describe('a standing job launched through the launcher', () => {
       [TOKEN_EXPIRY_ARGUMENT]: expires.toISOString(),
     });
     expect(leakIn(JSON.stringify(start), TOKEN)).toBeUndefined();
+    expect(l.logger.records.find((r) => r.message === 'Job run started')?.attributes).toMatchObject({
+      tokenDelivery: 'standing-file',
+      requirementsFile: FILE,
+    });
     expect(l.store.callsOf('PutObject')).toEqual([]);
     expect(l.store.callsOf('HeadObject')).toEqual([FILE]);
   });
@@ -96,7 +100,8 @@ describe('a standing job launched through the launcher', () => {
   ])('with %s: the file is rewritten with a 12-hour token first, then the run starts', async (_, given, why) => {
     const l = launcher();
     given(l);
-    const result = await l.launch(single({ jobName: JOB }));
+    // A run of 30 minutes: its own need is 45 minutes, but the file serves every run until the next refresh.
+    const result = await l.launch(single({ jobName: JOB, timeout: 30 }));
     expect(l.repository.durations).toEqual([43_200]);
     expect(l.store.objects.get(FILE)).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
     const metadata = readMetadata(l.store.userMetadata.get(FILE) ?? {});
@@ -182,6 +187,48 @@ describe('a standing job launched through the launcher', () => {
     });
     expect(l.glue.starts).toEqual([]);
     expect(l.store.callsOf('PutObject')).toEqual([]);
+  });
+
+  it('a token that ends exactly when the run’s need does is enough; a second less is not', async () => {
+    const now = Date.parse('2026-12-07T20:00:00Z');
+    // The job's 60 minutes and 15 of margin.
+    const needMs = (60 + 15) * 60_000;
+    for (const [lifeMs, rewritten] of [
+      [needMs, 0],
+      [needMs - 1000, 1],
+    ] as const) {
+      const l = launcher({ clock: () => now });
+      l.store.objects.set(FILE, 'x\n');
+      l.store.userMetadata.set(
+        FILE,
+        metadataOf({ tokenExpiresAt: new Date(now + lifeMs), sourceDigest: sourceDigest(sourceBytes) }),
+      );
+      await l.launch(single({ jobName: JOB }));
+      expect([lifeMs, l.store.callsOf('PutObject').length]).toEqual([lifeMs, rewritten]);
+    }
+  });
+
+  it('a source over 1 MiB, or --launch-* in its definition, is refused before anything is written', async () => {
+    const large = launcher();
+    large.store.objects.set(sourceUri(JOB), new Uint8Array(1024 * 1024 + 1).fill(0x61));
+    expect(await rejectionOf(large.launch(single({ jobName: JOB })))).toMatchObject({
+      name: 'InstallerOptionConflict',
+      message: expect.stringContaining('larger than 1024 KiB'),
+    });
+    const keyed = launcher();
+    const definition = standingJob(JOB);
+    keyed.glue.jobs.set(
+      JOB,
+      glueJobOf({
+        ...definition,
+        DefaultArguments: { ...definition.DefaultArguments, '--launch-idempotency-key': 'k' },
+      }),
+    );
+    expect(await rejectionOf(keyed.launch(single({ jobName: JOB })))).toMatchObject({
+      name: 'UnsupportedJobType',
+      message: expect.stringContaining('--launch-idempotency-key'),
+    });
+    expect([...large.store.callsOf('PutObject'), ...keyed.store.callsOf('PutObject')]).toEqual([]);
   });
 
   it('in a batch beside a plain job, each gets its own delivery', async () => {

@@ -121,6 +121,24 @@ describe('a standing job is set up once, and drift is reported with the DefaultA
       `is "requirements.txt"; ${fix}s3://<bucket>/<key of your requirements.txt>`,
     ],
     [
+      'its installer option is -r with a space before it (one argument to pip, read as one)',
+      { '--python-modules-installer-option': ' -r' },
+      'InstallerOptionConflict',
+      'is " -r", not exactly -r',
+    ],
+    [
+      'its modules value is its file with a space after it',
+      { '--additional-python-modules': `${standingUri('orders-etl')} ` },
+      'InstallerOptionConflict',
+      'not its standing file',
+    ],
+    [
+      'its modules value is long: shown cut at 120 characters',
+      { '--additional-python-modules': 'a'.repeat(200) },
+      'InstallerOptionConflict',
+      `is "${'a'.repeat(120)}...", not its standing file`,
+    ],
+    [
       'its source is its standing file',
       { '--launcher-requirements': standingUri('orders-etl') },
       'InstallerOptionConflict',
@@ -143,6 +161,7 @@ describe('a standing job is set up once, and drift is reported with the DefaultA
 
   it.each([
     ['a Glue 4.0 job', { GlueVersion: '4.0' }, 'UnsupportedJobType', 'move it to Glue 5.0 or later'],
+    ['a job without a GlueVersion', { GlueVersion: undefined }, 'UnsupportedJobType', 'it runs Glue (unset), and only'],
     [
       'a Python shell job',
       { Command: { Name: 'pythonshell', PythonVersion: '3.9', ScriptLocation: 's3://x/y.py' } },
@@ -204,6 +223,8 @@ describe('a standing file is the launcher’s text, and its metadata says what i
     [{ 'token-expires-at': 'soon', 'source-sha256': 'a'.repeat(64) }],
     [{ 'token-expires-at': '2026-12-08T08:00:00.000Z', 'source-sha256': 'etag' }],
     [{ 'token-expires-at': '2026-12-08T08:00:00.000Z' }],
+    [{ 'token-expires-at': '2026-12-08T08:00:00.000Z', 'source-sha256': `${'a'.repeat(64)}0` }],
+    [{ 'token-expires-at': '2026-12-08T08:00:00.000Z', 'source-sha256': `0${'a'.repeat(64)}` }],
   ])('metadata not of the launcher’s is read as none: %j', (stored) => {
     expect(readMetadata(stored)).toBeUndefined();
   });
@@ -225,6 +246,55 @@ describe('a refresh writes every standing file with one token', () => {
     expect(glue.calls.map((call) => call.operation).sort()).toEqual(['GetJob', 'GetJob', 'GetJob']);
     expect(metrics.counts).toMatchObject({ refreshed: 3, failed: [], tokenSeconds: 43_200 });
     expect(metrics.counts.left).toBeGreaterThan(43_200 - 60);
+  });
+
+  it('says each refresh in the log, and counts the token’s seconds left from the refresher’s clock', async () => {
+    const now = Date.parse('2026-12-07T20:00:00Z');
+    const { run, repository, deps, logger, metrics } = testRefresher();
+    (deps as { clock: () => number }).clock = () => now;
+    repository.token = { token: TOKEN, expiresAt: new Date(now + 43_200_000) };
+    await run(['orders-etl']);
+    expect(metrics.counts.left).toBe(43_200);
+    expect(logger.records.filter((r) => r.level !== 'debug')).toEqual([
+      {
+        level: 'info',
+        message: 'Standing file refreshed',
+        attributes: {
+          jobName: 'orders-etl',
+          requirementsFile: standingUri('orders-etl'),
+          tokenExpiresAt: new Date(now + 43_200_000).toISOString(),
+        },
+      },
+    ]);
+  });
+
+  it('no file written, no seconds left counted: every job failed, or no token', async () => {
+    const failing = testRefresher();
+    failing.glue.jobs.clear();
+    await rejectionOf(failing.run());
+    expect(failing.metrics.counts.left).toBeUndefined();
+    expect(failing.logger.records.filter((r) => r.level === 'error').map((r) => r.message)).toEqual(
+      JOBS.map(() => 'Standing file not refreshed'),
+    );
+    const tokenless = testRefresher();
+    tokenless.repository.failNext('GetAuthorizationToken', failure('GetAuthorizationToken', 'denied'));
+    await rejectionOf(tokenless.run());
+    expect(tokenless.metrics.counts.left).toBeUndefined();
+  });
+
+  it('a source pip would read another way is refused naming the job and the source, and a bug is still named', async () => {
+    const { run, store, glue } = testRefresher();
+    store.objects.set(sourceUri('orders-etl'), '# -*- coding: utf-7 -*-\nacme\n');
+    const refused = await rejectionOf(run(['orders-etl']));
+    expect(refused.message).toContain(
+      `InstallerOptionConflict: The standing file of job orders-etl was not refreshed: line 1 of its requirements file ${sourceUri('orders-etl')} is refused`,
+    );
+    // An adapter that broke its port (no DefaultArguments at all): the refresh says so, by its own name.
+    glue.jobs.set('billing-etl', { ...job('billing-etl'), defaultArguments: null as never });
+    const broken = await rejectionOf(run(['billing-etl']));
+    expect(broken.message).toMatch(
+      /StandingRefreshFailed: The standing file of job billing-etl was not refreshed: it failed unexpectedly: TypeError: /,
+    );
   });
 
   it('at most `parallel` jobs at a time', async () => {
@@ -299,9 +369,10 @@ describe('a refresh writes every standing file with one token', () => {
 
 describe('the refresher’s event and configuration', () => {
   const standing = new Set(JOBS);
-  it('{} is every standing job, in their order; jobNames the ones named', () => {
+  it('{} is every standing job, in their order; jobNames the ones named, all of them at most', () => {
     expect(parseRefreshEvent({}, standing)).toEqual(JOBS);
     expect(parseRefreshEvent({ jobNames: ['audit-etl'] }, standing)).toEqual(['audit-etl']);
+    expect(parseRefreshEvent({ jobNames: [...JOBS].reverse() }, standing)).toEqual([...JOBS].reverse());
   });
 
   it.each([
@@ -310,6 +381,10 @@ describe('the refresher’s event and configuration', () => {
     [{ jobName: 'orders-etl' }, 'unknown field "jobName"'],
     [{ jobNames: [] }, 'jobNames must be a list of 1 to 3 standing job names'],
     [{ jobNames: 'orders-etl' }, 'jobNames must be a list'],
+    [{ jobNames: 'x' }, 'jobNames must be a list'],
+    [{ jobNames: [5] }, 'jobNames holds an empty or non-string name'],
+    [{ jobNames: ['j'.repeat(300)] }, `job "${'j'.repeat(255)}" is not in STANDING_JOB_NAMES`],
+    [{ ['f'.repeat(100)]: 1 }, `unknown field "${'f'.repeat(64)}"; the event is`],
     [{ jobNames: [''] }, 'jobNames holds an empty or non-string name'],
     [
       { jobNames: ['nightly-etl'] },
