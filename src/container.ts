@@ -102,7 +102,10 @@ function wire(config: Config, logger: Logger, metrics: InvocationMetrics, option
     delivery,
     files:
       options.requirementsStore ??
-      lazyStore(options.loadRequirementsStore ?? bundledStore, delivery.mode !== 'arguments'),
+      lazyStore(
+        options.loadRequirementsStore ?? bundledStore,
+        delivery.mode !== 'arguments' || config.standing !== undefined,
+      ),
     lock: table === undefined ? undefined : (options.lock?.(table) ?? lazyLock(() => loadLock(table))),
     logger,
     metrics,

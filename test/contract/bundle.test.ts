@@ -152,6 +152,8 @@ describe('sam build and npm run build make the same bundle', () => {
       { TokenDelivery: 'auto', JobRequirementsBuckets: 'team-requirements' },
       { s3: true, lock: false },
     ],
+    // A launch of a standing job reads its standing file's metadata, and may rewrite it.
+    [{ StandingJobNames: 'orders-etl' }, { s3: true, lock: false }],
     [{ IdempotencyTable: 'create' }, { s3: false, lock: true }],
     [
       { TokenDelivery: 'auto', IdempotencyTable: 'launches' },

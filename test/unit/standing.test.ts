@@ -133,6 +133,12 @@ describe('a standing job is set up once, and drift is reported with the DefaultA
       'not its standing file',
     ],
     [
+      'its modules value is 120 characters: shown whole',
+      { '--additional-python-modules': 'b'.repeat(120) },
+      'InstallerOptionConflict',
+      `is "${'b'.repeat(120)}", not its standing file`,
+    ],
+    [
       'its modules value is long: shown cut at 120 characters',
       { '--additional-python-modules': 'a'.repeat(200) },
       'InstallerOptionConflict',
@@ -385,6 +391,8 @@ describe('the refresher’s event and configuration', () => {
     [{ jobNames: [5] }, 'jobNames holds an empty or non-string name'],
     [{ jobNames: ['j'.repeat(300)] }, `job "${'j'.repeat(255)}" is not in STANDING_JOB_NAMES`],
     [{ ['f'.repeat(100)]: 1 }, `unknown field "${'f'.repeat(64)}"; the event is`],
+    [{ jobName: 'a', force: true }, 'unknown field "jobName", "force"; the event is'],
+    [{ jobNames: [...JOBS, 'orders-etl'] }, 'jobNames must be a list of 1 to 3 standing job names'],
     [{ jobNames: [''] }, 'jobNames holds an empty or non-string name'],
     [
       { jobNames: ['nightly-etl'] },
