@@ -16,7 +16,8 @@ export const REFRESHER_BUNDLE = join(projectRoot(), 'dist/handler-standing.cjs')
  * files or for standing jobs, with DynamoDB for the lock (docs/adr/0015-a-handler-bundle-per-deployment.md).
  */
 export const bundleFor = (env: Readonly<Record<string, string | undefined>>): string => {
-  const s3 = env.TOKEN_DELIVERY === 'requirements-file' || env.TOKEN_DELIVERY === 'auto' || Boolean(env.STANDING_JOB_NAMES);
+  const s3 =
+    env.TOKEN_DELIVERY === 'requirements-file' || env.TOKEN_DELIVERY === 'auto' || Boolean(env.STANDING_JOB_NAMES);
   return join(projectRoot(), `dist/${handlerBundle({ s3, lock: Boolean(env.IDEMPOTENCY_TABLE) })}.cjs`);
 };
 
