@@ -1,6 +1,6 @@
 // Bundles the handler the way SAM's esbuild builder does (template.yaml's Metadata mirrors these options, and a
 // test holds the two together), then the benchmark's bundles and the development tools.
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { lambdaBundle, previousLambdaBundle } from './bundle-options.mjs';
@@ -8,6 +8,27 @@ import { lambdaBundle, previousLambdaBundle } from './bundle-options.mjs';
 const started = Date.now();
 const OUT = 'dist';
 const OUT_PATH = resolve(OUT);
+
+// `--if-stale` (npm start, npm run invoke, npm run standin): nothing to do when dist/ was built after the last change
+// to anything it is built from. A test that runs those scripts then costs no second build of the same sources.
+const INPUTS = ['src', 'local', 'scripts', 'bench', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const newestChange = async (path) => {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(path, { withFileTypes: true, recursive: true });
+  const times = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs),
+  );
+  return Math.max(info.mtimeMs, ...times);
+};
+if (process.argv.includes('--if-stale')) {
+  const built = await stat(join(OUT_PATH, 'meta.json')).then(
+    (info) => info.mtimeMs,
+    () => Number.NEGATIVE_INFINITY,
+  );
+  const changed = Math.max(...(await Promise.all(INPUTS.map(newestChange))));
+  if (built > changed) process.exit(0);
+}
 
 // Builds in memory; the files are written below, each replaced whole.
 const inMemory = (options) => build({ ...options, write: false });
