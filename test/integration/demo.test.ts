@@ -26,6 +26,7 @@ describe('npm start', () => {
     expect(output).toMatch(/metrics StandingFilesRefreshed=1 StandingRefreshFailures=0 TokenSecondsRequested=43200/);
     expect(output).toMatch(/direct run orders-etl started without the launcher: SUCCEEDED/);
     expect(output).toMatch(/pip installed acme-pipelines-1\.4\.0 through the standing file/);
+    expect(output).toMatch(/arguments StartJobRun sent: none; the run read its DefaultArguments above/);
     expect(output).toMatch(
       /stale run\s+the refresher stopped, 12 h passed: the same start FAILED .*No matching distribution found for acme-pipelines==1\.4\.0/,
     );
