@@ -30,7 +30,7 @@ import {
 } from './model';
 import { conclude, type LaunchResult } from './outcome';
 import { type JobFacts, lookupFailure, type RoundTrip, roundTrip } from './round-trip';
-import { startRun } from './start';
+import { carrierOf, startRun } from './start';
 
 /**
  * A batch starts no job with less time than this left: one start can take a few request timeouts (its own
@@ -162,13 +162,13 @@ function startAll(
   return mapWithLimit(placed, deps.config.maxParallelStarts, async (state): Promise<Concluded> => {
     if (state.kind !== 'ready') return state;
     const { jobName } = state.request;
-    // A standing file whose token outlives the run needs none of this invocation's.
-    const needsToken = !('tokenExpiresAt' in state.placement);
-    if (!token.ok && needsToken) return failed(state.request, noToken(jobName, token.problem));
+    // A standing file whose token outlives the run needs none of this invocation's; every other placement does.
+    const carrier = carrierOf(state.placement, token);
+    if ('problem' in carrier) return failed(state.request, noToken(jobName, carrier.problem));
     // A batch leaves a job for a redelivery of the event rather than start it with too little time left.
     const left = invocation.time.remainingMs();
     if (invocation.plan.batch && left < START_MARGIN_MS) return failed(state.request, tooLittleTime(jobName, left));
-    return startRun(state, token.ok ? token.access : undefined, invocation, deps);
+    return startRun(state, carrier, invocation, deps);
   });
 }
 

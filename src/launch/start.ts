@@ -5,6 +5,7 @@ import {
   keyedStartLost,
   type LauncherError,
   startRefused,
+  type TokenProblem,
   timeRanOut,
   toLauncherError,
   unkeyedStartLost,
@@ -16,23 +17,43 @@ import { writeRequirementsFile } from '../pip/requirements';
 import { requirementsFileKey } from '../pip/requirements-file';
 import { metadataOf, type StandingPlacement } from '../pip/standing-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
-import type { IndexAccess } from '../token/access';
+import type { AccessOutcome, IndexAccess } from '../token/access';
 import { FINISH_MARGIN_MS } from './deadline';
 import { type Concluded, failed, type Invocation, type LaunchDeps, type Ready } from './model';
+
+/** A standing file whose token outlives the run: it needs no token of this invocation. */
+type FreshStanding = Extract<StandingPlacement, { readonly tokenExpiresAt: Date }>;
+
+/**
+ * How a ready run gets its index: from a standing file as it is, or from this invocation's token, placed as the job
+ * was placed. A placement that needs the token cannot be started without it.
+ */
+export type Carrier =
+  | { readonly fresh: FreshStanding }
+  | { readonly placement: Exclude<IndexPlacement | StandingPlacement, FreshStanding>; readonly access: IndexAccess };
+
+/** The carrier of a ready run: its fresh standing file, or the token; or what CodeArtifact did not give. */
+export function carrierOf(
+  placement: Ready['placement'],
+  token: AccessOutcome,
+): Carrier | { readonly problem: TokenProblem } {
+  if ('tokenExpiresAt' in placement) return { fresh: placement };
+  return token.ok ? { placement, access: token.access } : { problem: token.problem };
+}
 
 /**
  * Round trip 2 for one ready job: its arguments merged and pointed at the index, the launcher's own arguments
  * added, the run started once. The token leaves the launcher only here, inside StartJobRun's arguments, the
- * requirements file written for the run, or the standing file rewritten for it. `access` is absent only when no
- * token was had, which leaves only a standing file whose token outlives the run to start from.
+ * requirements file written for the run, or the standing file rewritten for it.
  */
 export async function startRun(
-  { request, job, placement, digest }: Ready,
-  access: IndexAccess | undefined,
+  { request, job, digest }: Ready,
+  carrier: Carrier,
   invocation: Invocation,
   deps: LaunchDeps,
 ): Promise<Concluded> {
   const { arguments: requestArguments, idempotencyKey, jobName, ...runSettings } = request;
+  const placement = 'fresh' in carrier ? carrier.fresh : carrier.placement;
   const tokenDelivery = placement.via === 'standing-file' ? 'standing-file' : tokenDeliveryOf(placement);
   if ((placement.via === 'installer-option' || placement.via === 'modules-value') && placement.fileUnfit) {
     // TOKEN_DELIVERY=auto never moves a job's token into its arguments silently.
@@ -42,7 +63,7 @@ export async function startRun(
     });
   }
   try {
-    const { carried, expiresAt } = await carry(jobName, placement, access, deps);
+    const { carried, expiresAt } = await carry(jobName, carrier, deps);
     const args = {
       ...runArguments(job, requestArguments, carried),
       ...launchArguments(idempotencyKey, digest, expiresAt, tokenDelivery),
@@ -53,7 +74,7 @@ export async function startRun(
     deps.logger.info('Job run started', {
       jobName,
       jobRunId,
-      indexHost: access?.host, // the logger leaves out what is undefined
+      indexHost: 'access' in carrier ? carrier.access.host : undefined, // the logger leaves out what is undefined
       tokenExpiresAt,
       tokenDelivery,
       requirementsFile: 'file' in carried ? carried.file : 'standing' in carried ? carried.standing : undefined,
@@ -72,14 +93,12 @@ export async function startRun(
  */
 async function carry(
   jobName: string,
-  placement: IndexPlacement | StandingPlacement,
-  access: IndexAccess | undefined,
+  carrier: Carrier,
   deps: LaunchDeps,
 ): Promise<{ readonly carried: Carried; readonly expiresAt: Date }> {
-  if ('tokenExpiresAt' in placement)
-    return { carried: { standing: placement.file.uri }, expiresAt: placement.tokenExpiresAt };
-  // launch.ts startAll gives every other placement the invocation's token.
-  if (access === undefined) throw new Error(`no token for job ${jobName}'s ${placement.via}`);
+  if ('fresh' in carrier)
+    return { carried: { standing: carrier.fresh.file.uri }, expiresAt: carrier.fresh.tokenExpiresAt };
+  const { placement, access } = carrier;
   if (placement.via === 'standing-file') {
     const { file, rewrite } = placement;
     const body = writeRequirementsFile(rewrite.content, deps.config.pipIndexOption, access.url);
