@@ -15,7 +15,7 @@ import { CLOCK_SKEW_MS, launchArguments } from '../idempotency/record';
 import { type Carried, type IndexPlacement, runArguments, tokenDeliveryOf } from '../pip/placement';
 import { writeRequirementsFile } from '../pip/requirements';
 import { requirementsFileKey } from '../pip/requirements-file';
-import { metadataOf, type StandingPlacement } from '../pip/standing-file';
+import { type StandingPlacement, standingText } from '../pip/standing-file';
 import { type FailureKind, failureDetail, isServiceFailure, type JobRunStart, type ServiceFailure } from '../ports';
 import type { AccessOutcome, IndexAccess } from '../token/access';
 import { FINISH_MARGIN_MS } from './deadline';
@@ -101,8 +101,8 @@ async function carry(
   const { placement, access } = carrier;
   if (placement.via === 'standing-file') {
     const { file, rewrite } = placement;
-    const body = writeRequirementsFile(rewrite.content, deps.config.pipIndexOption, access.url);
-    const metadata = metadataOf({ tokenExpiresAt: access.expiresAt, sourceDigest: rewrite.sourceDigest });
+    const option = deps.config.pipIndexOption;
+    const { body, metadata } = standingText(rewrite.source, { option, url: access.url, expiresAt: access.expiresAt });
     await written(jobName, file.uri, () => deps.files.write(file.bucket, file.key, body, metadata));
     deps.logger.info('Standing file rewritten before the run', {
       jobName,

@@ -153,28 +153,41 @@ export function readMetadata(stored: Readonly<Record<string, string>>): Standing
   return { tokenExpiresAt, sourceDigest: digest };
 }
 
-/** A standing file's text, and the metadata that says what it holds. */
-export interface StandingText {
-  readonly body: string;
-  readonly metadata: StandingMetadata;
+/** A standing job's source read into the model: what its file is written from, and the digest that names it. */
+export interface StandingSource {
+  readonly content: RequirementsContent;
+  readonly sourceDigest: string;
 }
 
 /**
- * A standing file written from its source's bytes as S3 gave them: the source read into the model as a job's own
- * file is (`InstallerOptionConflict` naming the line and the fix), then the launcher's text (pip/requirements.ts),
- * the index line first.
+ * A standing job's source as S3 gave it (or did not), read into the model as a job's own file is: `TokenUnavailable`
+ * when S3 would not give it, `InstallerOptionConflict` when it is too large or pip would read it two ways (the line
+ * and the fix). Both use cases read a source this way.
+ */
+export function readSource(
+  job: { readonly jobName: string; readonly source: string },
+  read: Settled<StoredBytes>,
+): StandingSource {
+  if (!read.ok) throw ownFileUnreadable(job.jobName, job.source, failureDetail(read.error));
+  if ('tooLarge' in read.value) throw ownFileTooLarge(job.jobName, job.source, MAX_REQUIREMENTS_FILE_BYTES);
+  const model = checkOwnFile(job.jobName, job.source, read.value.bytes);
+  return {
+    content: { options: model.options, requirements: model.requirements },
+    sourceDigest: sourceDigest(read.value.bytes),
+  };
+}
+
+/**
+ * A standing file as it is written, by the refresher or before a standing job's run: the launcher's text
+ * (pip/requirements.ts, the index line first) and the metadata that says what it holds, as S3 stores it.
  */
 export function standingText(
-  job: { readonly jobName: string; readonly source: string },
-  read: StoredBytes,
+  source: StandingSource,
   index: { readonly option: PipIndexOption; readonly url: string; readonly expiresAt: Date },
-): StandingText {
-  if ('tooLarge' in read) throw ownFileTooLarge(job.jobName, job.source, MAX_REQUIREMENTS_FILE_BYTES);
-  const source = checkOwnFile(job.jobName, job.source, read.bytes);
-  const content = { options: source.options, requirements: source.requirements };
+): { readonly body: string; readonly metadata: Record<string, string> } {
   return {
-    body: writeRequirementsFile(content, index.option, index.url),
-    metadata: { tokenExpiresAt: index.expiresAt, sourceDigest: sourceDigest(read.bytes) },
+    body: writeRequirementsFile(source.content, index.option, index.url),
+    metadata: metadataOf({ tokenExpiresAt: index.expiresAt, sourceDigest: source.sourceDigest }),
   };
 }
 
@@ -215,7 +228,7 @@ export type StandingPlacement =
   | {
       readonly via: 'standing-file';
       readonly file: StandingObject;
-      readonly rewrite: { readonly content: RequirementsContent; readonly sourceDigest: string; readonly why: string };
+      readonly rewrite: { readonly source: StandingSource; readonly why: string };
     };
 
 /** What finishing a standing launch reads: the file's metadata (HeadObject) and the source (GetObject). */
@@ -236,21 +249,17 @@ export async function finishStanding(
 ): Promise<StandingPlacement> {
   const { file, source } = draft.standing;
   const [stored, read] = await Promise.all([reads.metadata(file), reads.source(source)]);
-  if (!read.ok) throw ownFileUnreadable(draft.jobName, source, failureDetail(read.error));
-  if ('tooLarge' in read.value) throw ownFileTooLarge(draft.jobName, source, MAX_REQUIREMENTS_FILE_BYTES);
-  const model = checkOwnFile(draft.jobName, source, read.value.bytes);
-  const digest = sourceDigest(read.value.bytes);
+  const current = readSource({ jobName: draft.jobName, source }, read);
   const metadata = stored.ok ? readMetadata(stored.value) : undefined;
   const why =
     metadata === undefined
       ? 'it has no standing file of the launcher yet'
-      : metadata.sourceDigest !== digest
+      : metadata.sourceDigest !== current.sourceDigest
         ? 'its source changed since its standing file was written'
         : metadata.tokenExpiresAt.getTime() < need.now + need.seconds * 1000
           ? "its standing file's token would expire before the run could end"
           : undefined;
   if (why === undefined)
     return { via: 'standing-file', file, tokenExpiresAt: (metadata as StandingMetadata).tokenExpiresAt };
-  const content = { options: model.options, requirements: model.requirements };
-  return { via: 'standing-file', file, rewrite: { content, sourceDigest: digest, why } };
+  return { via: 'standing-file', file, rewrite: { source: current, why } };
 }

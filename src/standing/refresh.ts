@@ -5,14 +5,13 @@ import {
   isLauncherError,
   type LauncherError,
   noToken,
-  ownFileUnreadable,
   standingFailure,
   standingNotRefreshed,
   standingRefreshFailed,
 } from '../errors';
 import type { PipIndexOption } from '../pip/options';
 import { MAX_REQUIREMENTS_FILE_BYTES } from '../pip/requirements';
-import { checkStandingJob, metadataOf, type StandingFiles, standingText } from '../pip/standing-file';
+import { checkStandingJob, readSource, type StandingFiles, standingText } from '../pip/standing-file';
 import {
   failureDetail,
   isServiceFailure,
@@ -113,11 +112,14 @@ async function refreshJob(jobName: string, token: AccessOutcome, deps: RefreshDe
     const job = await jobOf(jobName, deps);
     const { file, source } = checkStandingJob(job, deps.config.standing.location);
     const read = await settle(deps.files.read(source, MAX_REQUIREMENTS_FILE_BYTES));
-    if (!read.ok) throw ownFileUnreadable(jobName, source, failureDetail(read.error));
     const { url, expiresAt } = token.access;
-    const text = standingText({ jobName, source }, read.value, { option: deps.config.pipIndexOption, url, expiresAt });
+    const text = standingText(readSource({ jobName, source }, read), {
+      option: deps.config.pipIndexOption,
+      url,
+      expiresAt,
+    });
     try {
-      await deps.files.write(file.bucket, file.key, text.body, metadataOf(text.metadata));
+      await deps.files.write(file.bucket, file.key, text.body, text.metadata);
     } catch (error) {
       throw fileNotWritten(jobName, file.uri, failureDetail(error));
     }

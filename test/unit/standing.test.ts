@@ -12,6 +12,7 @@ import {
   checkStandingJob,
   metadataOf,
   readMetadata,
+  readSource,
   sourceDigest,
   standingObject,
   standingText,
@@ -191,32 +192,31 @@ describe('a standing file is the launcher’s text, and its metadata says what i
   const index = { option: 'index-url' as const, url: INDEX, expiresAt: new Date('2026-12-08T08:00:00Z') };
 
   it('the index line, then the source’s requirements; no comment of the source, its digest in the metadata', () => {
-    const written = standingText(
+    const source = readSource(
       { jobName: 'orders-etl', source: sourceUri('orders-etl') },
-      { bytes: bytes(SOURCE_TEXT) },
-      index,
+      { ok: true, value: { bytes: bytes(SOURCE_TEXT) } },
     );
+    const written = standingText(source, index);
     expect(written.body).toBe(`--index-url ${INDEX}\nacme-pipelines==1.4.0\n`);
+    const metadata = { tokenExpiresAt: index.expiresAt, sourceDigest: sourceDigest(bytes(SOURCE_TEXT)) };
+    expect(written.metadata).toEqual(metadataOf(metadata));
     expect(written.metadata).toEqual({
-      tokenExpiresAt: index.expiresAt,
-      sourceDigest: sourceDigest(bytes(SOURCE_TEXT)),
-    });
-    expect(metadataOf(written.metadata)).toEqual({
       'token-expires-at': '2026-12-08T08:00:00.000Z',
       'source-sha256': sourceDigest(bytes(SOURCE_TEXT)),
     });
-    expect(readMetadata(metadataOf(written.metadata))).toEqual(written.metadata);
+    expect(readMetadata(written.metadata)).toEqual(metadata);
   });
 
   it('a source pip would read another way is refused with its line', () => {
     const source = { jobName: 'orders-etl', source: sourceUri('orders-etl') };
-    expect(() => standingText(source, { bytes: bytes('# -*- coding: utf-7 -*-\nacme\n') }, index)).toThrow(
+    const given = (value: { bytes: Uint8Array } | { tooLarge: true }) => ({ ok: true as const, value });
+    expect(() => readSource(source, given({ bytes: bytes('# -*- coding: utf-7 -*-\nacme\n') }))).toThrow(
       expect.objectContaining({
         name: 'InstallerOptionConflict',
         message: expect.stringContaining('line 1 of its requirements file'),
       }),
     );
-    expect(() => standingText(source, { tooLarge: true }, index)).toThrow(
+    expect(() => readSource(source, given({ tooLarge: true }))).toThrow(
       expect.objectContaining({
         name: 'InstallerOptionConflict',
         message: expect.stringContaining('larger than 1024 KiB'),
