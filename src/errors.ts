@@ -86,6 +86,8 @@ export class LauncherError extends Error {
     message: string,
     /** A StartJobRun for the job was sent and not answered readably: its run may exist. */
     readonly mayHaveStarted = false,
+    /** Why, without the job: the cause of a job's sentence, which a standing refresh retells about the job's file. */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -103,8 +105,9 @@ export function describeCause(error: unknown): string {
 
 // The two sentence shapes of a job's failure. "was not started" is said only where no StartJobRun for the job was
 // sent, or Glue answered it with a refusal; once a start may have reached Glue, the sentence says so.
-function notStarted(jobName: string, why: string) {
-  return `Job ${jobName} was not started: ${why}.`;
+/** A job's failure before any start: the sentence, and its reason without the job, which a standing refresh retells. */
+function notStartedError(name: LauncherErrorName, jobName: string, why: string) {
+  return new LauncherError(name, `Job ${jobName} was not started: ${why}.`, false, why);
 }
 function mayHaveStarted(jobName: string, why: string) {
   return `Job ${jobName} may have started: ${why}.`;
@@ -132,56 +135,50 @@ export function jobNotAllowed(jobNames: readonly string[]) {
 
 /** `what`: "argument --key" or "run setting name". */
 export function argumentNotAllowed(jobName: string, what: string, why: string) {
-  return new LauncherError(
-    'ArgumentNotAllowed',
-    notStarted(jobName, `${what} is not allowed, because ${why}; nothing was started`),
-  );
+  return notStartedError('ArgumentNotAllowed', jobName, `${what} is not allowed, because ${why}; nothing was started`);
 }
 
 export function jobNotFound(jobName: string, detail: string) {
-  return new LauncherError('JobNotFound', notStarted(jobName, `Glue has no such job (${detail})`));
+  return notStartedError('JobNotFound', jobName, `Glue has no such job (${detail})`);
 }
 
 export function installerOptionConflict(jobName: string, why: string) {
-  return new LauncherError('InstallerOptionConflict', notStarted(jobName, why));
+  return notStartedError('InstallerOptionConflict', jobName, why);
 }
 
 export function unsupportedJobType(jobName: string, why: string) {
-  return new LauncherError('UnsupportedJobType', notStarted(jobName, why));
+  return notStartedError('UnsupportedJobType', jobName, why);
 }
 
 export function concurrentRunsExceeded(jobName: string, detail: string) {
-  return new LauncherError(
+  return notStartedError(
     'ConcurrentRunsExceeded',
-    notStarted(jobName, `it already has as many runs as its MaxConcurrentRuns allows (${detail})`),
+    jobName,
+    `it already has as many runs as its MaxConcurrentRuns allows (${detail})`,
   );
 }
 
 /** `jobRunId`: the run the key started, when it is known (the lock may hold a key before its run exists). */
 export function idempotencyConflict(jobName: string, key: string, jobRunId?: string) {
-  return new LauncherError(
+  return notStartedError(
     'IdempotencyConflict',
-    notStarted(
-      jobName,
-      `idempotency key ${key} ${jobRunId === undefined ? 'is already used' : `already started run ${jobRunId}`} for a different request (other arguments or run settings); use a new key for a new request`,
-    ),
+    jobName,
+    `idempotency key ${key} ${jobRunId === undefined ? 'is already used' : `already started run ${jobRunId}`} for a different request (other arguments or run settings); use a new key for a new request`,
   );
 }
 
 /** Another invocation with the same key is launching the job now (the optional lock): the caller retries. */
 export function launchInProgress(jobName: string, key: string) {
-  return new LauncherError(
+  return notStartedError(
     'LaunchInProgress',
-    notStarted(
-      jobName,
-      `another invocation with idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
-    ),
+    jobName,
+    `another invocation with idempotency key ${key} is launching it now; retry in a moment, and you will get its run`,
   );
 }
 
 /** A start that did not happen: refused, or never sent because something before it failed. */
 function startJobRunFailed(jobName: string, why: string) {
-  return new LauncherError('StartJobRunFailed', notStarted(jobName, why));
+  return notStartedError('StartJobRunFailed', jobName, why);
 }
 
 /** A start that was sent and not answered readably: the run may exist. */
@@ -190,7 +187,7 @@ function startUncertain(jobName: string, why: string) {
 }
 
 function tokenUnavailable(jobName: string, why: string) {
-  return new LauncherError('TokenUnavailable', notStarted(jobName, why));
+  return notStartedError('TokenUnavailable', jobName, why);
 }
 
 // The launch's own sentences, from the facts its steps know.
@@ -326,14 +323,15 @@ export function outOfTime(jobs: readonly JobFate[]) {
 
 /** One job not started: the function's time ran out before its start was sent. */
 export function timeRanOut(jobName: string) {
-  return new LauncherError('OutOfTime', notStarted(jobName, "the function's time ran out"));
+  return notStartedError('OutOfTime', jobName, "the function's time ran out");
 }
 
 /** A batch's job left for a redelivery: too little of the function's time was left to start it. */
 export function tooLittleTime(jobName: string, leftMs: number) {
-  return new LauncherError(
+  return notStartedError(
     'OutOfTime',
-    notStarted(jobName, `only ${leftMs} ms of the function's time were left; a redelivery of the event will start it`),
+    jobName,
+    `only ${leftMs} ms of the function's time were left; a redelivery of the event will start it`,
   );
 }
 
@@ -378,10 +376,7 @@ export function invalidRefresh(what: string) {
  * fix. A failure with no name of its own (GetJob failing, a bug) is `StandingRefreshFailed`.
  */
 export function standingNotRefreshed(name: LauncherErrorName, jobName: string, why: string) {
-  return new LauncherError(name, `${notRefreshed(jobName)}${why}.`);
-}
-function notRefreshed(jobName: string) {
-  return `The standing file of job ${jobName} was not refreshed: `;
+  return new LauncherError(name, `The standing file of job ${jobName} was not refreshed: ${why}.`, false, why);
 }
 
 /** Anything else thrown in a refresh (a bug, not a service's answer), named. */
@@ -391,11 +386,7 @@ export function refreshFailedUnexpectedly(error: unknown) {
 
 /** A standing job's failure as a launch names it, retold about its standing file. */
 export function standingFailure(jobName: string, error: LauncherError) {
-  if (error.message.startsWith(notRefreshed(jobName))) return error;
-  const prefix = `Job ${jobName} was not started: `;
-  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  const why = message.replace(/\.$/, '');
-  return standingNotRefreshed(error.name, jobName, why);
+  return standingNotRefreshed(error.name, jobName, error.reason ?? error.message.replace(/\.$/, ''));
 }
 
 /**
@@ -418,7 +409,8 @@ export function standingRefreshFailed(
  * from the message, holds only the new words.
  */
 export function reworded(error: LauncherError, reword: (message: string) => string): LauncherError {
-  return new LauncherError(error.name, reword(error.message), error.mayHaveStarted);
+  const reason = error.reason === undefined ? undefined : reword(error.reason);
+  return new LauncherError(error.name, reword(error.message), error.mayHaveStarted, reason);
 }
 
 /**
